@@ -1,0 +1,65 @@
+// @ts-check
+import eslint from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/**
+ * The house's arrows: webview-ui -> shared <- extension -> pool.
+ * Enforced here with no-restricted-imports per folder; do not relax these to make a change pass.
+ */
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'net', 'tls', 'child_process', 'crypto', 'stream', 'events'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test-results/**', '.e2e/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  eslint.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/pool/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'src/pool is a plain Node library: it never imports vscode.' }],
+        patterns: [
+          { group: ['**/extension', '**/extension/**', '**/webview-ui', '**/webview-ui/**', '**/shared', '**/shared/**'],
+            message: 'src/pool depends on nothing of the extension, the webview or shared.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'src/shared is imported by the webview: no vscode.' }],
+        patterns: [
+          { group: ['**/pool', '**/pool/**', '**/extension', '**/extension/**', '**/webview-ui/**', 'pg', 'pg-cursor', 'ssh2', ...nodeBuiltins],
+            message: 'src/shared holds plain types shared by host and webview; it imports nothing else.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/extension/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/webview-ui', '**/webview-ui/**'], message: 'The host talks to the webview only by postMessage (src/shared/protocol.ts).' }],
+      }],
+    },
+  },
+  {
+    files: ['webview-ui/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'The webview has no vscode module: use acquireVsCodeApi and src/shared/protocol.ts.' }],
+        patterns: [
+          { group: ['**/src/pool', '**/src/pool/**', '**/src/extension', '**/src/extension/**', 'pg', 'pg-cursor', 'ssh2', ...nodeBuiltins],
+            message: 'webview-ui imports only src/shared (and browser packages).' },
+        ],
+      }],
+    },
+  },
+);

@@ -1,0 +1,27 @@
+/**
+ * The protocol CancelRequest: 16 bytes on a fresh connection to the same route as the session's
+ * connection (directly, or through the SSH tunnel's listener). Unlike `pg_cancel_backend`, it
+ * works through pgbouncer, whose backend pid is not the server's.
+ */
+import * as net from 'node:net';
+import type { Route } from './config';
+
+const CANCEL_REQUEST_CODE = 80877102;
+
+export function sendCancelRequest(route: Route, processId: number, secretKey: number, timeoutMs = 5_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const packet = Buffer.alloc(16);
+    packet.writeInt32BE(16, 0);
+    packet.writeInt32BE(CANCEL_REQUEST_CODE, 4);
+    packet.writeInt32BE(processId, 8);
+    packet.writeInt32BE(secretKey, 12);
+    const socket = net.connect(route.port, route.host);
+    socket.setTimeout(timeoutMs, () => socket.destroy(new Error('cancel request timed out')));
+    socket.once('connect', () => socket.end(packet));
+    socket.once('error', reject);
+    // The server closes the socket once it has read the request; that is the only acknowledgement.
+    socket.once('close', (hadError) => {
+      if (!hadError) resolve();
+    });
+  });
+}

@@ -1,0 +1,116 @@
+/**
+ * Connection profiles as the pool sees them: where the server is, how to authenticate, whether
+ * to use TLS and whether to go through an SSH hop. Pure data plus the translation into
+ * node-postgres' client options; nothing here opens a socket.
+ */
+import type { ClientConfig } from 'pg';
+import { PgError } from './errors';
+
+export type PgTlsMode = 'disable' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+
+export interface PgTlsOptions {
+  mode: PgTlsMode;
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  keyPassphrase?: string;
+}
+
+export type PgAuthMethod =
+  | { kind: 'password'; password: string }
+  | { kind: 'none' }
+  | { kind: 'pgpass'; file?: string }
+  | { kind: 'certificate' };
+
+export interface SshTunnelRef {
+  host: string;
+  port?: number;
+  user: string;
+  auth:
+    | { kind: 'key'; privateKeyFile: string; passphrase?: string }
+    | { kind: 'agent'; socket?: string }
+    | { kind: 'password'; password: string };
+  hostKey: { kind: 'knownHosts'; file?: string } | { kind: 'fingerprint'; sha256: string };
+}
+
+export interface PgConfig {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  auth: PgAuthMethod;
+  /** Shown in pg_stat_activity; default "PG Explorer". */
+  applicationName?: string;
+  tls?: PgTlsOptions;
+  ssh?: SshTunnelRef;
+  /**
+   * Server settings sent in the startup packet (`-c name=value`), e.g.
+   * `{ default_transaction_read_only: 'on' }` for a read-only profile. Because they are part of
+   * the startup packet, `DISCARD ALL` between sessions resets to them, not away from them.
+   */
+  startupSettings?: Record<string, string>;
+}
+
+export const DEFAULT_APPLICATION_NAME = 'PG Explorer';
+
+/** Where the pool's sockets actually go: the server itself, or the SSH tunnel's local listener. */
+export interface Route {
+  host: string;
+  port: number;
+}
+
+/** "user@host:port/database", for messages and logs. Never carries a secret. */
+export function describeTarget(config: PgConfig): string {
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const via = config.ssh ? ` via ssh ${config.ssh.user}@${config.ssh.host}` : '';
+  return `${config.user}@${host}:${config.port}/${config.database}${via}`;
+}
+
+export function validateConfig(config: PgConfig): void {
+  const problems: string[] = [];
+  if (!config.host) problems.push('host is empty');
+  if (!Number.isInteger(config.port) || config.port < 1 || config.port > 65535) {
+    problems.push(`port ${String(config.port)} is not a number from 1 to 65535`);
+  }
+  if (!config.database) problems.push('database is empty');
+  if (!config.user) problems.push('user is empty');
+  if (problems.length > 0) {
+    throw new PgError('config', `The connection settings are incomplete: ${problems.join('; ')}.`);
+  }
+}
+
+/** Encodes startup settings as the libpq `options` string, escaping spaces and backslashes. */
+function startupOptions(settings: Record<string, string> | undefined): string | undefined {
+  if (!settings) return undefined;
+  const parts = Object.entries(settings).map(([name, value]) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name)) {
+      throw new PgError('config', `"${name}" is not a valid server setting name.`);
+    }
+    return `-c ${name}=${value.replace(/\\/g, '\\\\').replace(/ /g, '\\ ')}`;
+  });
+  return parts.length > 0 ? parts.join(' ') : undefined;
+}
+
+/**
+ * node-postgres options for one pooled connection. Values are never parsed into JS types: the
+ * pool reads every column as the server's text.
+ */
+export function clientConfigFor(
+  config: PgConfig,
+  route: Route,
+  extra: { connectTimeoutMs: number; password?: string; ssl?: ClientConfig['ssl'] },
+): ClientConfig {
+  return {
+    host: route.host,
+    port: route.port,
+    database: config.database,
+    user: config.user,
+    password: extra.password ?? (config.auth.kind === 'password' ? config.auth.password : undefined),
+    application_name: config.applicationName ?? DEFAULT_APPLICATION_NAME,
+    connectionTimeoutMillis: extra.connectTimeoutMs,
+    options: startupOptions(config.startupSettings),
+    ssl: extra.ssl ?? false,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  };
+}

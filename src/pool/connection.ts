@@ -1,0 +1,130 @@
+/**
+ * One wire to the server: a node-postgres Client plus what the pool needs to know about it
+ * (transaction status, broken or not, the notices of the call in flight). It never throws
+ * driver errors: everything leaves as PgError.
+ */
+import { Client } from 'pg';
+import type { ClientConfig } from 'pg';
+
+/** The fields of a server notice that we show (pg-protocol's NoticeMessage). */
+interface NoticeMessage {
+  message?: string;
+  severity?: string;
+  detail?: string;
+  hint?: string;
+}
+import { sendCancelRequest } from './cancel';
+import type { Route } from './config';
+import { PgError, toConnectError } from './errors';
+
+export type TxStatus = 'idle' | 'inTransaction' | 'failed';
+
+let nextConnectionId = 1;
+
+export class PooledConnection {
+  readonly id = nextConnectionId++;
+  /** Set when the socket died or the server terminated the backend: the connection is never reused. */
+  broken = false;
+  brokenReason?: Error;
+  /** When the connection last went back to the idle list (for idle timeout). */
+  idleSince = 0;
+  private noticeSink: string[] | undefined;
+  private readonly onBrokenListeners = new Set<(err: Error) => void>();
+
+  private constructor(
+    readonly client: Client,
+    readonly route: Route,
+  ) {
+    client.on('error', (err: Error) => this.markBroken(err));
+    client.on('end', () => this.markBroken(new Error('Connection terminated')));
+    client.on('notice', (msg: NoticeMessage) => {
+      this.noticeSink?.push(formatNotice(msg));
+    });
+  }
+
+  static async open(clientConfig: ClientConfig, route: Route, target: string): Promise<PooledConnection> {
+    const client = new Client(clientConfig);
+    // A failure after connect() rejected must not surface as an unhandled 'error' event.
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+    } catch (err) {
+      void client.end().catch(() => undefined);
+      throw toConnectError(err, target);
+    }
+    return new PooledConnection(client, route);
+  }
+
+  /** node-postgres' protocol connection (an EventEmitter of backend messages). */
+  get wire(): { once(event: 'readyForQuery', listener: () => void): void } {
+    return (this.client as unknown as { connection: { once(event: 'readyForQuery', listener: () => void): void } }).connection;
+  }
+
+  get backendPid(): number {
+    return (this.client as unknown as { processID: number }).processID;
+  }
+
+  private get secretKey(): number {
+    return (this.client as unknown as { secretKey: number }).secretKey;
+  }
+
+  /** The status of the server's last ReadyForQuery message. */
+  get txStatus(): TxStatus {
+    const status = (this.client as unknown as { getTransactionStatus(): string | null }).getTransactionStatus();
+    if (status === 'T') return 'inTransaction';
+    if (status === 'E') return 'failed';
+    return 'idle';
+  }
+
+  /** Calls `listener` once if the connection breaks; returns a function that unsubscribes. */
+  onBroken(listener: (err: Error) => void): () => void {
+    if (this.broken) {
+      listener(this.brokenReason ?? new Error('Connection terminated'));
+      return () => undefined;
+    }
+    this.onBrokenListeners.add(listener);
+    return () => this.onBrokenListeners.delete(listener);
+  }
+
+  private markBroken(err: Error): void {
+    if (this.broken) return;
+    this.broken = true;
+    this.brokenReason = err;
+    for (const listener of [...this.onBrokenListeners]) listener(err);
+    this.onBrokenListeners.clear();
+  }
+
+  /** Collects RAISE NOTICE and friends while `fn` runs. */
+  async collectingNotices<T>(fn: () => Promise<T>): Promise<{ value: T; notices: string[] }> {
+    const notices: string[] = [];
+    this.noticeSink = notices;
+    try {
+      const value = await fn();
+      return { value, notices };
+    } finally {
+      this.noticeSink = undefined;
+    }
+  }
+
+  /** Sends a protocol CancelRequest for whatever this connection is running. */
+  async cancel(): Promise<void> {
+    await sendCancelRequest(this.route, this.backendPid, this.secretKey);
+  }
+
+  async query(sql: string): Promise<void> {
+    if (this.broken) throw new PgError('connectionLost', 'The connection is closed.');
+    await this.client.query(sql);
+  }
+
+  async close(): Promise<void> {
+    this.broken = true;
+    await this.client.end().catch(() => undefined);
+  }
+}
+
+function formatNotice(msg: NoticeMessage): string {
+  const severity = msg.severity ?? 'NOTICE';
+  const detail = msg.detail ? `\nDETAIL: ${msg.detail}` : '';
+  const hint = msg.hint ? `\nHINT: ${msg.hint}` : '';
+  return `${severity}: ${msg.message ?? ''}${detail}${hint}`;
+}

@@ -1,0 +1,21 @@
+/**
+ * src/pool: the session-leasing PostgreSQL pool. A plain Node library: it knows nothing of
+ * VS Code, the extension host or the webview.
+ */
+export { PgPool, BROWSER_SESSION_ID, FIRST_PAGE_SIZE } from './pool';
+export type { ExecuteOptions } from './pool';
+export { PgError } from './errors';
+export type { PgErrorKind, PgErrorFields } from './errors';
+export type { PgConfig, PgAuthMethod, PgTlsMode, PgTlsOptions, SshTunnelRef } from './config';
+export type {
+  ActiveCursor,
+  ColumnMeta,
+  ExecutionOutcome,
+  PageResult,
+  PoolOptions,
+  PoolStats,
+  Row,
+  SessionInfo,
+  SessionResetReason,
+  TxStatus,
+} from './types';

@@ -1,0 +1,530 @@
+/**
+ * PgPool: up to `maxSize` connections to one database, leased to named sessions. A session keeps
+ * its connection from its first call until it is released (or reclaimed while idle), so its SETs,
+ * temp tables, transaction and cursor stay on one wire. Connections between sessions are reset
+ * with DISCARD ALL, so no session ever sees another's state.
+ */
+import { performance } from 'node:perf_hooks';
+import { clientConfigFor, describeTarget, validateConfig } from './config';
+import type { PgConfig, Route } from './config';
+import { PooledConnection } from './connection';
+import { PgError, toQueryError } from './errors';
+import { openStatement } from './exec';
+import { Session } from './session';
+import { TypeNameCache } from './type-names';
+import type { ExecutionOutcome, PageResult, PoolOptions, PoolStats, SessionInfo } from './types';
+
+/** The schema tree's own session. The colon keeps it from ever equalling a UUID. */
+export const BROWSER_SESSION_ID = 'pg-explorer:browser';
+
+const DEFAULTS = {
+  maxSize: 10,
+  acquireTimeoutMs: 10_000,
+  connectTimeoutMs: 10_000,
+  idleTimeoutMs: 60_000,
+  cursorIdleTimeoutMs: 5 * 60_000,
+} satisfies Required<PoolOptions>;
+
+/**
+ * Default page sizes: a small first page shows rows at once; later pages grow so that draining
+ * a large result is not dominated by round trips (measured in bench/).
+ */
+export const FIRST_PAGE_SIZE = 100;
+const LATER_PAGE_SIZES = [1_000, 5_000];
+const MAX_PAGE_SIZE = 100_000;
+
+export interface ExecuteOptions {
+  params?: unknown[];
+  /** Rows in the first page; default 100. */
+  pageSize?: number;
+}
+
+export class PgPool {
+  private readonly sessions = new Map<string, Session>();
+  private readonly connections = new Set<PooledConnection>();
+  private readonly idle: PooledConnection[] = [];
+  private readonly idleTimers = new Map<PooledConnection, NodeJS.Timeout>();
+  private readonly typeNames = new TypeNameCache();
+  private readonly options: Required<PoolOptions>;
+  private opening = 0;
+  private waiting = 0;
+  private wakeups: (() => void)[] = [];
+  private closed = false;
+  private anonymousLeases = 0;
+
+  private constructor(
+    readonly config: PgConfig,
+    options: PoolOptions,
+  ) {
+    this.options = { ...DEFAULTS, ...stripUndefined(options) };
+    if (!Number.isInteger(this.options.maxSize) || this.options.maxSize < 1) {
+      throw new PgError('config', `maxSize must be a whole number of at least 1 (got ${String(options.maxSize)}).`);
+    }
+  }
+
+  /** Opens a pool and one connection, so bad settings fail here with a clear error. */
+  static async open(config: PgConfig, options: PoolOptions = {}): Promise<PgPool> {
+    validateConfig(config);
+    const pool = new PgPool(config, options);
+    const first = await pool.openConnection();
+    pool.toIdle(first);
+    return pool;
+  }
+
+  get target(): string {
+    return describeTarget(this.config);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Statements and pages
+
+  /**
+   * Runs one statement in the session. A row-returning statement opens a cursor (closing the
+   * session's previous one) and returns the first page; anything else returns its command tag.
+   * A session runs one call at a time: a second execute or fetchPage while one is in flight is
+   * refused with `sessionBusy` (the caller decides whether to wait, cancel or tell the user).
+   */
+  execute(sessionId: string, sql: string, options: ExecuteOptions = {}): Promise<ExecutionOutcome> {
+    const pageSize = checkPageSize(options.pageSize ?? FIRST_PAGE_SIZE);
+    const session = this.sessionFor(sessionId);
+    return this.run(session, async () => {
+      const started = performance.now();
+      const connection = await this.attach(session);
+      const sessionReset = session.pendingReset;
+      session.pendingReset = undefined;
+      if (session.cursor) await this.closeCursor(session);
+      session.cursorClosedReason = undefined;
+      try {
+        const { value: opened, notices } = await connection.collectingNotices(() =>
+          openStatement(connection, sql, options.params, pageSize, this.typeNames),
+        );
+        const common = {
+          notices,
+          durationMs: performance.now() - started,
+          txStatus: connection.txStatus,
+          backendPid: connection.backendPid,
+          ...(sessionReset ? { sessionReset } : {}),
+        };
+        if (!opened.columns) {
+          return { kind: 'command', command: opened.command, rowCount: opened.rowCount, ...common };
+        }
+        if (opened.cursor) {
+          session.cursor = { statement: opened.cursor, columns: opened.columns, pages: 1 };
+          this.armCursorIdleTimer(session);
+        }
+        const page: PageResult = { rows: opened.firstRows, done: opened.cursor === null, rowsSoFar: opened.firstRows.length };
+        return { kind: 'rows', cursor: { columns: opened.columns }, page, ...common };
+      } catch (err) {
+        throw this.callFailed(session, connection, err);
+      }
+    });
+  }
+
+  /** The next page of the session's open cursor, on the same connection. */
+  fetchPage(sessionId: string, pageSize?: number): Promise<PageResult> {
+    const session = this.sessionFor(sessionId);
+    return this.run(session, async () => {
+      const connection = session.connection;
+      if (connection?.broken) throw this.lost(session, connection, connection.brokenReason);
+      const open = session.cursor;
+      if (!open || !connection) {
+        throw new PgError(
+          'noCursor',
+          session.cursorClosedReason ??
+            'This session has no open result to page through: it was read to the end or closed. Run the statement again.',
+        );
+      }
+      if (open.idleTimer) clearTimeout(open.idleTimer);
+      const size = checkPageSize(pageSize ?? LATER_PAGE_SIZES[Math.min(open.pages - 1, LATER_PAGE_SIZES.length - 1)]);
+      try {
+        const rows = await open.statement.read(size);
+        open.pages += 1;
+        const done = open.statement.done;
+        if (done) session.clearCursor();
+        else this.armCursorIdleTimer(session);
+        return { rows, done, rowsSoFar: open.statement.rowsSoFar };
+      } catch (err) {
+        session.clearCursor();
+        throw this.callFailed(session, connection, err);
+      }
+    });
+  }
+
+  /** Closes the session's cursor (ending the implicit transaction it holds). Waits for a call in flight. */
+  async closeQuery(sessionId: string): Promise<void> {
+    const session = this.sessions.get(sessionId);
+    if (!session) return;
+    while (session.inFlight) await session.inFlight;
+    if (!session.cursor) return;
+    await this.run(session, () => this.closeCursor(session));
+  }
+
+  /**
+   * Sends a protocol CancelRequest for the session's running statement, over the same route as
+   * its connection. Returns false when the session has nothing running.
+   */
+  async cancel(sessionId: string): Promise<boolean> {
+    const session = this.sessions.get(sessionId);
+    const connection = session?.connection;
+    if (!session?.busy || !connection || connection.broken) return false;
+    session.cancelRequested = true;
+    try {
+      await connection.cancel();
+    } catch (err) {
+      throw new PgError('connect', `Could not send the cancel request to ${this.target}: ${(err as Error).message}`);
+    }
+    return true;
+  }
+
+  /** Closes the session's cursor, rolls back its open transaction and frees its connection. */
+  async releaseSession(sessionId: string): Promise<void> {
+    const session = this.sessions.get(sessionId);
+    if (!session) return;
+    // New calls under this id start a new session from here on.
+    this.sessions.delete(sessionId);
+    if (session.busy) {
+      await this.cancel(sessionId).catch(() => false);
+      while (session.inFlight) await session.inFlight;
+    }
+    session.clearCursor();
+    const connection = session.connection;
+    session.connection = undefined;
+    if (connection) await this.recycle(connection);
+    this.wake();
+  }
+
+  sessionInfo(sessionId: string): SessionInfo | undefined {
+    const session = this.sessions.get(sessionId);
+    if (!session) return undefined;
+    const connection = session.connection && !session.connection.broken ? session.connection : undefined;
+    return {
+      txStatus: connection?.txStatus ?? 'idle',
+      cursorOpen: connection !== undefined && session.cursor !== undefined,
+      backendPid: connection?.backendPid ?? null,
+    };
+  }
+
+  stats(): PoolStats {
+    const idle = this.idle.length;
+    const total = this.connections.size;
+    return { total, leased: total - idle, idle, waiting: this.waiting };
+  }
+
+  /** Ends every connection. The server rolls back what was open. Later calls fail with `closed`. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const session of this.sessions.values()) session.clearCursor();
+    this.sessions.clear();
+    for (const timer of this.idleTimers.values()) clearTimeout(timer);
+    this.idleTimers.clear();
+    this.wake();
+    const all = [...this.connections];
+    this.connections.clear();
+    this.idle.length = 0;
+    await Promise.all(all.map((c) => c.close()));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Connection access for the pool's other modules (introspection, editing)
+
+  /** Runs `fn` on the session's connection, as one call of that session (closing its cursor first). */
+  withSessionConnection<T>(sessionId: string, fn: (connection: PooledConnection) => Promise<T>): Promise<T> {
+    const session = this.sessionFor(sessionId);
+    return this.run(session, async () => {
+      const connection = await this.attach(session);
+      session.pendingReset = undefined;
+      if (session.cursor) await this.closeCursor(session);
+      try {
+        return await fn(connection);
+      } catch (err) {
+        throw this.callFailed(session, connection, err);
+      }
+    });
+  }
+
+  /**
+   * Runs `fn` on a connection of its own, leased for the call and returned after, so that short
+   * work (an edit) never queues behind a session's open cursor. A transaction left open is rolled back.
+   */
+  async withShortLease<T>(fn: (connection: PooledConnection) => Promise<T>): Promise<T> {
+    const session = new Session(`pg-explorer:lease:${++this.anonymousLeases}`);
+    this.sessions.set(session.id, session);
+    try {
+      return await this.run(session, async () => {
+        const connection = await this.attach(session);
+        try {
+          return await fn(connection);
+        } catch (err) {
+          throw this.callFailed(session, connection, err);
+        }
+      });
+    } finally {
+      await this.releaseSession(session.id);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sessions
+
+  private sessionFor(sessionId: string): Session {
+    if (this.closed) throw closedError();
+    let session = this.sessions.get(sessionId);
+    if (!session) {
+      session = new Session(sessionId);
+      this.sessions.set(sessionId, session);
+    }
+    return session;
+  }
+
+  /** One call at a time per session; `inFlight` settles when the call ends, whatever its result. */
+  private async run<T>(session: Session, call: () => Promise<T>): Promise<T> {
+    if (this.closed) throw closedError();
+    if (session.busy) {
+      throw new PgError(
+        'sessionBusy',
+        'A statement is still running in this session. Wait for it to finish or cancel it, then try again.',
+      );
+    }
+    let settle!: () => void;
+    session.inFlight = new Promise<void>((resolve) => (settle = resolve));
+    session.cancelRequested = false;
+    try {
+      return await call();
+    } finally {
+      session.inFlight = undefined;
+      session.lastUsed = Date.now();
+      settle();
+      this.wake();
+    }
+  }
+
+  /** The session's connection, leasing one if it has none. */
+  private async attach(session: Session): Promise<PooledConnection> {
+    const current = session.connection;
+    if (current?.broken) throw this.lost(session, current, current.brokenReason);
+    if (current) return current;
+    const connection = await this.acquire(session);
+    session.connection = connection;
+    return connection;
+  }
+
+  private async closeCursor(session: Session): Promise<void> {
+    const open = session.cursor;
+    session.clearCursor();
+    if (!open || !session.connection) return;
+    try {
+      await open.statement.close();
+    } catch (err) {
+      throw this.callFailed(session, session.connection, err);
+    }
+  }
+
+  private armCursorIdleTimer(session: Session): void {
+    const open = session.cursor;
+    const timeout = this.options.cursorIdleTimeoutMs;
+    if (!open || timeout <= 0) return;
+    if (open.idleTimer) clearTimeout(open.idleTimer);
+    open.idleTimer = setTimeout(() => {
+      if (session.cursor !== open || this.closed) return;
+      if (session.busy) return this.armCursorIdleTimer(session);
+      session.cursorClosedReason =
+        `The result was closed after ${formatDuration(timeout)} without a fetch, to release the transaction, ` +
+        'snapshot and locks its cursor held (cursorIdleTimeoutMs). Run the statement again to see it.';
+      void this.run(session, () => this.closeCursor(session)).catch(() => undefined);
+    }, timeout);
+    open.idleTimer.unref();
+  }
+
+  /** Maps a failed call's error; a broken connection is dropped from the session and the pool. */
+  private callFailed(session: Session, connection: PooledConnection, err: unknown): PgError {
+    if (connection.broken) return this.lost(session, connection, err);
+    const error = toQueryError(err, { cancelRequested: session.cancelRequested });
+    if (error.kind === 'connectionLost') return this.lost(session, connection, err);
+    return error;
+  }
+
+  private lost(session: Session, connection: PooledConnection, cause: unknown): PgError {
+    if (session.connection === connection) session.connection = undefined;
+    session.clearCursor();
+    this.discard(connection);
+    const error = toQueryError(cause ?? new Error('Connection terminated unexpectedly'), { cancelRequested: false });
+    return error.kind === 'connectionLost'
+      ? error
+      : new PgError('connectionLost', `The connection to the server was lost (${error.message}). Run the statement again to reconnect.`, {}, { cause });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Connections
+
+  private async acquire(forSession: Session): Promise<PooledConnection> {
+    const deadline = Date.now() + this.options.acquireTimeoutMs;
+    for (;;) {
+      if (this.closed) throw closedError();
+      const idle = this.takeIdle();
+      if (idle) return idle;
+      if (this.connections.size + this.opening < this.options.maxSize) return this.openConnection();
+      const reclaimed = await this.reclaim(forSession);
+      if (reclaimed) return reclaimed;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw this.exhausted();
+      this.waiting += 1;
+      try {
+        await this.nextChange(remaining);
+      } finally {
+        this.waiting -= 1;
+      }
+    }
+  }
+
+  private takeIdle(): PooledConnection | undefined {
+    for (;;) {
+      const connection = this.idle.pop();
+      if (!connection) return undefined;
+      const timer = this.idleTimers.get(connection);
+      if (timer) clearTimeout(timer);
+      this.idleTimers.delete(connection);
+      if (!connection.broken) return connection;
+    }
+  }
+
+  /** Takes the connection of the session idle longest with no cursor and no transaction. */
+  private async reclaim(forSession: Session): Promise<PooledConnection | undefined> {
+    let victim: Session | undefined;
+    for (const session of this.sessions.values()) {
+      if (session === forSession || !session.reclaimable) continue;
+      if (!victim || session.lastUsed < victim.lastUsed) victim = session;
+    }
+    const connection = victim?.connection;
+    if (!victim || !connection) return undefined;
+    victim.connection = undefined;
+    victim.pendingReset = 'reclaimed';
+    try {
+      await connection.query('DISCARD ALL');
+      return connection;
+    } catch {
+      this.discard(connection);
+      return undefined;
+    }
+  }
+
+  private async openConnection(): Promise<PooledConnection> {
+    this.opening += 1;
+    try {
+      const route = this.route();
+      const connection = await PooledConnection.open(
+        clientConfigFor(this.config, route, { connectTimeoutMs: this.options.connectTimeoutMs }),
+        route,
+        this.target,
+      );
+      if (this.closed) {
+        await connection.close();
+        throw closedError();
+      }
+      connection.onBroken(() => {
+        this.discard(connection);
+        this.wake();
+      });
+      this.connections.add(connection);
+      await this.typeNames.ensureLoaded(connection.client).catch(() => undefined);
+      return connection;
+    } finally {
+      this.opening -= 1;
+    }
+  }
+
+  private route(): Route {
+    return { host: this.config.host, port: this.config.port };
+  }
+
+  /** Returns a connection to the idle list clean (no cursor, no transaction, no session state), or drops it. */
+  private async recycle(connection: PooledConnection): Promise<void> {
+    if (connection.broken || this.closed) {
+      this.discard(connection);
+      return;
+    }
+    try {
+      if (connection.txStatus !== 'idle') await connection.query('ROLLBACK');
+      await connection.query('DISCARD ALL');
+      this.toIdle(connection);
+    } catch {
+      this.discard(connection);
+    }
+  }
+
+  private toIdle(connection: PooledConnection): void {
+    if (this.closed || connection.broken) return this.discard(connection);
+    connection.idleSince = Date.now();
+    this.idle.push(connection);
+    const timeout = this.options.idleTimeoutMs;
+    if (timeout > 0) {
+      const timer = setTimeout(() => {
+        const index = this.idle.indexOf(connection);
+        if (index < 0) return;
+        this.idle.splice(index, 1);
+        this.discard(connection);
+      }, timeout);
+      timer.unref();
+      this.idleTimers.set(connection, timer);
+    }
+    this.wake();
+  }
+
+  private discard(connection: PooledConnection): void {
+    const timer = this.idleTimers.get(connection);
+    if (timer) clearTimeout(timer);
+    this.idleTimers.delete(connection);
+    const index = this.idle.indexOf(connection);
+    if (index >= 0) this.idle.splice(index, 1);
+    if (this.connections.delete(connection)) void connection.close();
+  }
+
+  private nextChange(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeups.push(done);
+    });
+  }
+
+  /** Something changed (a connection freed or dropped, a call ended): waiters look again. */
+  private wake(): void {
+    const wakeups = this.wakeups;
+    this.wakeups = [];
+    for (const wakeup of wakeups) wakeup();
+  }
+
+  private exhausted(): PgError {
+    const { maxSize, acquireTimeoutMs } = this.options;
+    return new PgError(
+      'poolExhausted',
+      `All ${maxSize} connections to ${this.target} are held by sessions with an open result or transaction ` +
+        `(waited ${formatDuration(acquireTimeoutMs)}). Close a results tab or finish its transaction, ` +
+        `or raise the connection limit (maxSize, now ${maxSize}).`,
+    );
+  }
+}
+
+function closedError(): PgError {
+  return new PgError('closed', 'The connection pool was closed (disconnected). Connect again to continue.');
+}
+
+function checkPageSize(size: number): number {
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw new PgError('config', `pageSize must be a whole number from 1 to ${MAX_PAGE_SIZE} (got ${String(size)}).`);
+  }
+  return size;
+}
+
+function formatDuration(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms % 1_000 === 0) return `${ms / 1_000} s`;
+  return `${ms} ms`;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,82 @@
+/** The shapes the pool hands to callers. Plain data, safe to post to a webview as they are. */
+import type { TxStatus } from './connection';
+
+export type { TxStatus };
+
+export interface PoolOptions {
+  /** Most connections the pool opens; default 10. */
+  maxSize?: number;
+  /** How long a caller waits for a connection when all are leased; default 10 s. */
+  acquireTimeoutMs?: number;
+  /** How long opening one connection may take; default 10 s. */
+  connectTimeoutMs?: number;
+  /** Unleased connections are closed after this long; default 60 s, 0 = never. */
+  idleTimeoutMs?: number;
+  /**
+   * An open cursor holds a transaction, its snapshot and its locks. One untouched this long is
+   * closed by the pool; default 5 minutes, 0 = never.
+   */
+  cursorIdleTimeoutMs?: number;
+}
+
+export interface ColumnMeta {
+  name: string;
+  typeOid: number;
+  /** `format_type(oid, NULL)`, e.g. "character varying"; "oid 12345" if it could not be looked up. */
+  typeName: string;
+  /** The type modifier (-1 when none), e.g. for varchar(20) or numeric(10,2). */
+  typeModifier: number;
+  /** The source table's oid when the column comes straight from one, else null. */
+  tableOid: number | null;
+  /** The source column's attnum when the column comes straight from a table, else null. */
+  columnNumber: number | null;
+}
+
+/** Each value exactly as the server printed it; NULL is null. */
+export type Row = (string | null)[];
+
+export interface PageResult {
+  rows: Row[];
+  /** True once the server said there are no more rows; the cursor is then closed. */
+  done: boolean;
+  /** Rows delivered by this cursor so far, this page included. */
+  rowsSoFar: number;
+}
+
+export interface ActiveCursor {
+  columns: ColumnMeta[];
+}
+
+/**
+ * Why a session lost its server state before this call: another session needed its idle
+ * connection (`reclaimed`). The SETs, temp tables and prepared statements of the session are gone.
+ */
+export type SessionResetReason = 'reclaimed';
+
+interface OutcomeCommon {
+  /** RAISE NOTICE, warnings and other server messages, in order. */
+  notices: string[];
+  durationMs: number;
+  /** The session's transaction state after the call, from the server's ReadyForQuery. */
+  txStatus: TxStatus;
+  /** Present when the session's server state was reset since its previous call. */
+  sessionReset?: SessionResetReason;
+  backendPid: number;
+}
+
+export type ExecutionOutcome =
+  | (OutcomeCommon & { kind: 'rows'; cursor: ActiveCursor; page: PageResult })
+  | (OutcomeCommon & { kind: 'command'; command: string; rowCount: number | null });
+
+export interface SessionInfo {
+  txStatus: TxStatus;
+  cursorOpen: boolean;
+  backendPid: number | null;
+}
+
+export interface PoolStats {
+  total: number;
+  leased: number;
+  idle: number;
+  waiting: number;
+}

@@ -226,6 +226,12 @@ export class PgPool {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Introspection (introspect.ts): thin methods that delegate, over BROWSER_SESSION_ID
+
+  // ---------------------------------------------------------------------------------------------
+  // Editing (edit.ts): thin methods that delegate, each on a short lease of its own
+
+  // ---------------------------------------------------------------------------------------------
   // Connection access for the pool's other modules (introspection, editing)
 
   /** Runs `fn` on the session's connection, as one call of that session (closing its cursor first). */

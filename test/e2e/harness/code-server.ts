@@ -1,0 +1,232 @@
+/**
+ * A real VS Code for tests: code-server (VS Code's web build, from npm, on Node 24) started
+ * headless in a run folder of its own, driven by Debian's chromium through playwright-core.
+ * The toolchain comes from scripts/e2e-setup.mjs (installed once, cached in e2e-tools/).
+ *
+ *   const server = await startCodeServer({ name: 'ui' });
+ *   const browser = await openBrowser(server);
+ *   await browser.page.goto(server.url());
+ *   ...
+ *   await browser.close(); await server.stop();
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { freePort } from '../../harness/ports';
+
+export const repoRoot = path.resolve(__dirname, '..', '..', '..');
+export const resultsDir = path.join(repoRoot, 'test-results');
+
+export interface Toolchain {
+  toolsDir: string;
+  node: string;
+  codeServerEntry: string;
+  mocha: string;
+}
+
+interface SetupModule {
+  ensureE2eToolchain(): Toolchain;
+  toolchainEnv(runDir: string): NodeJS.ProcessEnv;
+}
+
+async function setupModule(): Promise<SetupModule> {
+  const url = new URL(`file://${path.join(repoRoot, 'scripts', 'e2e-setup.mjs')}`).href;
+  return (await import(url)) as SetupModule;
+}
+
+/** Installs the toolchain if it is missing or stale (cold ~1.5-2.5 min, then instant). */
+export async function ensureToolchain(): Promise<Toolchain> {
+  return (await setupModule()).ensureE2eToolchain();
+}
+
+/** User settings that keep the workbench quiet and its screens stable. */
+export const QUIET_SETTINGS: Record<string, unknown> = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.enableExperiments': false,
+  'workbench.colorTheme': 'Default Dark Modern',
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'security.workspace.trust.enabled': false,
+  'git.enabled': false,
+  'git.autoRepositoryDetection': false,
+  'chat.disableAIFeatures': true,
+  'chat.commandCenter.enabled': false,
+  'github.copilot.enable': { '*': false },
+  'window.commandCenter': false,
+  'editor.minimap.enabled': false,
+  'files.hotExit': 'off',
+  'workbench.editor.enablePreview': false,
+};
+
+export interface CodeServerOptions {
+  /** Names the run folder: .e2e/<name>-<port>. */
+  name: string;
+  /** Merged over QUIET_SETTINGS into the user settings. */
+  settings?: Record<string, unknown>;
+  /** Files to put in the workspace folder (relative path -> content). */
+  workspaceFiles?: Record<string, string>;
+  /** Extra code-server arguments. */
+  args?: string[];
+}
+
+export interface CodeServer {
+  port: number;
+  runDir: string;
+  workspace: string;
+  /** The workbench URL for the workspace folder, with an optional smoke-test payload. */
+  url(payload?: [string, string][]): string;
+  /** code-server's own output so far (for failure messages). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
+  const setup = await setupModule();
+  const tools = setup.ensureE2eToolchain();
+  const port = await freePort();
+  const runDir = path.join(repoRoot, '.e2e', `${options.name}-${port}`);
+  fs.rmSync(runDir, { recursive: true, force: true });
+  const workspace = path.join(runDir, 'workspace');
+  const userDir = path.join(runDir, 'user-data', 'User');
+  fs.mkdirSync(workspace, { recursive: true });
+  fs.mkdirSync(userDir, { recursive: true });
+  fs.mkdirSync(path.join(runDir, 'extensions'), { recursive: true });
+  fs.writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
+  for (const [file, content] of Object.entries(options.workspaceFiles ?? {})) {
+    fs.mkdirSync(path.dirname(path.join(workspace, file)), { recursive: true });
+    fs.writeFileSync(path.join(workspace, file), content);
+  }
+  const configFile = path.join(runDir, 'config.yaml');
+  fs.writeFileSync(configFile, 'auth: none\n');
+
+  const args = [
+    tools.codeServerEntry,
+    '--config', configFile,
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth', 'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    '--user-data-dir', path.join(runDir, 'user-data'),
+    '--extensions-dir', path.join(runDir, 'extensions'),
+    ...(options.args ?? []),
+    workspace,
+  ];
+  const child = spawn(tools.node, args, {
+    env: setup.toolchainEnv(path.join(runDir, 'env')),
+    // Own process group, so stop() ends code-server and every child it started.
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer): void => {
+    output += chunk.toString();
+    if (output.length > 200_000) output = output.slice(-100_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  process.once('exit', () => killGroup(child));
+
+  await waitForHealth(port, child, () => output);
+  return {
+    port,
+    runDir,
+    workspace,
+    url(payload) {
+      const params = new URLSearchParams({ folder: workspace });
+      if (payload) params.set('payload', JSON.stringify(payload));
+      return `http://127.0.0.1:${port}/?${params.toString()}`;
+    },
+    output: () => output,
+    async stop() {
+      killGroup(child);
+      await Promise.race([exited, delay(5_000)]);
+    },
+  };
+}
+
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    // Already gone.
+  }
+}
+
+async function waitForHealth(port: number, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode}:\n${output()}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await delay(200);
+  }
+  throw new Error(`code-server did not answer /healthz within 60 s:\n${output()}`);
+}
+
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function openBrowser(server: CodeServer): Promise<Browser> {
+  const profileDir = path.join(server.runDir, `chromium-${Date.now()}`);
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: process.env.PGX_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      await context.close().catch(() => undefined);
+    },
+  };
+}
+
+/** Waits until the workbench shows its activity bar. */
+export async function waitForWorkbench(page: Page, timeoutMs = 60_000): Promise<void> {
+  await page.locator('.part.activitybar').waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/** Runs a command by its title through the command palette. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+}
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

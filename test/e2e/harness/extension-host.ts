@@ -1,0 +1,114 @@
+/**
+ * Runs mocha suites inside a real VS Code extension host: code-server's web workbench loads the
+ * extension under development and the tests' entry from the URL payload (the smoke-test driver
+ * option makes the released build honour it), and reports the exit code through
+ * `codeAutomationExit` and the output through `codeAutomationLog`.
+ *
+ * Screenshots: a test logs `[pgx-screenshot] NAME`; this side saves test-results/NAME.png and
+ * then creates SCREENSHOT_DIR/NAME.done, which the test waits for (see test/extension-host/ui.ts).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { openBrowser, resultsDir, startCodeServer, waitForWorkbench } from './code-server';
+import type { CodeServerOptions } from './code-server';
+
+export interface ExtensionHostRunOptions extends Omit<CodeServerOptions, 'args'> {
+  /** The extension folder (its package.json and built main). */
+  extensionPath: string;
+  /** The built test entry: a CommonJS module exporting `run(): Promise<void>`. */
+  testsEntry: string;
+  /** Environment for the extension host (the tests read it from process.env). */
+  env?: Record<string, string>;
+  /** Whole run limit; default 5 min. */
+  timeoutMs?: number;
+  /** Streams each log line as it arrives. */
+  onLog?: (line: string) => void;
+}
+
+export interface ExtensionHostRun {
+  exitCode: number;
+  log: string;
+  screenshots: string[];
+}
+
+export const SCREENSHOT_MARK = '[pgx-screenshot] ';
+
+export async function runExtensionHostTests(options: ExtensionHostRunOptions): Promise<ExtensionHostRun> {
+  const server = await startCodeServer({ ...options, args: ['--vscode-option', 'enable-smoke-test-driver'] });
+  const browser = await openBrowser(server).catch(async (err: unknown) => {
+    await server.stop();
+    throw err;
+  });
+  const screenshotDir = path.join(server.runDir, 'screenshots');
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const lines: string[] = [];
+  const screenshots: string[] = [];
+  try {
+    const { page } = browser;
+    let settleExit!: (code: number) => void;
+    const exit = new Promise<number>((resolve) => (settleExit = resolve));
+    await page.exposeFunction('codeAutomationExit', (code: unknown) => settleExit(Number(code)));
+    await page.exposeFunction('codeAutomationLog', (level: unknown, args: unknown) => {
+      const text = formatLog(level, args);
+      for (const line of text.split('\n')) {
+        lines.push(line);
+        options.onLog?.(line);
+        const mark = line.indexOf(SCREENSHOT_MARK);
+        if (mark >= 0) {
+          const name = line.slice(mark + SCREENSHOT_MARK.length).trim().replace(/[^\w.-]/g, '_');
+          const file = path.join(resultsDir, `${name}.png`);
+          void page
+            .screenshot({ path: file })
+            .then(() => screenshots.push(file))
+            .catch((err: unknown) => lines.push(`screenshot ${name} failed: ${String(err)}`))
+            .finally(() => fs.writeFileSync(path.join(screenshotDir, `${name}.done`), ''));
+        }
+      }
+    });
+    const remote = (p: string): string => `vscode-remote://127.0.0.1:${server.port}${p}`;
+    const env = { ...options.env, PGX_SCREENSHOT_DIR: screenshotDir };
+    await page.goto(
+      server.url([
+        ['extensionDevelopmentPath', remote(options.extensionPath)],
+        ['extensionTestsPath', remote(options.testsEntry)],
+        ['extensionEnvironment', JSON.stringify(env)],
+      ]),
+    );
+    await waitForWorkbench(page);
+    const timeoutMs = options.timeoutMs ?? 5 * 60_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<number>((resolve) => {
+      timer = setTimeout(() => {
+        lines.push(`extension-host tests did not finish within ${timeoutMs / 1000} s`);
+        resolve(124);
+      }, timeoutMs);
+    });
+    const exitCode = await Promise.race([exit, timeout]);
+    clearTimeout(timer);
+    if (exitCode !== 0) {
+      await page.screenshot({ path: path.join(resultsDir, 'extension-host-failure.png') }).catch(() => undefined);
+      lines.push('--- code-server output ---', server.output().slice(-20_000));
+    }
+    return { exitCode, log: lines.join('\n'), screenshots };
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+/** The driver logs (level, consoleArgs): a printf-style format string and its values, as console.log got them. */
+function formatLog(level: unknown, args: unknown): string {
+  const values = Array.isArray(args) ? [...(args as unknown[])] : [args];
+  let text = '';
+  if (typeof values[0] === 'string' && /%[sdioj]/.test(values[0])) {
+    const format = values.shift() as string;
+    text = format.replace(/%[sdioj]/g, () => {
+      const value = values.shift();
+      return typeof value === 'string' ? value : JSON.stringify(value);
+    });
+  }
+  const rest = values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(' ');
+  const line = [text, rest].filter(Boolean).join(' ');
+  return level === 'error' || level === 'warn' ? `[${String(level)}] ${line}` : line;
+}

@@ -1,0 +1,49 @@
+/**
+ * The extension inside a real VS Code (code-server + chromium): builds the extension and the
+ * extension-host mocha suites (test/extension-host/), starts a throwaway PostgreSQL cluster with
+ * the fixture schema, runs the suites in the extension host and fails if any fails.
+ * The first run installs the toolchain (scripts/e2e-setup.mjs, ~1.5-2.5 min); later runs reuse it.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startCluster } from '../harness/cluster';
+import type { Cluster } from '../harness/cluster';
+import { ensureToolchain, repoRoot } from './harness/code-server';
+import type { Toolchain } from './harness/code-server';
+import { runExtensionHostTests } from './harness/extension-host';
+
+describe('extension host (code-server)', { timeout: 8 * 60_000 }, () => {
+  let tools: Toolchain;
+  let cluster: Cluster;
+  let testsEntry: string;
+
+  before(async () => {
+    tools = await ensureToolchain();
+    execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
+    testsEntry = execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'e2e-build.mjs')], { cwd: repoRoot }).toString().trim();
+    cluster = await startCluster();
+  });
+
+  after(async () => {
+    await cluster?.stop();
+  });
+
+  it('passes the extension-host suites', async () => {
+    const run = await runExtensionHostTests({
+      name: 'host',
+      extensionPath: repoRoot,
+      testsEntry,
+      env: {
+        PGX_MOCHA: tools.mocha,
+        PGX_SUITES: process.env.PGX_SUITES ?? '',
+        PGX_PG_HOST: cluster.host,
+        PGX_PG_PORT: String(cluster.port),
+      },
+      onLog: process.env.PGX_E2E_VERBOSE ? (line) => console.log(`  [ext-host] ${line}`) : undefined,
+    });
+    if (run.exitCode !== 0) console.log(run.log);
+    assert.equal(run.exitCode, 0, 'extension-host tests failed (their output is above)');
+  });
+});

@@ -19,3 +19,5 @@ export type {
   SessionResetReason,
   TxStatus,
 } from './types';
+export type { DdlOptions } from './ddl';
+export type * from './introspect-types';

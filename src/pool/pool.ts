@@ -10,6 +10,9 @@ import type { PgConfig, Route } from './config';
 import { PooledConnection } from './connection';
 import { PgError, toQueryError } from './errors';
 import { openStatement } from './exec';
+import { getDdl } from './ddl';
+import type { DdlOptions } from './ddl';
+import * as introspect from './introspect';
 import { Session } from './session';
 import { TypeNameCache } from './type-names';
 import type { ExecutionOutcome, PageResult, PoolOptions, PoolStats, SessionInfo } from './types';
@@ -227,6 +230,45 @@ export class PgPool {
 
   // ---------------------------------------------------------------------------------------------
   // Introspection (introspect.ts): thin methods that delegate, over BROWSER_SESSION_ID
+
+  listDatabases(): Promise<introspect.DbSummary[]> {
+    return this.browse((client) => introspect.listDatabases(client));
+  }
+
+  /** pg_catalog, information_schema, pg_toast and pg_temp_* only with `includeSystem`. */
+  listSchemas(options: { includeSystem?: boolean } = {}): Promise<introspect.SchemaSummary[]> {
+    return this.browse((client) => introspect.listSchemas(client, options));
+  }
+
+  listRelations(schema: string): Promise<introspect.Relation[]> {
+    return this.browse((client) => introspect.listRelations(client, schema));
+  }
+
+  schemaContents(schema: string): Promise<introspect.SchemaContents> {
+    return this.browse((client) => introspect.schemaContents(client, schema));
+  }
+
+  describeRelation(schema: string, name: string): Promise<introspect.RelationDescription> {
+    return this.browse((client) => introspect.describeRelation(client, schema, name));
+  }
+
+  listExtensions(): Promise<introspect.Extension[]> {
+    return this.browse((client) => introspect.listExtensions(client));
+  }
+
+  /** Every column of every relation (system schemas only with `includeSystem`), for autocomplete. */
+  listAllColumns(options: { includeSystem?: boolean } = {}): Promise<introspect.ColumnSummary[]> {
+    return this.browse((client) => introspect.listAllColumns(client, options));
+  }
+
+  /** CREATE text for one object; `options.arguments` picks one overload of a function or procedure. */
+  getDdl(kind: introspect.DdlKind, schema: string, name: string, options: DdlOptions = {}): Promise<string> {
+    return this.browse((client) => getDdl(client, kind, schema, name, options));
+  }
+
+  private browse<T>(fn: (client: PooledConnection['client']) => Promise<T>): Promise<T> {
+    return this.withSessionConnection(BROWSER_SESSION_ID, (connection) => fn(connection.client));
+  }
 
   // ---------------------------------------------------------------------------------------------
   // Editing (edit.ts): thin methods that delegate, each on a short lease of its own

@@ -1,0 +1,328 @@
+/**
+ * DDL text for one object. Views and routines come from the server's own pg_get_viewdef and
+ * pg_get_functiondef; tables are rebuilt from describeRelation (columns, constraints, indexes,
+ * triggers, comments); sequences and types from their catalog rows.
+ *
+ * Everything runs in one read-only transaction with search_path = pg_catalog, as pg_dump does:
+ * then format_type, pg_get_expr, pg_get_constraintdef and friends qualify every name outside
+ * pg_catalog, so the text means the same thing whatever the search_path of whoever runs it.
+ * Owners and privileges are left out: the text is for reading and recreating structure.
+ */
+import type { Client } from 'pg';
+import { PgError } from './errors';
+import { describeRelation, listRoutines, listSequences, listTypes, serverFacts } from './introspect';
+import type { ColumnDetail, DdlKind, IndexInfo, ObjectType, RelationDescription, RoutineKind, Sequence } from './introspect-types';
+
+/** Table-level facts describeRelation does not carry. $1: schema, $2: name. */
+const RELATION_META_SQL = `
+SELECT c.relkind AS relkind, c.relpersistence AS persistence, c.relispopulated AS populated,
+  CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid, true) END AS view_def,
+  (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(o.option_name) || ' = ' || pg_catalog.quote_literal(o.option_value), ', ')
+    FROM pg_catalog.pg_options_to_table(c.reloptions) o) AS rel_options,
+  fs.srvname AS server,
+  (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(o.option_name) || ' ' || pg_catalog.quote_literal(o.option_value), ', ')
+    FROM pg_catalog.pg_options_to_table(ft.ftoptions) o) AS server_options,
+  ARRAY(SELECT pg_catalog.quote_ident(pn.nspname) || '.' || pg_catalog.quote_ident(pc.relname)
+    FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent
+    JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+    WHERE i.inhrelid = c.oid AND NOT c.relispartition ORDER BY i.inhseqno) AS inherits
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_foreign_table ft ON ft.ftrelid = c.oid
+LEFT JOIN pg_catalog.pg_foreign_server fs ON fs.oid = ft.ftserver
+WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p', 'v', 'm', 'f')`;
+
+/** $1: oids of the routines. */
+const FUNCTION_DEF_SQL = `SELECT p.oid, pg_catalog.pg_get_functiondef(p.oid) AS def
+FROM pg_catalog.pg_proc p WHERE p.oid = ANY ($1::oid[]) ORDER BY pg_catalog.pg_get_function_identity_arguments(p.oid)`;
+
+interface RelationMeta {
+  relkind: 'r' | 'p' | 'v' | 'm' | 'f';
+  persistence: 'p' | 'u' | 't';
+  populated: boolean;
+  view_def: string | null;
+  rel_options: string | null;
+  server: string | null;
+  server_options: string | null;
+  inherits: string[];
+}
+
+export interface DdlOptions {
+  /** For an overloaded function or procedure: its identity arguments, as Routine.identityArguments. */
+  arguments?: string;
+}
+
+export async function getDdl(client: Client, kind: DdlKind, schema: string, name: string, options: DdlOptions = {}): Promise<string> {
+  const { keywords } = await serverFacts(client);
+  const q = new Quoter(keywords);
+  await client.query(`BEGIN READ ONLY; SET LOCAL search_path = pg_catalog`);
+  try {
+    switch (kind) {
+      case 'table':
+      case 'view':
+      case 'materializedView':
+        return await relationDdl(client, q, kind, schema, name);
+      case 'function':
+      case 'procedure':
+        return await routineDdl(client, q, kind, schema, name, options.arguments);
+      case 'sequence':
+        return sequenceDdl(q, await findOne(listSequences(client, schema), 'sequence', schema, name));
+      case 'type':
+        return typeDdl(q, await findOne(listTypes(client, schema), 'type', schema, name));
+    }
+  } finally {
+    // Nothing was written; ending with ROLLBACK also undoes the SET LOCAL.
+    await client.query('ROLLBACK').catch(() => undefined);
+  }
+}
+
+async function findOne<T extends { name: string }>(all: Promise<T[]>, what: string, schema: string, name: string): Promise<T> {
+  const found = (await all).find((o) => o.name === name);
+  if (!found) throw notFound(what, schema, name);
+  return found;
+}
+
+function notFound(what: string, schema: string, name: string): PgError {
+  return new PgError('query', `There is no ${what} named "${name}" in schema "${schema}".`, { code: '42704', schema });
+}
+
+/** Identifier and literal quoting with quote_ident's rules (the server's keyword list included). */
+export class Quoter {
+  constructor(private readonly keywords: ReadonlySet<string>) {}
+
+  ident(name: string): string {
+    if (/^[a-z_][a-z0-9_]*$/.test(name) && !this.keywords.has(name)) return name;
+    return `"${name.replace(/"/g, '""')}"`;
+  }
+
+  qualified(schema: string, name: string): string {
+    return `${this.ident(schema)}.${this.ident(name)}`;
+  }
+
+  /** quote_literal: E'' with doubled backslashes when there are any, so standard_conforming_strings does not matter. */
+  literal(text: string): string {
+    const quoted = `'${text.replace(/'/g, "''")}'`;
+    return text.includes('\\') ? `E${quoted.replace(/\\/g, '\\\\')}` : quoted;
+  }
+
+  collation(schema: string | null, name: string | null): string {
+    return name === null ? '' : ` COLLATE ${schema === null ? this.ident(name) : this.qualified(schema, name)}`;
+  }
+}
+
+// -----------------------------------------------------------------------------------------------
+// Tables, views, materialized views
+
+const RELKIND_FOR: Record<'table' | 'view' | 'materializedView', RelationMeta['relkind'][]> = {
+  table: ['r', 'p', 'f'],
+  view: ['v'],
+  materializedView: ['m'],
+};
+
+async function relationDdl(
+  client: Client,
+  q: Quoter,
+  kind: 'table' | 'view' | 'materializedView',
+  schema: string,
+  name: string,
+): Promise<string> {
+  const { rows } = await client.query<RelationMeta>(RELATION_META_SQL, [schema, name]);
+  const meta = rows[0];
+  const what = kind === 'materializedView' ? 'materialized view' : kind;
+  if (!meta || !RELKIND_FOR[kind].includes(meta.relkind)) throw notFound(what, schema, name);
+  const rel = await describeRelation(client, schema, name);
+  const target = q.qualified(schema, name);
+  const statements: string[] = [];
+
+  if (meta.relkind === 'v' || meta.relkind === 'm') {
+    const body = (meta.view_def ?? '').trim().replace(/;$/, '');
+    const withOptions = meta.rel_options ? ` WITH (${meta.rel_options})` : '';
+    statements.push(
+      meta.relkind === 'v'
+        ? `CREATE VIEW ${target}${withOptions} AS\n${body}`
+        : `CREATE MATERIALIZED VIEW ${target}${withOptions} AS\n${body}\nWITH ${meta.populated ? '' : 'NO '}DATA`,
+    );
+  } else {
+    statements.push(createTable(q, rel, meta));
+  }
+  for (const index of rel.indexes) {
+    if (index.constraint === null && !index.isInherited) statements.push(indexDefinition(q, index, meta.relkind));
+  }
+  for (const trigger of rel.triggers) {
+    statements.push(trigger.definition);
+    if (trigger.enabled !== 'O') {
+      const how = { D: 'DISABLE', R: 'ENABLE REPLICA', A: 'ENABLE ALWAYS' }[trigger.enabled];
+      statements.push(`ALTER TABLE ${target} ${how} TRIGGER ${q.ident(trigger.name)}`);
+    }
+  }
+  statements.push(...relationComments(q, rel, meta.relkind));
+  return statements.map((s) => `${s};`).join('\n\n') + '\n';
+}
+
+/**
+ * pg_get_indexdef prints a partitioned table's index as `ON ONLY`, which would leave the index
+ * invalid and its partitions without one; plain `ON` builds it on every partition, as it was.
+ */
+function indexDefinition(q: Quoter, index: IndexInfo, relkind: RelationMeta['relkind']): string {
+  if (relkind !== 'p') return index.definition;
+  const head = `CREATE ${index.isUnique ? 'UNIQUE ' : ''}INDEX ${q.ident(index.name)} ON ONLY `;
+  return index.definition.startsWith(head) ? `${head.slice(0, -'ONLY '.length)}${index.definition.slice(head.length)}` : index.definition;
+}
+
+function createTable(q: Quoter, rel: RelationDescription, meta: RelationMeta): string {
+  const target = q.qualified(rel.schema, rel.name);
+  const foreign = meta.relkind === 'f';
+  const head = `CREATE ${foreign ? 'FOREIGN ' : meta.persistence === 'u' ? 'UNLOGGED ' : ''}TABLE ${target}`;
+  const constraints = [
+    rel.primaryKey,
+    ...rel.uniqueConstraints,
+    ...rel.checks,
+    ...rel.exclusions,
+    ...rel.foreignKeys.filter((fk) => fk.direction === 'outgoing'),
+  ]
+    .filter((c) => c !== null && !c.isInherited)
+    .map((c) => `CONSTRAINT ${q.ident(c?.name ?? '')} ${c?.definition ?? ''}`);
+  const tail: string[] = [];
+  if (meta.inherits.length > 0) tail.push(`INHERITS (${meta.inherits.join(', ')})`);
+  if (rel.partitionKey) tail.push(`PARTITION BY ${rel.partitionKey}`);
+  if (meta.rel_options) tail.push(`WITH (${meta.rel_options})`);
+  if (foreign && meta.server) tail.push(`SERVER ${q.ident(meta.server)}${meta.server_options ? ` OPTIONS (${meta.server_options})` : ''}`);
+
+  let text: string;
+  if (rel.parent && rel.partitionBound) {
+    // A partition takes its columns from the parent; only its own constraints are listed.
+    const body = constraints.length > 0 ? ` (\n    ${constraints.join(',\n    ')}\n)` : '';
+    text = `${head} PARTITION OF ${q.qualified(rel.parent.schema, rel.parent.name)}${body}\n${rel.partitionBound}`;
+  } else {
+    const lines = [...rel.columns.map((c) => columnDefinition(q, c)), ...constraints];
+    text = `${head} (\n    ${lines.join(',\n    ')}\n)`;
+  }
+  return tail.length > 0 ? `${text}\n${tail.join('\n')}` : text;
+}
+
+function columnDefinition(q: Quoter, c: ColumnDetail): string {
+  let def = `${q.ident(c.name)} ${c.dataType}${q.collation(c.collationSchema, c.collation)}`;
+  if (c.generated !== null) def += ` GENERATED ALWAYS AS (${c.generated}) ${c.generatedKind === 'virtual' ? 'VIRTUAL' : 'STORED'}`;
+  if (c.identity) def += ` GENERATED ${c.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`;
+  if (c.default !== null) def += ` DEFAULT ${c.default}`;
+  if (!c.nullable) def += ' NOT NULL';
+  return def;
+}
+
+function relationComments(q: Quoter, rel: RelationDescription, relkind: RelationMeta['relkind']): string[] {
+  const target = q.qualified(rel.schema, rel.name);
+  const noun = { r: 'TABLE', p: 'TABLE', f: 'FOREIGN TABLE', v: 'VIEW', m: 'MATERIALIZED VIEW' }[relkind];
+  const out: string[] = [];
+  if (rel.comment !== null) out.push(`COMMENT ON ${noun} ${target} IS ${q.literal(rel.comment)}`);
+  for (const c of rel.columns) {
+    if (c.comment !== null) out.push(`COMMENT ON COLUMN ${target}.${q.ident(c.name)} IS ${q.literal(c.comment)}`);
+  }
+  const own = [rel.primaryKey, ...rel.uniqueConstraints, ...rel.checks, ...rel.exclusions, ...rel.foreignKeys.filter((f) => f.direction === 'outgoing')];
+  for (const c of own) {
+    if (c && !c.isInherited && c.comment !== null) {
+      out.push(`COMMENT ON CONSTRAINT ${q.ident(c.name)} ON ${target} IS ${q.literal(c.comment)}`);
+    }
+  }
+  for (const i of rel.indexes) {
+    if (i.comment !== null && !i.isInherited) out.push(`COMMENT ON INDEX ${q.qualified(rel.schema, i.name)} IS ${q.literal(i.comment)}`);
+  }
+  for (const t of rel.triggers) {
+    if (t.comment !== null) out.push(`COMMENT ON TRIGGER ${q.ident(t.name)} ON ${target} IS ${q.literal(t.comment)}`);
+  }
+  return out;
+}
+
+// -----------------------------------------------------------------------------------------------
+// Functions and procedures
+
+async function routineDdl(
+  client: Client,
+  q: Quoter,
+  kind: 'function' | 'procedure',
+  schema: string,
+  name: string,
+  args: string | undefined,
+): Promise<string> {
+  // Aggregates have no pg_get_functiondef; window functions do (they are written in C).
+  const kinds: RoutineKind[] = kind === 'procedure' ? ['procedure'] : ['function', 'window'];
+  const routines = (await listRoutines(client, schema)).filter(
+    (r) => r.name === name && kinds.includes(r.kind) && (args === undefined || r.identityArguments === args),
+  );
+  if (routines.length === 0) throw notFound(kind, schema, args === undefined ? name : `${name}(${args})`);
+  const { rows } = await client.query<{ oid: number; def: string }>(FUNCTION_DEF_SQL, [routines.map((r) => r.oid)]);
+  const defs = new Map(rows.map((r) => [r.oid, r.def]));
+  // Overloads come one after the other, each with its comment.
+  return routines
+    .map((r) => {
+      const parts = [`${(defs.get(r.oid) ?? '').trim()};`];
+      if (r.comment !== null) {
+        const noun = r.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION';
+        parts.push(`COMMENT ON ${noun} ${q.qualified(schema, name)}(${r.identityArguments}) IS ${q.literal(r.comment)};`);
+      }
+      return parts.join('\n\n');
+    })
+    .join('\n\n') + '\n';
+}
+
+// -----------------------------------------------------------------------------------------------
+// Sequences and types
+
+function sequenceDdl(q: Quoter, s: Sequence): string {
+  const target = q.qualified(s.schema, s.name);
+  if (s.isIdentity && s.ownedBy) {
+    const column = `${q.qualified(s.ownedBy.schema, s.ownedBy.table)}.${q.ident(s.ownedBy.column)}`;
+    return `-- ${target} is the sequence of identity column ${column}: it is created with its table.\n`;
+  }
+  const lines = [
+    `CREATE SEQUENCE ${target}`,
+    `    AS ${s.dataType}`,
+    `    START WITH ${s.start}`,
+    `    INCREMENT BY ${s.increment}`,
+    `    MINVALUE ${s.min}`,
+    `    MAXVALUE ${s.max}`,
+    `    CACHE ${s.cache}${s.cycle ? '\n    CYCLE' : ''};`,
+  ];
+  if (s.ownedBy) {
+    lines.push('', `ALTER SEQUENCE ${target} OWNED BY ${q.qualified(s.ownedBy.schema, s.ownedBy.table)}.${q.ident(s.ownedBy.column)};`);
+  }
+  if (s.comment !== null) lines.push('', `COMMENT ON SEQUENCE ${target} IS ${q.literal(s.comment)};`);
+  return lines.join('\n') + '\n';
+}
+
+function typeDdl(q: Quoter, t: ObjectType): string {
+  const target = q.qualified(t.schema, t.name);
+  let text: string;
+  switch (t.kind) {
+    case 'enum':
+      text = `CREATE TYPE ${target} AS ENUM (${t.labels.map((l) => `\n    ${q.literal(l)}`).join(',')}\n);`;
+      break;
+    case 'composite':
+      text = `CREATE TYPE ${target} AS (${t.attributes
+        .map((a) => `\n    ${q.ident(a.name)} ${a.dataType}${q.collation(a.collationSchema, a.collation)}`)
+        .join(',')}\n);`;
+      break;
+    case 'domain': {
+      const parts = [`CREATE DOMAIN ${target} AS ${t.baseType}${q.collation(t.collationSchema, t.collation)}`];
+      if (t.default !== null) parts.push(`DEFAULT ${t.default}`);
+      if (t.notNull) parts.push('NOT NULL');
+      for (const c of t.constraints) parts.push(`CONSTRAINT ${q.ident(c.name)} ${c.definition}`);
+      text = `${parts.join('\n    ')};`;
+      break;
+    }
+    case 'range': {
+      const options = [`SUBTYPE = ${t.subtype}`];
+      if (t.subtypeOpclass) options.push(`SUBTYPE_OPCLASS = ${t.subtypeOpclass}`);
+      if (t.collation) options.push(`COLLATION = ${t.collation}`);
+      if (t.canonical) options.push(`CANONICAL = ${t.canonical}`);
+      if (t.subtypeDiff) options.push(`SUBTYPE_DIFF = ${t.subtypeDiff}`);
+      if (t.multirangeType) options.push(`MULTIRANGE_TYPE_NAME = ${t.multirangeType}`);
+      text = `CREATE TYPE ${target} AS RANGE (\n    ${options.join(',\n    ')}\n);`;
+      break;
+    }
+    case 'multirange':
+      return `-- ${target} is the multirange type of range type ${t.rangeType}: it is created with it.\n`;
+  }
+  const noun = t.kind === 'domain' ? 'DOMAIN' : 'TYPE';
+  if (t.comment !== null) text += `\n\nCOMMENT ON ${noun} ${target} IS ${q.literal(t.comment)};`;
+  return text + '\n';
+}

@@ -91,25 +91,31 @@ function startupOptions(settings: Record<string, string> | undefined): string | 
   return parts.length > 0 ? parts.join(' ') : undefined;
 }
 
+/** What node-postgres calls when the server asks for a password (see connect.ts). */
+export type PasswordSource = () => Promise<string>;
+
 /**
  * node-postgres options for one pooled connection. Values are never parsed into JS types: the
- * pool reads every column as the server's text.
+ * pool reads every column as the server's text. The password is always a function, called only
+ * when the server asks, so that pg never falls back to PGPASSWORD or its own ~/.pgpass reading.
  */
 export function clientConfigFor(
   config: PgConfig,
   route: Route,
-  extra: { connectTimeoutMs: number; password?: string; ssl?: ClientConfig['ssl'] },
+  extra: { connectTimeoutMs: number; password: PasswordSource; ssl: ClientConfig['ssl'] },
 ): ClientConfig {
   return {
     host: route.host,
     port: route.port,
     database: config.database,
     user: config.user,
-    password: extra.password ?? (config.auth.kind === 'password' ? config.auth.password : undefined),
+    password: extra.password,
     application_name: config.applicationName ?? DEFAULT_APPLICATION_NAME,
+    // The pool reads text as UTF-8; PGCLIENTENCODING in the environment must not change that.
+    client_encoding: 'UTF8',
     connectionTimeoutMillis: extra.connectTimeoutMs,
     options: startupOptions(config.startupSettings),
-    ssl: extra.ssl ?? false,
+    ssl: extra.ssl,
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
   };

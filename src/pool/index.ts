@@ -21,3 +21,5 @@ export type {
 } from './types';
 export type { DdlOptions } from './ddl';
 export type * from './introspect-types';
+export { parseConnectionString } from './connection-string';
+export type { ParsedConnectionString } from './connection-string';

@@ -5,8 +5,9 @@
  * with DISCARD ALL, so no session ever sees another's state.
  */
 import { performance } from 'node:perf_hooks';
-import { clientConfigFor, describeTarget, validateConfig } from './config';
+import { describeTarget, validateConfig } from './config';
 import type { PgConfig, Route } from './config';
+import { openProfileConnection } from './connect';
 import { PooledConnection } from './connection';
 import { PgError, toQueryError } from './errors';
 import { openStatement } from './exec';
@@ -14,6 +15,7 @@ import { getDdl } from './ddl';
 import type { DdlOptions } from './ddl';
 import * as introspect from './introspect';
 import { Session } from './session';
+import { SshTunnel } from './tunnel';
 import { TypeNameCache } from './type-names';
 import type { ExecutionOutcome, PageResult, PoolOptions, PoolStats, SessionInfo } from './types';
 
@@ -26,6 +28,7 @@ const DEFAULTS = {
   connectTimeoutMs: 10_000,
   idleTimeoutMs: 60_000,
   cursorIdleTimeoutMs: 5 * 60_000,
+  onWarning: () => undefined,
 } satisfies Required<PoolOptions>;
 
 /**
@@ -54,6 +57,8 @@ export class PgPool {
   private wakeups: (() => void)[] = [];
   private closed = false;
   private anonymousLeases = 0;
+  /** The profile's SSH hop, opened on the first connection and again after it drops. */
+  private tunnel: SshTunnel | undefined;
 
   private constructor(
     readonly config: PgConfig,
@@ -69,8 +74,14 @@ export class PgPool {
   static async open(config: PgConfig, options: PoolOptions = {}): Promise<PgPool> {
     validateConfig(config);
     const pool = new PgPool(config, options);
-    const first = await pool.openConnection();
-    pool.toIdle(first);
+    try {
+      const first = await pool.openConnection();
+      pool.toIdle(first);
+    } catch (err) {
+      // Nobody gets this pool: close what it opened (the SSH tunnel).
+      await pool.close();
+      throw err;
+    }
     return pool;
   }
 
@@ -226,6 +237,7 @@ export class PgPool {
     this.connections.clear();
     this.idle.length = 0;
     await Promise.all(all.map((c) => c.close()));
+    await this.tunnel?.close();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -459,12 +471,14 @@ export class PgPool {
   private async openConnection(): Promise<PooledConnection> {
     this.opening += 1;
     try {
-      const route = this.route();
-      const connection = await PooledConnection.open(
-        clientConfigFor(this.config, route, { connectTimeoutMs: this.options.connectTimeoutMs }),
-        route,
-        this.target,
-      );
+      const route = await this.route();
+      const connection = await openProfileConnection(this.config, route, {
+        connectTimeoutMs: this.options.connectTimeoutMs,
+        target: this.target,
+        onWarning: this.options.onWarning,
+      }).catch((err: unknown) => {
+        throw this.tunnel?.explainFailure(err) ?? err;
+      });
       if (this.closed) {
         await connection.close();
         throw closedError();
@@ -481,8 +495,12 @@ export class PgPool {
     }
   }
 
-  private route(): Route {
-    return { host: this.config.host, port: this.config.port };
+  /** Where sockets go: the server itself, or the SSH tunnel's local listener (opened here). */
+  private route(): Promise<Route> {
+    const { host, port, ssh } = this.config;
+    if (!ssh) return Promise.resolve({ host, port });
+    this.tunnel ??= new SshTunnel(ssh, { host, port }, { connectTimeoutMs: this.options.connectTimeoutMs });
+    return this.tunnel.open();
   }
 
   /** Returns a connection to the idle list clean (no cursor, no transaction, no session state), or drops it. */

@@ -17,6 +17,11 @@ export interface PoolOptions {
    * closed by the pool; default 5 minutes, 0 = never.
    */
   cursorIdleTimeoutMs?: number;
+  /**
+   * Non-fatal problems the user should see, e.g. a password file ignored because others can
+   * read it (libpq's warning). Never carries a secret. Default: dropped.
+   */
+  onWarning?: (message: string) => void;
 }
 
 export interface ColumnMeta {

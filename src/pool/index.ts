@@ -23,3 +23,18 @@ export type { DdlOptions } from './ddl';
 export type * from './introspect-types';
 export { parseConnectionString } from './connection-string';
 export type { ParsedConnectionString } from './connection-string';
+export { quoteIdent } from './edit';
+export type {
+  ApplyOutcome,
+  Editability,
+  InsertColumnInput,
+  InsertedRow,
+  ResultColumnMeta,
+  ResultColumnTarget,
+  ResultEditability,
+  RowChange,
+  RowKey,
+  RowValues,
+  TableRef,
+  UpdateOutcome,
+} from './edit';

@@ -11,6 +11,7 @@ import { openProfileConnection } from './connect';
 import { PooledConnection } from './connection';
 import { PgError, toQueryError } from './errors';
 import { openStatement } from './exec';
+import * as edit from './edit';
 import { getDdl } from './ddl';
 import type { DdlOptions } from './ddl';
 import * as introspect from './introspect';
@@ -284,6 +285,35 @@ export class PgPool {
 
   // ---------------------------------------------------------------------------------------------
   // Editing (edit.ts): thin methods that delegate, each on a short lease of its own
+
+  /** Whether rows of the table can be edited here: its row identity columns, or why not. */
+  editability(target: edit.TableRef): Promise<edit.Editability> {
+    return this.withShortLease((connection) => edit.editability(connection, target));
+  }
+
+  /** Whether a result's rows can be edited in place (one table, its row identity selected). */
+  editabilityOfResult(columns: edit.ResultColumnMeta[]): Promise<edit.ResultEditability> {
+    return this.withShortLease((connection) => edit.editabilityOfResult(connection, columns));
+  }
+
+  /** Sets one cell if it still holds `expected`; else `conflict` with its current value, nothing written. */
+  updateCell(target: edit.TableRef, key: edit.RowKey, column: string, newValue: string | null, expected: string | null): Promise<edit.UpdateOutcome> {
+    return this.withShortLease((connection) => edit.updateCell(connection, target, key, column, newValue, expected));
+  }
+
+  insertRow(target: edit.TableRef, columns: edit.InsertColumnInput[]): Promise<edit.InsertedRow> {
+    return this.withShortLease((connection) => edit.insertRow(connection, target, columns));
+  }
+
+  /** Deletes the row if the columns in `expected` still hold those values; `updated` carries the deleted row. */
+  deleteRow(target: edit.TableRef, key: edit.RowKey, expected?: edit.RowValues): Promise<edit.UpdateOutcome> {
+    return this.withShortLease((connection) => edit.deleteRow(connection, target, key, expected));
+  }
+
+  /** Applies the changes in order in one transaction: all, or none (a conflict or an error undoes the batch). */
+  applyChanges(target: edit.TableRef, changes: edit.RowChange[]): Promise<edit.ApplyOutcome> {
+    return this.withShortLease((connection) => edit.applyChanges(connection, target, changes));
+  }
 
   // ---------------------------------------------------------------------------------------------
   // Connection access for the pool's other modules (introspection, editing)

@@ -1,0 +1,175 @@
+/**
+ * The one place where the messages between the extension host and the results webview are
+ * declared (GitLens' pattern): each message is a typed descriptor with a `method` name and an
+ * `is()` guard, so neither side ever reads an untyped `any` off postMessage.
+ *
+ * - Commands go from the webview to the host; notifications from the host to the webview.
+ * - Handshake: the host holds its notifications until the webview sends `webview/ready`
+ *   (a webview drops messages posted before its script has run).
+ *
+ * This file imports nothing: it is read by both the Node host and the browser bundle.
+ */
+import type {
+  ChangeSet,
+  EditabilityView,
+  ErrorView,
+  ExportFormat,
+  PageView,
+  ApplyOutcomeView,
+  RunView,
+} from './results-model';
+
+export * from './results-model';
+
+/** What travels over postMessage: a method name and its parameters. */
+export interface IpcMessage<Params = unknown> {
+  method: string;
+  params: Params;
+}
+
+export function isIpcMessage(value: unknown): value is IpcMessage {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { method?: unknown }).method === 'string' &&
+    'params' in value
+  );
+}
+
+abstract class IpcType<Params> {
+  constructor(readonly method: string) {}
+
+  is(message: IpcMessage): message is IpcMessage<Params> {
+    return message.method === this.method;
+  }
+
+  /** Builds the message to post (the type checks the parameters). */
+  message(params: Params): IpcMessage<Params> {
+    return { method: this.method, params };
+  }
+}
+
+/** Webview -> host. */
+export class IpcCommand<Params> extends IpcType<Params> {
+  readonly direction = 'toHost';
+}
+
+/** Host -> webview. */
+export class IpcNotification<Params> extends IpcType<Params> {
+  readonly direction = 'toWebview';
+}
+
+// -------------------------------------------------------------------------------------------------
+// Webview -> host
+
+export interface ReadyParams {
+  /**
+   * The run the webview already shows (from its saved state), so the host re-posts only what it
+   * lacks: nothing when it matches the host's current run.
+   */
+  runId: string | null;
+}
+export const ReadyCommand = new IpcCommand<ReadyParams>('webview/ready');
+
+export interface FetchParams {
+  runId: string;
+  resultId: number;
+  /** Keep fetching until the end (or the grid's row cap). */
+  all: boolean;
+}
+export const FetchPageCommand = new IpcCommand<FetchParams>('results/fetch');
+
+/** Stop a "fetch all" between pages. */
+export const StopFetchCommand = new IpcCommand<{ runId: string }>('results/stopFetch');
+
+/** Close the tab's cursor (and the transaction it holds). */
+export const CloseCursorCommand = new IpcCommand<{ runId: string }>('results/closeCursor');
+
+/** Send a CancelRequest for whatever the tab's session is running (a statement, a page). */
+export const CancelCommand = new IpcCommand<{ runId: string | null }>('results/cancel');
+
+export interface ApplyParams {
+  runId: string;
+  resultId: number;
+  requestId: number;
+  changes: ChangeSet;
+}
+export const ApplyChangesCommand = new IpcCommand<ApplyParams>('results/apply');
+
+export interface ExportParams {
+  runId: string;
+  resultId: number;
+  format: ExportFormat;
+}
+export const ExportCommand = new IpcCommand<ExportParams>('export/start');
+export const CancelExportCommand = new IpcCommand<{ exportId: number }>('export/cancel');
+
+/** Text for the system clipboard (the host writes it: the webview's clipboard access varies). */
+export const CopyTextCommand = new IpcCommand<{ text: string; what: string }>('clipboard/write');
+
+// -------------------------------------------------------------------------------------------------
+// Host -> webview
+
+/** A statement (or run) started: the panel shows it running, with Cancel. */
+export const RunStartedNotification = new IpcNotification<{ title: string; sql: string }>('run/started');
+
+/** The statements of one run and the first page of each result set; replaces what was shown. */
+export const ShowRunNotification = new IpcNotification<RunView>('run/show');
+
+export interface PageParams {
+  runId: string;
+  resultId: number;
+  page: PageView;
+  /** Time the fetch took on the host, for the footer. */
+  elapsedMs: number;
+}
+export const PageNotification = new IpcNotification<PageParams>('results/page');
+
+export interface PageFailedParams {
+  runId: string;
+  resultId: number;
+  error: ErrorView;
+}
+export const PageFailedNotification = new IpcNotification<PageFailedParams>('results/pageFailed');
+
+export interface CursorStateParams {
+  runId: string;
+  /** The result whose cursor is open (the run's last row-returning statement), if any. */
+  resultId: number | null;
+  cursorOpen: boolean;
+  /** The session holds a transaction (a cursor's implicit one, or the user's BEGIN). */
+  inTransaction: boolean;
+  /** Why the cursor went away, when the pool closed it (idle timeout, connection lost). */
+  reason?: string;
+  /** A page (or fetch all) is in flight. */
+  fetching: boolean;
+}
+export const CursorStateNotification = new IpcNotification<CursorStateParams>('results/cursorState');
+
+export interface EditabilityParams {
+  runId: string;
+  resultId: number;
+  editability: EditabilityView;
+}
+export const EditabilityNotification = new IpcNotification<EditabilityParams>('results/editability');
+
+export interface AppliedParams {
+  runId: string;
+  resultId: number;
+  requestId: number;
+  outcome: ApplyOutcomeView;
+}
+export const AppliedNotification = new IpcNotification<AppliedParams>('results/applied');
+
+export interface ExportProgressParams {
+  exportId: number;
+  resultId: number;
+  format: ExportFormat;
+  state: 'running' | 'done' | 'cancelled' | 'failed';
+  rows: number;
+  bytes: number;
+  file?: string;
+  message?: string;
+}
+export const ExportProgressNotification = new IpcNotification<ExportProgressParams>('export/progress');
+

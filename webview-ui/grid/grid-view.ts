@@ -1,0 +1,448 @@
+/**
+ * The virtual grid: only the rows and columns in view (plus a little overscan) are in the DOM,
+ * whatever the number of loaded rows or columns. Two @tanstack/virtual-core virtualizers over one
+ * scroll element, one per direction. The header and the row numbers stay put (CSS sticky).
+ *
+ * The grid knows nothing of paging or editing rules: it asks its GridSource for what to draw and
+ * reports what the user does (near the end, edit a cell, open a value, copy).
+ */
+import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
+import type { CellValue, ColumnView } from '../../src/shared/results-model';
+import { h } from '../dom';
+import { Selection } from '../model/selection';
+import { cellText } from '../model/value-view';
+
+export const ROW_HEIGHT = 22;
+const HEADER_HEIGHT = 40;
+const ROWNUM_MIN_WIDTH = 48;
+const MIN_COL_WIDTH = 40;
+
+export interface GridCell {
+  value: CellValue;
+  /** A pending (uncommitted) change. */
+  edited: boolean;
+}
+
+export interface GridSource {
+  readonly columns: ColumnView[];
+  rowCount(): number;
+  cell(row: number, col: number): GridCell;
+  /** Text of the row number cell ("12", "+1" for a new row). */
+  rowLabel(row: number): string;
+  /** '' | 'new' | 'edited' | 'deleted' | 'conflict' */
+  rowState(row: number): string;
+  canEdit(row: number, col: number): boolean;
+}
+
+export interface GridEvents {
+  /** The last row in view changed (to fetch the next page in time). */
+  onViewport(lastVisibleRow: number): void;
+  onCommitEdit(row: number, col: number, value: CellValue): void;
+  onOpenValue(row: number, col: number): void;
+  onCopy(): void;
+  onDeleteKey(): void;
+  onSelectionChange(): void;
+  onScrollChange(): void;
+  onWidthsChange(): void;
+}
+
+export class GridView {
+  readonly selection = new Selection();
+  readonly scroller: HTMLDivElement;
+  private readonly canvas: HTMLDivElement;
+  private readonly header: HTMLDivElement;
+  private readonly body: HTMLDivElement;
+  private source: GridSource | undefined;
+  private widths: number[] = [];
+  private rowNumWidth = ROWNUM_MIN_WIDTH;
+  private readonly rows: Virtualizer<HTMLDivElement, HTMLDivElement>;
+  private readonly cols: Virtualizer<HTMLDivElement, HTMLDivElement>;
+  private frame = 0;
+  private editor: { row: number; col: number; input: HTMLInputElement } | undefined;
+  private dragging = false;
+  private readonly cleanups: (() => void)[] = [];
+
+  constructor(
+    host: HTMLElement,
+    private readonly events: GridEvents,
+  ) {
+    this.header = h('div', { class: 'grid-header', role: 'row' });
+    this.body = h('div', { class: 'grid-body' });
+    this.canvas = h('div', { class: 'grid-canvas' }, this.header, this.body);
+    this.scroller = h('div', { class: 'grid', tabindex: '0', role: 'grid', 'aria-multiselectable': 'true' }, this.canvas);
+    host.append(this.scroller);
+
+    const common = {
+      getScrollElement: () => this.scroller,
+      scrollToFn: elementScroll,
+      observeElementRect,
+      observeElementOffset,
+      onChange: () => this.schedule(),
+    };
+    this.rows = new Virtualizer<HTMLDivElement, HTMLDivElement>({
+      ...common,
+      count: 0,
+      estimateSize: () => ROW_HEIGHT,
+      paddingStart: HEADER_HEIGHT,
+      scrollPaddingStart: HEADER_HEIGHT,
+      overscan: 10,
+    });
+    this.cols = new Virtualizer<HTMLDivElement, HTMLDivElement>({
+      ...common,
+      count: 0,
+      horizontal: true,
+      estimateSize: (i) => this.widths[i] ?? 120,
+      paddingStart: this.rowNumWidth,
+      scrollPaddingStart: this.rowNumWidth,
+      overscan: 3,
+    });
+    this.cleanups.push(this.rows._didMount(), this.cols._didMount());
+    this.scroller.addEventListener('scroll', () => this.events.onScrollChange(), { passive: true });
+    this.scroller.addEventListener('keydown', (e) => this.onKey(e));
+    this.scroller.addEventListener('mousedown', (e) => this.onMouseDown(e));
+    this.scroller.addEventListener('mouseover', (e) => this.onMouseOver(e));
+    this.scroller.addEventListener('dblclick', (e) => this.onDoubleClick(e));
+    const up = (): void => {
+      this.dragging = false;
+    };
+    window.addEventListener('mouseup', up);
+    this.cleanups.push(() => window.removeEventListener('mouseup', up));
+  }
+
+  setSource(source: GridSource | undefined, view?: { scrollTop: number; scrollLeft: number; widths: number[] }): void {
+    this.closeEditor(false);
+    this.source = source;
+    const columns = source?.columns ?? [];
+    this.widths = columns.map((c, i) => view?.widths[i] ?? defaultWidth(c));
+    this.selection.set({ row: 0, col: 0 }, false);
+    this.updateCounts();
+    this.cols.measure();
+    this.renderHeader();
+    this.render();
+    if (view) {
+      this.scroller.scrollTop = view.scrollTop;
+      this.scroller.scrollLeft = view.scrollLeft;
+    } else {
+      this.scroller.scrollTop = 0;
+      this.scroller.scrollLeft = 0;
+    }
+  }
+
+  get columnWidths(): number[] {
+    return [...this.widths];
+  }
+
+  /** Rows were added, removed or changed: recount and redraw. */
+  refresh(): void {
+    this.updateCounts();
+    this.render();
+  }
+
+  /** Rows that fit on the screen (Page Up/Down). */
+  get pageRows(): number {
+    return Math.max(1, Math.floor((this.scroller.clientHeight - HEADER_HEIGHT) / ROW_HEIGHT) - 1);
+  }
+
+  /** How many row elements are in the DOM (tests check it stays bounded). */
+  get renderedRowCount(): number {
+    return this.body.childElementCount;
+  }
+
+  focus(): void {
+    this.scroller.focus({ preventScroll: true });
+  }
+
+  scrollToCell(row: number, col: number): void {
+    this.rows.scrollToIndex(row, { align: 'auto' });
+    this.cols.scrollToIndex(col, { align: 'auto' });
+  }
+
+  startEdit(row: number, col: number, initial?: string): void {
+    if (!this.source?.canEdit(row, col)) return;
+    this.closeEditor(false);
+    this.scrollToCell(row, col);
+    const current = this.source.cell(row, col).value;
+    const input = h('input', { class: 'cell-editor', type: 'text', spellcheck: 'false', 'aria-label': `Edit ${this.source.columns[col].name}` });
+    input.value = initial ?? current ?? '';
+    if (current === null && initial === undefined) input.placeholder = 'NULL';
+    this.editor = { row, col, input };
+    input.addEventListener('keydown', (e) => {
+      e.stopPropagation();
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        this.closeEditor(true);
+        this.moveFocus('ArrowDown');
+      } else if (e.key === 'Tab') {
+        e.preventDefault();
+        this.closeEditor(true);
+        this.moveFocus(e.shiftKey ? 'ArrowLeft' : 'ArrowRight');
+      } else if (e.key === 'Escape') {
+        e.preventDefault();
+        this.closeEditor(false);
+      }
+    });
+    input.addEventListener('blur', () => {
+      if (this.editor?.input === input) this.closeEditor(true);
+    });
+    this.render();
+    input.focus();
+    if (initial === undefined) input.select();
+  }
+
+  dispose(): void {
+    for (const c of this.cleanups) c();
+    cancelAnimationFrame(this.frame);
+    this.scroller.remove();
+  }
+
+  // -----------------------------------------------------------------------------------------------
+
+  private closeEditor(commit: boolean): void {
+    const editor = this.editor;
+    if (!editor) return;
+    this.editor = undefined;
+    const original = this.source?.cell(editor.row, editor.col).value ?? null;
+    const text = editor.input.value;
+    editor.input.remove();
+    // An untouched NULL stays NULL: the empty input means "no change" there, not ''.
+    if (commit && !(original === null && text === '')) this.events.onCommitEdit(editor.row, editor.col, text);
+    this.render();
+    this.focus();
+  }
+
+  private moveFocus(key: string): void {
+    if (!this.source) return;
+    this.selection.navigate(key, { rows: this.source.rowCount(), cols: this.source.columns.length, pageRows: this.pageRows }, { shift: false, ctrl: false });
+    this.scrollToCell(this.selection.focus.row, this.selection.focus.col);
+    this.events.onSelectionChange();
+    this.render();
+  }
+
+  private updateCounts(): void {
+    const rowCount = this.source?.rowCount() ?? 0;
+    const digits = String(Math.max(rowCount, 1)).length;
+    this.rowNumWidth = Math.max(ROWNUM_MIN_WIDTH, 14 + digits * 8);
+    this.rows.setOptions({ ...this.rows.options, count: rowCount });
+    this.cols.setOptions({ ...this.cols.options, count: this.widths.length, paddingStart: this.rowNumWidth, scrollPaddingStart: this.rowNumWidth });
+    this.rows._willUpdate();
+    this.cols._willUpdate();
+  }
+
+  private schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  }
+
+  private renderHeader(): void {
+    this.header.replaceChildren();
+    this.header.style.height = `${HEADER_HEIGHT}px`;
+    if (!this.source) return;
+    this.drawHeader();
+  }
+
+  private drawHeader(): void {
+    const source = this.source;
+    if (!source) return;
+    const corner = h('div', { class: 'grid-corner', role: 'columnheader' }, '#');
+    corner.style.width = `${this.rowNumWidth}px`;
+    const cells: HTMLElement[] = [corner];
+    for (const item of this.cols.getVirtualItems()) {
+      const column = source.columns[item.index];
+      const handle = h('div', { class: 'col-resize', 'data-resize': String(item.index), title: 'Drag to resize' });
+      const cell = h(
+        'div',
+        { class: 'grid-hcell', role: 'columnheader', 'data-col': String(item.index), title: `${column.name} (${column.typeName})` },
+        h('span', { class: 'col-name' }, column.name),
+        h('span', { class: 'col-type' }, column.typeName),
+        handle,
+      );
+      cell.style.left = `${item.start}px`;
+      cell.style.width = `${item.size}px`;
+      cells.push(cell);
+    }
+    this.header.replaceChildren(...cells);
+  }
+
+  private render(): void {
+    const source = this.source;
+    const totalH = this.rows.getTotalSize();
+    const totalW = this.cols.getTotalSize();
+    this.canvas.style.height = `${Math.max(totalH, HEADER_HEIGHT)}px`;
+    this.canvas.style.width = `${Math.max(totalW, this.rowNumWidth)}px`;
+    if (!source) {
+      this.body.replaceChildren();
+      return;
+    }
+    this.drawHeader();
+    const rowItems = this.rows.getVirtualItems();
+    const colItems = this.cols.getVirtualItems();
+    const rect = this.selection.rect;
+    const focus = this.selection.focus;
+    const fragment: HTMLElement[] = [];
+    for (const r of rowItems) {
+      const state = source.rowState(r.index);
+      const row = h('div', { class: `grid-row${state ? ` row-${state}` : ''}${r.index % 2 ? ' odd' : ''}`, role: 'row', 'data-row': String(r.index) });
+      row.style.top = `${r.start}px`;
+      row.style.height = `${r.size}px`;
+      row.style.width = `${Math.max(totalW, this.rowNumWidth)}px`;
+      const num = h('div', { class: 'grid-rownum', role: 'rowheader', 'data-row': String(r.index) }, source.rowLabel(r.index));
+      num.style.width = `${this.rowNumWidth}px`;
+      row.append(num);
+      for (const c of colItems) {
+        const { value, edited } = source.cell(r.index, c.index);
+        const shown = cellText(value);
+        const selected = r.index >= rect.top && r.index <= rect.bottom && c.index >= rect.left && c.index <= rect.right;
+        const classes = ['grid-cell'];
+        if (shown.isNull) classes.push('null');
+        if (edited) classes.push('edited');
+        if (selected) classes.push('selected');
+        if (r.index === focus.row && c.index === focus.col) classes.push('focused');
+        const cell = h('div', { class: classes.join(' '), role: 'gridcell', 'data-row': String(r.index), 'data-col': String(c.index) }, shown.text);
+        if (shown.truncated) cell.append(h('span', { class: 'more', 'data-open': '1', title: 'Open the whole value' }, '…'));
+        cell.style.left = `${c.start}px`;
+        cell.style.width = `${c.size}px`;
+        if (this.editor && this.editor.row === r.index && this.editor.col === c.index) cell.append(this.editor.input);
+        row.append(cell);
+      }
+      fragment.push(row);
+    }
+    const hadFocus = this.editor ? document.activeElement === this.editor.input : false;
+    this.body.replaceChildren(...fragment);
+    if (hadFocus && this.editor) this.editor.input.focus();
+    const last = rowItems.length > 0 ? rowItems[rowItems.length - 1].index : -1;
+    this.events.onViewport(last);
+  }
+
+  private cellAt(target: EventTarget | null): { row: number; col: number | null } | undefined {
+    const el = (target as HTMLElement | null)?.closest<HTMLElement>('[data-row]');
+    if (!el) return undefined;
+    const row = Number(el.dataset.row);
+    const col = el.dataset.col !== undefined ? Number(el.dataset.col) : null;
+    return { row, col };
+  }
+
+  private onMouseDown(e: MouseEvent): void {
+    const target = e.target as HTMLElement;
+    if (target.classList.contains('cell-editor')) return;
+    const resize = target.closest<HTMLElement>('[data-resize]');
+    if (resize) {
+      e.preventDefault();
+      this.startResize(Number(resize.dataset.resize), e.clientX);
+      return;
+    }
+    if (!this.source) return;
+    const headerCell = target.closest<HTMLElement>('.grid-hcell');
+    if (headerCell) {
+      // A header click selects the column.
+      const col = Number(headerCell.dataset.col);
+      this.selection.anchor = { row: 0, col };
+      this.selection.focus = { row: Math.max(0, this.source.rowCount() - 1), col };
+      this.after();
+      return;
+    }
+    const at = this.cellAt(target);
+    if (!at) return;
+    if (target.dataset.open) {
+      e.preventDefault();
+      if (at.col !== null) this.events.onOpenValue(at.row, at.col);
+      return;
+    }
+    this.focus();
+    e.preventDefault();
+    if (at.col === null) {
+      // Row number: select whole rows (Shift extends from the anchor row).
+      const from = e.shiftKey ? this.selection.anchor.row : at.row;
+      this.selection.selectRows(from, at.row, this.source.columns.length);
+    } else {
+      this.selection.set({ row: at.row, col: at.col }, e.shiftKey);
+      this.dragging = true;
+    }
+    this.after();
+  }
+
+  private onMouseOver(e: MouseEvent): void {
+    if (!this.dragging) return;
+    const at = this.cellAt(e.target);
+    if (!at || at.col === null) return;
+    this.selection.set({ row: at.row, col: at.col }, true);
+    this.after();
+  }
+
+  private onDoubleClick(e: MouseEvent): void {
+    const at = this.cellAt(e.target);
+    if (!at || at.col === null || !this.source) return;
+    if (this.source.canEdit(at.row, at.col)) this.startEdit(at.row, at.col);
+    else this.events.onOpenValue(at.row, at.col);
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    if (!this.source) return;
+    const ctrl = e.ctrlKey || e.metaKey;
+    const { row, col } = this.selection.focus;
+    if (ctrl && (e.key === 'c' || e.key === 'C')) {
+      e.preventDefault();
+      this.events.onCopy();
+      return;
+    }
+    if (ctrl && (e.key === 'a' || e.key === 'A')) {
+      e.preventDefault();
+      this.selection.anchor = { row: 0, col: 0 };
+      this.selection.focus = { row: Math.max(0, this.source.rowCount() - 1), col: Math.max(0, this.source.columns.length - 1) };
+      this.after();
+      return;
+    }
+    const ctx = { rows: this.source.rowCount(), cols: this.source.columns.length, pageRows: this.pageRows };
+    if (this.selection.navigate(e.key, ctx, { shift: e.shiftKey, ctrl })) {
+      e.preventDefault();
+      this.scrollToCell(this.selection.focus.row, this.selection.focus.col);
+      this.after();
+      return;
+    }
+    if (e.key === 'Enter' && e.shiftKey) {
+      e.preventDefault();
+      this.events.onOpenValue(row, col);
+    } else if (e.key === 'Enter' || e.key === 'F2') {
+      e.preventDefault();
+      if (this.source.canEdit(row, col)) this.startEdit(row, col);
+      else this.events.onOpenValue(row, col);
+    } else if (e.key === 'Delete' && ctrl) {
+      e.preventDefault();
+      this.events.onDeleteKey();
+    } else if (e.key.length === 1 && !ctrl && !e.altKey && this.source.canEdit(row, col)) {
+      // Typing over a cell starts editing it with that character.
+      e.preventDefault();
+      this.startEdit(row, col, e.key);
+    }
+  }
+
+  private after(): void {
+    this.events.onSelectionChange();
+    this.render();
+  }
+
+  private startResize(col: number, startX: number): void {
+    const startWidth = this.widths[col];
+    const move = (e: MouseEvent): void => {
+      this.widths[col] = Math.max(MIN_COL_WIDTH, Math.round(startWidth + e.clientX - startX));
+      this.cols.measure();
+      this.schedule();
+    };
+    const up = (): void => {
+      window.removeEventListener('mousemove', move);
+      window.removeEventListener('mouseup', up);
+      this.events.onWidthsChange();
+    };
+    window.addEventListener('mousemove', move);
+    window.addEventListener('mouseup', up);
+  }
+}
+
+function defaultWidth(column: ColumnView): number {
+  const byName = column.name.length * 8 + 24;
+  const byType = column.typeName.length * 7 + 16;
+  const typical = /^(integer|bigint|smallint|boolean|oid)$/.test(column.typeName) ? 90 : 160;
+  return Math.min(320, Math.max(MIN_COL_WIDTH + 20, byName, byType, typical));
+}

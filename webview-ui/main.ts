@@ -1,0 +1,584 @@
+/**
+ * The results webview: tabs for the result sets of a run plus Messages, the virtual grid with its
+ * edit toolbar, and a footer about paging, the open cursor's transaction and exports. Talks to the
+ * host only through src/shared/protocol.ts.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import {
+  AppliedNotification,
+  ApplyChangesCommand,
+  CancelCommand,
+  CancelExportCommand,
+  CloseCursorCommand,
+  CopyTextCommand,
+  CursorStateNotification,
+  EditabilityNotification,
+  ExportCommand,
+  ExportProgressNotification,
+  FetchPageCommand,
+  PageFailedNotification,
+  PageNotification,
+  ReadyCommand,
+  RunStartedNotification,
+  ShowRunNotification,
+  StopFetchCommand,
+} from '../src/shared/protocol';
+import type { AppliedParams, CellValue, ChangeSet, CursorStateParams, ExportFormat, ExportProgressParams, IpcMessage, RunView } from '../src/shared/protocol';
+import { formatCount, formatMs, h, hx } from './dom';
+import { GridView } from './grid/grid-view';
+import type { GridSource } from './grid/grid-view';
+import { loadState, onMessage, post, saveState } from './ipc';
+import type { SavedState } from './ipc';
+import { formatCopy } from './model/copy-format';
+import type { CopyFormat } from './model/copy-format';
+import { ResultState } from './model/result-state';
+import { shouldFetchMore } from './model/row-store';
+import { renderMessages } from './views/messages';
+import { openViewer } from './views/viewer';
+
+/** Rows before the end of the loaded ones at which the next page is asked for. */
+const PREFETCH_MARGIN = 200;
+
+class App {
+  private run: RunView | undefined;
+  private results: ResultState[] = [];
+  private active = 0;
+  private cursor: CursorStateParams | undefined;
+  private running: { title: string; sql: string } | undefined;
+  private exportState: ExportProgressParams | undefined;
+  private nextRequestId = 1;
+  private applying: number | undefined;
+  /** The change set in flight: the host's reply refers to its changes by index. */
+  private sent: ChangeSet | undefined;
+  private state: SavedState = loadState();
+  private saveTimer = 0;
+
+  private readonly top = h('div', { class: 'top' });
+  private readonly tabs = h('div', { class: 'tabs-host' });
+  private readonly toolbar = h('div', { class: 'toolbar', role: 'toolbar' });
+  private readonly banner = h('div', { class: 'banner', hidden: true, role: 'status' });
+  private readonly gridHost = h('div', { class: 'grid-host' });
+  private readonly messagesHost = h('div', { class: 'messages-host', hidden: true });
+  private readonly footer = h('div', { class: 'footer', role: 'status' });
+  private readonly grid: GridView;
+
+  constructor(root: HTMLElement) {
+    root.append(this.top, this.tabs, this.toolbar, this.banner, this.gridHost, this.messagesHost, this.footer);
+    this.grid = new GridView(this.gridHost, {
+      onViewport: (last) => this.maybeFetch(last),
+      onCommitEdit: (row, col, value) => this.setCell(row, col, value),
+      onOpenValue: (row, col) => this.openValue(row, col),
+      onCopy: () => this.copy('tsv'),
+      onDeleteKey: () => this.deleteSelected(),
+      onSelectionChange: () => undefined,
+      onScrollChange: () => this.saveSoon(),
+      onWidthsChange: () => this.saveSoon(),
+    });
+    this.renderAll();
+    onMessage((m) => this.onMessage(m));
+    // Handshake: the host holds its messages until this arrives.
+    post(ReadyCommand, { runId: null });
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Messages from the host
+
+  private onMessage(m: IpcMessage): void {
+    if (RunStartedNotification.is(m)) {
+      this.running = m.params;
+      this.renderTop();
+    } else if (ShowRunNotification.is(m)) {
+      this.showRun(m.params);
+    } else if (PageNotification.is(m)) {
+      const r = this.result(m.params.runId, m.params.resultId);
+      if (!r) return;
+      r.addPage(m.params.page.rows, m.params.page.done, m.params.page.rowsSoFar, m.params.elapsedMs);
+      if (r === this.current) this.grid.refresh();
+      this.renderFooter();
+    } else if (PageFailedNotification.is(m)) {
+      const r = this.result(m.params.runId, m.params.resultId);
+      if (!r) return;
+      r.fetching = false;
+      r.fetchingAll = false;
+      r.fetchError = m.params.error.message;
+      this.renderFooter();
+    } else if (CursorStateNotification.is(m)) {
+      if (m.params.runId !== this.run?.runId) return;
+      this.cursor = m.params;
+      for (const r of this.results) {
+        if (r.view.resultId !== m.params.resultId || m.params.cursorOpen) continue;
+        if (r.more && !r.fetching) {
+          r.more = false;
+          r.notPageableReason = m.params.reason ?? 'The cursor was closed; the rest of the result was not loaded.';
+        }
+      }
+      if (!m.params.fetching) for (const r of this.results) r.fetchingAll = r.fetchingAll && r.fetching;
+      this.renderFooter();
+    } else if (EditabilityNotification.is(m)) {
+      const r = this.result(m.params.runId, m.params.resultId);
+      if (!r) return;
+      r.editability = this.run?.readOnly ? { editable: false, reason: 'The connection profile is read-only.' } : m.params.editability;
+      if (r === this.current) {
+        this.renderToolbar();
+        this.grid.refresh();
+      }
+    } else if (AppliedNotification.is(m)) {
+      this.onApplied(m.params);
+    } else if (ExportProgressNotification.is(m)) {
+      this.exportState = m.params;
+      this.renderFooter();
+    }
+  }
+
+  private showRun(run: RunView): void {
+    this.run = run;
+    this.running = undefined;
+    this.cursor = undefined;
+    const byStatement = new Map(run.statements.map((s) => [s.index, s]));
+    this.results = run.results.map((v) => new ResultState(v, run.maxRowsInGrid, byStatement.get(v.statementIndex)?.durationMs ?? 0));
+    if (run.readOnly) for (const r of this.results) r.editability = { editable: false, reason: 'The connection profile is read-only.' };
+    const sameRun = this.state.runId === run.runId;
+    // A run that failed opens on Messages, where the error is; otherwise on its first result.
+    const failed = run.statements.some((s) => s.status === 'error');
+    this.active = sameRun ? Math.min(this.state.activeTab, this.results.length) : failed ? this.results.length : 0;
+    if (!sameRun) this.state = { runId: run.runId, activeTab: this.active, views: {} };
+    this.renderAll();
+  }
+
+  private onApplied(p: AppliedParams): void {
+    const r = this.result(p.runId, p.resultId);
+    if (!r || p.requestId !== this.applying) return;
+    this.applying = undefined;
+    const set = this.sent;
+    this.sent = undefined;
+    const o = p.outcome;
+    if (o.kind === 'applied' && set) {
+      const removed: number[] = [];
+      const added: CellValue[][] = [];
+      for (const { changeIndex, row } of o.rows) {
+        const change = set.changes[changeIndex];
+        if (!change) continue;
+        if (change.kind === 'update') r.store.replace(change.rowIndex, row);
+        else if (change.kind === 'insert') added.push(row);
+      }
+      for (const change of set.changes) if (change.kind === 'delete') removed.push(change.rowIndex);
+      r.pending.discard();
+      r.store.remove(removed);
+      r.store.prepend(added);
+      this.flash(`Committed: ${o.updated} updated, ${o.inserted} inserted, ${o.deleted} deleted.`, 'ok');
+    } else if (o.kind === 'conflict') {
+      r.pending.setConflicts(o.conflicts);
+      const c = o.conflicts[0];
+      this.flash(`Nothing was written: ${c ? c.message : 'a row changed on the server'}. Keep yours or take the server's value.`, 'warn');
+      if (c) this.grid.scrollToCell(c.rowIndex + r.pending.newRows.length, 0);
+    } else if (o.kind === 'failed') {
+      this.flash(`Nothing was written: ${o.error.message}${o.error.detail ? ` (${o.error.detail})` : ''}`, 'error');
+    }
+    this.grid.refresh();
+    this.renderToolbar();
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Paging
+
+  private result(runId: string, resultId: number): ResultState | undefined {
+    if (runId !== this.run?.runId) return undefined;
+    return this.results.find((r) => r.view.resultId === resultId);
+  }
+
+  private get current(): ResultState | undefined {
+    return this.results[this.active];
+  }
+
+  private maybeFetch(lastVisible: number): void {
+    const r = this.current;
+    const run = this.run;
+    if (!r || !run) return;
+    const loadedLast = lastVisible - r.pending.newRows.length;
+    const want = shouldFetchMore(
+      { loaded: r.store.length, lastVisible: loadedLast, exhausted: !r.more, inFlight: r.fetching, capReached: r.store.capReached, failed: r.fetchError !== undefined },
+      PREFETCH_MARGIN,
+    );
+    if (want) this.fetch(r, false);
+  }
+
+  private fetch(r: ResultState, all: boolean): void {
+    if (!this.run || r.fetching) return;
+    r.fetching = true;
+    r.fetchingAll = all;
+    r.fetchError = undefined;
+    post(FetchPageCommand, { runId: this.run.runId, resultId: r.view.resultId, all });
+    this.renderFooter();
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Editing
+
+  private setCell(displayRow: number, col: number, value: CellValue): void {
+    const r = this.current;
+    if (!r) return;
+    r.setCell(displayRow, col, value);
+    this.grid.refresh();
+    this.renderToolbar();
+  }
+
+  private gridSource(r: ResultState): GridSource {
+    return {
+      columns: r.columns,
+      rowCount: () => r.displayCount,
+      cell: (row, col) => {
+        const c = r.cell(row, col);
+        return { value: c.value, edited: c.edited };
+      },
+      rowLabel: (row) => {
+        const at = r.locate(row);
+        return at.kind === 'new' ? `+${at.index + 1}` : String(at.index + 1);
+      },
+      rowState: (row) => {
+        const at = r.locate(row);
+        if (at.kind === 'new') return 'new';
+        const s = r.pending.rowState(at.index);
+        return s === 'clean' ? '' : s;
+      },
+      canEdit: (row, col) => {
+        if (!r.canEdit || this.applying !== undefined || !r.columnWritable(col)) return false;
+        const at = r.locate(row);
+        return at.kind === 'new' || r.pending.rowState(at.index) !== 'deleted';
+      },
+    };
+  }
+
+  private addRow(): void {
+    const r = this.current;
+    if (!r?.canEdit) return;
+    r.pending.addRow();
+    this.grid.refresh();
+    const first = r.editability.editable ? r.editability.columns.findIndex((c) => c.writable) : 0;
+    this.grid.scrollToCell(r.pending.newRows.length - 1, Math.max(0, first));
+    this.grid.selection.set({ row: r.pending.newRows.length - 1, col: Math.max(0, first) }, false);
+    this.grid.refresh();
+    this.grid.focus();
+    this.renderToolbar();
+  }
+
+  private deleteSelected(): void {
+    const r = this.current;
+    if (!r?.canEdit || this.applying !== undefined) return;
+    const rows = this.grid.selection.rows();
+    const loaded: number[] = [];
+    const fresh: number[] = [];
+    for (const d of rows) {
+      const at = r.locate(d);
+      if (at.kind === 'new') fresh.push(at.tempId);
+      else loaded.push(at.index);
+    }
+    r.pending.removeNewRows(fresh);
+    if (loaded.length) r.pending.toggleDelete(loaded);
+    this.grid.refresh();
+    this.renderToolbar();
+  }
+
+  private setNullSelected(): void {
+    const r = this.current;
+    if (!r?.canEdit) return;
+    const rect = this.grid.selection.rect;
+    for (let row = rect.top; row <= rect.bottom; row++) {
+      for (let col = rect.left; col <= rect.right; col++) {
+        if (this.gridSource(r).canEdit(row, col)) r.setCell(row, col, null);
+      }
+    }
+    this.grid.refresh();
+    this.renderToolbar();
+  }
+
+  private commit(): void {
+    const r = this.current;
+    const run = this.run;
+    if (!r || !run || !r.editability.editable || r.pending.isEmpty || this.applying !== undefined) return;
+    const changes = r.pending.toChangeSet(r.editability.keyColumns, (i) => r.store.row(i));
+    this.applying = this.nextRequestId++;
+    this.sent = changes;
+    post(ApplyChangesCommand, { runId: run.runId, resultId: r.view.resultId, requestId: this.applying, changes });
+    this.flash('Committing…', 'info');
+    this.renderToolbar();
+  }
+
+  private discard(): void {
+    const r = this.current;
+    if (!r) return;
+    r.pending.discard();
+    this.banner.hidden = true;
+    this.grid.refresh();
+    this.renderToolbar();
+  }
+
+  private resolveConflict(rowIndex: number, keep: boolean): void {
+    const r = this.current;
+    if (!r) return;
+    if (keep) {
+      const current = r.pending.keepMine(rowIndex);
+      if (current) r.store.replace(rowIndex, current);
+    } else {
+      const current = r.pending.takeServers(rowIndex);
+      if (current) r.store.replace(rowIndex, current);
+      else if (current === null) r.store.remove([rowIndex]);
+    }
+    this.banner.hidden = true;
+    this.grid.refresh();
+    this.renderToolbar();
+  }
+
+  private openValue(displayRow: number, col: number): void {
+    const r = this.current;
+    if (!r) return;
+    const source = this.gridSource(r);
+    openViewer({
+      column: r.columns[col],
+      value: r.cell(displayRow, col).value,
+      editable: source.canEdit(displayRow, col),
+      onApply: (value) => this.setCell(displayRow, col, value),
+      onCopy: (text) => post(CopyTextCommand, { text, what: 'value' }),
+    });
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Copy and export
+
+  private copy(format: CopyFormat): void {
+    const r = this.current;
+    if (!r || r.displayCount === 0) return;
+    const rect = this.grid.selection.rect;
+    const rows = this.grid.selection.rows();
+    const columns = r.columns.slice(rect.left, rect.right + 1);
+    const table = this.tableOf(r);
+    const text = formatCopy(format, {
+      columns,
+      rows: r.valuesOf(rows, rect.left, rect.right),
+      header: rows.length > 1 || columns.length > 1,
+      ...(table ? { table } : {}),
+    });
+    post(CopyTextCommand, { text, what: `${rows.length} ${rows.length === 1 ? 'row' : 'rows'} as ${format.toUpperCase()}` });
+  }
+
+  private tableOf(r: ResultState): { schema: string; name: string } | undefined {
+    if (!r.editability.editable) return undefined;
+    const m = /^"((?:[^"]|"")*)"\."((?:[^"]|"")*)"$/.exec(r.editability.table);
+    return m ? { schema: m[1].replace(/""/g, '"'), name: m[2].replace(/""/g, '"') } : undefined;
+  }
+
+  private exportAs(format: ExportFormat): void {
+    const r = this.current;
+    if (!r || !this.run) return;
+    post(ExportCommand, { runId: this.run.runId, resultId: r.view.resultId, format });
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Rendering
+
+  private renderAll(): void {
+    this.renderTop();
+    this.renderTabs();
+    this.showActive();
+  }
+
+  private renderTop(): void {
+    this.top.replaceChildren();
+    if (!this.running) return;
+    const cancel = hx('vscode-button', { secondary: true, 'data-action': 'cancel' }, 'Cancel');
+    cancel.addEventListener('click', () => post(CancelCommand, { runId: this.run?.runId ?? null }));
+    this.top.append(h('div', { class: 'running' }, hx('vscode-progress-ring', {}), h('span', {}, `Running ${this.running.title}…`), cancel));
+  }
+
+  private renderTabs(): void {
+    this.tabs.replaceChildren();
+    if (!this.run) {
+      this.tabs.append(h('p', { class: 'muted empty' }, 'Run a statement to see its results here.'));
+      return;
+    }
+    const tabs = hx('vscode-tabs', { 'selected-index': String(this.active) });
+    for (const r of this.results) tabs.append(hx('vscode-tab-header', { slot: 'header' }, r.view.title));
+    const errors = this.run.statements.filter((s) => s.status === 'error').length;
+    tabs.append(hx('vscode-tab-header', { slot: 'header' }, errors ? `Messages (${errors} error${errors > 1 ? 's' : ''})` : 'Messages'));
+    tabs.addEventListener('vsc-tabs-select', (e) => {
+      const index = (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
+      if (index === this.active) return;
+      this.rememberView();
+      this.active = index;
+      this.state.activeTab = index;
+      this.saveSoon();
+      this.showActive();
+    });
+    this.tabs.append(tabs);
+  }
+
+  private showActive(): void {
+    const r = this.current;
+    const showingMessages = !r;
+    this.gridHost.hidden = showingMessages;
+    this.messagesHost.hidden = !showingMessages;
+    if (showingMessages) {
+      this.grid.setSource(undefined);
+      this.messagesHost.replaceChildren(renderMessages(this.run?.statements ?? []));
+    } else {
+      this.grid.setSource(this.gridSource(r), this.state.views[r.view.resultId]);
+    }
+    this.renderToolbar();
+    this.renderFooter();
+  }
+
+  private renderToolbar(): void {
+    this.toolbar.replaceChildren();
+    const r = this.current;
+    if (!r) return;
+    const button = (label: string, action: string, onClick: () => void, opts: { secondary?: boolean; disabled?: boolean; title?: string } = {}): HTMLElement => {
+      const b = hx('vscode-button', { secondary: opts.secondary ?? true, disabled: opts.disabled, 'data-action': action, title: opts.title }, label);
+      b.addEventListener('click', () => {
+        if (!(b as HTMLElement & { disabled?: boolean }).disabled) onClick();
+      });
+      return b;
+    };
+    const left = h('div', { class: 'toolbar-group' });
+    if (r.editability.editable) {
+      const s = r.pending.summary;
+      const busy = this.applying !== undefined;
+      const pendingText = r.pending.isEmpty
+        ? `Editing ${r.editability.table}`
+        : `${[s.edited && `${s.edited} edited`, s.inserted && `${s.inserted} new`, s.deleted && `${s.deleted} deleted`].filter(Boolean).join(', ')} (pending)`;
+      left.append(
+        h('span', { class: `edit-status${r.pending.isEmpty ? '' : ' pending'}` }, pendingText),
+        button('Add row', 'add-row', () => this.addRow(), { disabled: busy }),
+        button('Delete rows', 'delete-rows', () => this.deleteSelected(), { disabled: busy, title: 'Mark the selected rows for deletion (Ctrl+Delete)' }),
+        button('Set NULL', 'set-null', () => this.setNullSelected(), { disabled: busy }),
+        button('Commit', 'commit', () => this.commit(), { secondary: false, disabled: busy || r.pending.isEmpty || s.conflicts > 0 }),
+        button('Discard', 'discard', () => this.discard(), { disabled: busy || r.pending.isEmpty }),
+      );
+    } else {
+      left.append(h('span', { class: 'read-only', title: r.editability.reason }, `Read-only: ${r.editability.reason}`));
+    }
+    const right = h('div', { class: 'toolbar-group' });
+    right.append(h('span', { class: 'muted' }, 'Copy as'));
+    for (const f of ['tsv', 'csv', 'markdown', 'insert'] as const) {
+      right.append(button(f === 'markdown' ? 'Markdown' : f.toUpperCase(), `copy-${f}`, () => this.copy(f)));
+    }
+    right.append(
+      button('Export CSV…', 'export-csv', () => this.exportAs('csv')),
+      button('Export JSON…', 'export-json', () => this.exportAs('json')),
+    );
+    this.toolbar.append(left, right);
+    this.renderConflicts(r);
+  }
+
+  private renderConflicts(r: ResultState): void {
+    const s = r.pending.summary;
+    if (s.conflicts === 0) return;
+    const list = h('div', { class: 'conflicts' });
+    for (let i = 0; i < r.store.length; i++) {
+      const c = r.pending.conflictOf(i);
+      if (!c) continue;
+      const keep = hx('vscode-button', { 'data-action': 'keep-mine' }, 'Keep mine');
+      keep.addEventListener('click', () => this.resolveConflict(i, true));
+      const take = hx('vscode-button', { secondary: true, 'data-action': 'take-server' }, "Take server's");
+      take.addEventListener('click', () => this.resolveConflict(i, false));
+      const now = c.current ? r.columns.map((col, j) => `${col.name}=${c.current?.[j] ?? 'NULL'}`).join(', ') : 'the row was deleted';
+      list.append(
+        h('div', { class: 'conflict', 'data-row': String(i) }, h('b', {}, `Row ${i + 1}: `), c.message, h('div', { class: 'muted server-now' }, `On the server now: ${now}`), keep, take),
+      );
+      if (list.childElementCount >= 20) break;
+    }
+    this.toolbar.append(list);
+  }
+
+  private renderFooter(): void {
+    this.footer.replaceChildren();
+    const r = this.current;
+    const run = this.run;
+    const parts: (HTMLElement | string)[] = [];
+    if (r && run) {
+      const loaded = r.store.length;
+      parts.push(h('span', { 'data-testid': 'rows-loaded' }, `${formatCount(loaded)} ${loaded === 1 ? 'row' : 'rows'} loaded`));
+      if (r.store.capReached && (r.more || r.rowsSoFar > loaded)) {
+        parts.push(h('span', { class: 'warn' }, `Row cap (${formatCount(run.maxRowsInGrid)}) reached: the grid holds no more rows. Export for the whole result.`));
+      } else if (r.more) {
+        parts.push(h('span', {}, r.fetching ? (r.fetchingAll ? 'fetching all…' : 'loading more…') : 'more available'));
+      } else if (r.notPageableReason) {
+        parts.push(h('span', { class: 'warn', title: r.notPageableReason }, `more exist: ${r.notPageableReason}`));
+      } else {
+        parts.push(h('span', {}, 'all rows'));
+      }
+      parts.push(h('span', { class: 'muted' }, `${formatMs(r.statementMs)}${r.fetchMs > 0 ? ` + ${formatMs(r.fetchMs)} paging` : ''}`));
+      if (r.fetchError) parts.push(h('span', { class: 'error' }, r.fetchError));
+      if (r.more && !r.store.capReached) {
+        if (r.fetchingAll) {
+          const stop = hx('vscode-button', { secondary: true, 'data-action': 'stop-fetch' }, 'Stop');
+          stop.addEventListener('click', () => post(StopFetchCommand, { runId: run.runId }));
+          parts.push(stop);
+        } else {
+          const all = hx('vscode-button', { secondary: true, 'data-action': 'fetch-all', disabled: r.fetching }, 'Fetch all');
+          all.addEventListener('click', () => this.fetch(r, true));
+          parts.push(all);
+        }
+      }
+    }
+    if (run && this.cursor && (this.cursor.cursorOpen || this.cursor.inTransaction)) {
+      const text = this.cursor.cursorOpen
+        ? 'The open cursor holds a transaction (its snapshot and locks) until it is read to the end or closed.'
+        : 'The session is inside a transaction.';
+      const close = hx('vscode-button', { secondary: true, 'data-action': 'close-cursor', disabled: !this.cursor.cursorOpen }, 'Close cursor');
+      close.addEventListener('click', () => post(CloseCursorCommand, { runId: run.runId }));
+      parts.push(h('span', { class: 'tx' }, text), close);
+    }
+    const x = this.exportState;
+    if (x) {
+      const what = `${x.format.toUpperCase()} export`;
+      const progress = `${formatCount(x.rows)} rows, ${formatBytes(x.bytes)}`;
+      if (x.state === 'running') {
+        const cancel = hx('vscode-button', { secondary: true, 'data-action': 'cancel-export' }, 'Cancel export');
+        cancel.addEventListener('click', () => post(CancelExportCommand, { exportId: x.exportId }));
+        parts.push(h('span', { class: 'export' }, `${what}: ${progress}…`), cancel);
+      } else {
+        const end = x.state === 'done' ? `done, ${progress} to ${x.file ?? 'the file'}` : x.state === 'cancelled' ? 'cancelled' : `failed: ${x.message ?? ''}`;
+        parts.push(h('span', { class: `export ${x.state}` }, `${what} ${end}`));
+      }
+    }
+    this.footer.append(...parts.map((p) => (typeof p === 'string' ? h('span', {}, p) : p)));
+  }
+
+  private flash(text: string, kind: 'ok' | 'warn' | 'error' | 'info'): void {
+    this.banner.hidden = false;
+    this.banner.className = `banner ${kind}`;
+    this.banner.textContent = text;
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Saved view state (scroll position, tab, widths)
+
+  private rememberView(): void {
+    const r = this.current;
+    if (!r) return;
+    this.state.views[r.view.resultId] = {
+      scrollTop: this.grid.scroller.scrollTop,
+      scrollLeft: this.grid.scroller.scrollLeft,
+      widths: this.grid.columnWidths,
+    };
+  }
+
+  private saveSoon(): void {
+    if (this.saveTimer) return;
+    this.saveTimer = window.setTimeout(() => {
+      this.saveTimer = 0;
+      this.rememberView();
+      saveState(this.state);
+    }, 300);
+  }
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+new App(document.getElementById('app') ?? document.body);

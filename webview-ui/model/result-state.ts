@@ -1,0 +1,107 @@
+/**
+ * One result set as the webview holds it: its rows (RowStore), its pending edits, whether and why
+ * it can be edited, and where paging stands. Display rows put the pending new rows first, then the
+ * loaded rows. Pure data: no DOM, no messaging.
+ */
+import type { CellValue, ColumnView, EditabilityView, ResultSetView, RowValues } from '../../src/shared/results-model';
+import { PendingChanges } from './pending-changes';
+import { RowStore } from './row-store';
+
+export class ResultState {
+  readonly store: RowStore;
+  readonly pending: PendingChanges;
+  editability: EditabilityView = { editable: false, reason: 'Checking whether the result can be edited…' };
+  /** More rows exist on the server that this grid could still page in. */
+  more: boolean;
+  /** The server has rows the grid will never page (a later statement closed the cursor, or the cap). */
+  notPageableReason?: string;
+  fetching = false;
+  fetchingAll = false;
+  fetchError?: string;
+  fetchMs = 0;
+  /** Rows the cursor delivered so far (may exceed store.length past the cap). */
+  rowsSoFar: number;
+
+  constructor(
+    readonly view: ResultSetView,
+    cap: number,
+    readonly statementMs: number,
+  ) {
+    this.store = new RowStore(cap);
+    this.pending = new PendingChanges(view.columns.length);
+    this.store.append(view.firstPage.rows);
+    this.rowsSoFar = view.firstPage.rowsSoFar;
+    this.more = view.pageable && !view.firstPage.done;
+    if (!view.firstPage.done && !view.pageable) this.notPageableReason = view.notPageableReason;
+  }
+
+  get columns(): ColumnView[] {
+    return this.view.columns;
+  }
+
+  get canEdit(): boolean {
+    return this.editability.editable;
+  }
+
+  /** A page arrived: keep what fits under the cap. */
+  addPage(rows: RowValues[], done: boolean, rowsSoFar: number, elapsedMs: number): void {
+    this.store.append(rows);
+    this.rowsSoFar = rowsSoFar;
+    this.fetchMs += elapsedMs;
+    this.fetching = false;
+    this.fetchError = undefined;
+    if (done) {
+      this.more = false;
+      this.fetchingAll = false;
+    }
+    if (this.store.capReached && !done) this.fetchingAll = false;
+  }
+
+  get displayCount(): number {
+    return this.pending.newRows.length + this.store.length;
+  }
+
+  /** Display row -> a new (uncommitted) row, or a loaded row's index. */
+  locate(displayRow: number): { kind: 'new'; tempId: number; index: number } | { kind: 'loaded'; index: number } {
+    const fresh = this.pending.newRows;
+    if (displayRow < fresh.length) return { kind: 'new', tempId: fresh[displayRow].tempId, index: displayRow };
+    return { kind: 'loaded', index: displayRow - fresh.length };
+  }
+
+  /** What the grid draws for a cell; `edited` when a pending change sits there. */
+  cell(displayRow: number, col: number): { value: CellValue; edited: boolean; isDefault: boolean } {
+    const at = this.locate(displayRow);
+    if (at.kind === 'new') {
+      const v = this.pending.newRows[at.index].values[col];
+      return { value: v === undefined ? null : v, edited: v !== undefined, isDefault: v === undefined };
+    }
+    const loaded = this.store.row(at.index)?.[col] ?? null;
+    return {
+      value: this.pending.displayValue(at.index, col, loaded),
+      edited: this.pending.isCellEdited(at.index, col),
+      isDefault: false,
+    };
+  }
+
+  /** Sets a cell from the grid (a loaded row's or a new row's). */
+  setCell(displayRow: number, col: number, value: CellValue): void {
+    const at = this.locate(displayRow);
+    if (at.kind === 'new') this.pending.setNewCell(at.tempId, col, value);
+    else this.pending.setCell(at.index, col, this.store.row(at.index)?.[col] ?? null, value);
+  }
+
+  /** Whether a column may be written (generated and identity-always columns may not). */
+  columnWritable(col: number): boolean {
+    const e = this.editability;
+    return e.editable && (e.columns[col]?.writable ?? false);
+  }
+
+  /** Values for the copy: what the grid shows (pending values included). */
+  valuesOf(displayRows: number[], fromCol: number, toCol: number): CellValue[][] {
+    return displayRows.map((r) => {
+      const out: CellValue[] = [];
+      for (let c = fromCol; c <= toCol; c++) out.push(this.cell(r, c).value);
+      return out;
+    });
+  }
+}

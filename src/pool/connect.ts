@@ -48,7 +48,14 @@ function passwordFor(config: PgConfig, options: OpenOptions): Password {
   const asIs = (err: unknown): unknown => err;
   switch (auth.kind) {
     case 'password':
-      return { source: () => Promise.resolve(auth.password), explain: asIs };
+      return {
+        // PostgreSQL never accepts an empty password; say so instead of pg's SCRAM internals.
+        source: () =>
+          auth.password === ''
+            ? Promise.reject(new PgError('auth', `The server asks for a password (${options.target}), and the profile's password is empty.`))
+            : Promise.resolve(auth.password),
+        explain: asIs,
+      };
     case 'none':
       return {
         source: () =>
@@ -78,17 +85,22 @@ function passwordFor(config: PgConfig, options: OpenOptions): Password {
       let used = false;
       return {
         source: () => {
+          const warnings: string[] = [];
           const found = passwordFromFile(
             file,
             { host: config.host, port: config.port, database: config.database, user: config.user },
-            options.onWarning,
+            (message) => {
+              warnings.push(message);
+              options.onWarning(message);
+            },
           );
           if (found === undefined) {
+            const why = warnings.length > 0 ? ` It was ignored: ${warnings.join(' ')}` : '';
             return Promise.reject(
               new PgError(
                 'auth',
                 `The server asks for a password (${options.target}), and the password file ${file} has no usable line for ` +
-                  `${config.host}:${config.port}:${config.database}:${config.user}.`,
+                  `${config.host}:${config.port}:${config.database}:${config.user}.${why}`,
               ),
             );
           }

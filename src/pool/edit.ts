@@ -315,9 +315,10 @@ export async function editability(connection: PooledConnection, target: TableRef
  * (ColumnMeta.tableOid / columnNumber, from the server's row description) and the table's row
  * identity columns are all among them.
  *
- * The row description cannot tell a self-join (`FROM t a JOIN t b`) from a plain select; there
- * the conflict check is the safety net, as a value shown from another row rarely equals the
- * locked row's.
+ * The row description cannot tell a self-join (`FROM t a JOIN t b`) from a plain select. A table
+ * column shown twice is taken as one (read-only); a self-join that shows each column once passes,
+ * and there the conflict check is the safety net, as a value shown from another row rarely equals
+ * the locked row's.
  */
 export async function editabilityOfResult(connection: PooledConnection, columns: ResultColumnMeta[]): Promise<ResultEditability> {
   if (columns.length === 0) return { editable: false, reason: 'The result has no columns.' };
@@ -350,6 +351,20 @@ export async function editabilityOfResult(connection: PooledConnection, columns:
     const readOnly = readOnlyReason(info);
     targets.push(readOnly ? { column: info.name, writable: false, reason: readOnly } : { column: info.name, writable: true });
   }
+  // A table column shown twice usually means the table is joined with itself, where the cells of
+  // one result row belong to different table rows; the key beside a cell may not be its row's.
+  const seen = new Set<number>();
+  for (const meta of columns) {
+    const columnNumber = meta.columnNumber as number;
+    if (columnNumber > 0 && seen.has(columnNumber)) {
+      const name = table.byAttnum.get(columnNumber)?.name ?? meta.name;
+      return {
+        editable: false,
+        reason: `Column ${quoteIdent(name)} of ${table.sql} appears more than once in the result (a self-join?), so a cell's row cannot be told for sure; the result is read-only.`,
+      };
+    }
+    seen.add(columnNumber);
+  }
   const key = table.identity.key;
   const keyIndexes = key.map((k) => targets.findIndex((t, i) => t.column === k && (columns[i].columnNumber ?? 0) > 0));
   const missing = key.filter((_, i) => keyIndexes[i] < 0);
@@ -371,6 +386,9 @@ function readOnlyReason(info: ColumnInfo): string | undefined {
 // -------------------------------------------------------------------------------------------------
 // Changes
 
+/** How long an edit waits for a row another transaction holds, unless the profile sets lock_timeout. */
+export const EDIT_LOCK_TIMEOUT_MS = 10_000;
+
 /** Applies the changes in order in one transaction: all of them, or none. */
 export async function applyChanges(connection: PooledConnection, target: TableRef, changes: RowChange[]): Promise<ApplyOutcome> {
   checkTableRef(target);
@@ -380,6 +398,11 @@ export async function applyChanges(connection: PooledConnection, target: TableRe
   await run(connection, 'BEGIN ISOLATION LEVEL READ COMMITTED');
   let index = -1;
   try {
+    // A row locked by a transaction left open (often the user's own, in an editor tab) would
+    // block the edit, and the grid with it, forever. A profile's own lock_timeout wins.
+    await run(connection, `SELECT pg_catalog.set_config('lock_timeout', $1, true) WHERE pg_catalog.current_setting('lock_timeout') IN ('0', '0ms')`, [
+      `${EDIT_LOCK_TIMEOUT_MS}ms`,
+    ]);
     const table = await loadTable(connection, { ref: target });
     if (!table) throw invalid(`There is no table ${describe(target)}.`, { code: '42P01' });
     if ('reason' in table.identity) throw invalid(table.identity.reason);
@@ -399,7 +422,7 @@ export async function applyChanges(connection: PooledConnection, target: TableRe
     return { kind: 'applied', results };
   } catch (err) {
     await rollback(connection);
-    const error = toQueryError(err, { cancelRequested: false });
+    const error = lockTimeoutExplained(toQueryError(err, { cancelRequested: false }));
     if (changes.length === 1 || index < 0) throw error;
     throw withMessage(error, `${error.message} (change ${index + 1} of ${changes.length}; nothing was applied)`);
   }
@@ -573,7 +596,11 @@ function invalid(message: string, fields: PgErrorFields = {}): PgError {
 }
 
 function withMessage(error: PgError, message: string): PgError {
-  const fields: PgErrorFields = {
+  return new PgError(error.kind, message, fieldsOf(error), { cause: error });
+}
+
+function fieldsOf(error: PgError): PgErrorFields {
+  return {
     code: error.code,
     detail: error.detail,
     hint: error.hint,
@@ -584,7 +611,20 @@ function withMessage(error: PgError, message: string): PgError {
     severity: error.severity,
     where: error.where,
   };
-  return new PgError(error.kind, message, fields, { cause: error });
+}
+
+/** lock_not_available (55P03): say who is likely holding the row, and that nothing changed. */
+function lockTimeoutExplained(error: PgError): PgError {
+  if (error.code !== '55P03') return error;
+  return new PgError(
+    error.kind,
+    `The row is locked by another transaction that is still open, so nothing was changed (${error.message}).`,
+    {
+      ...fieldsOf(error),
+      hint: error.hint ?? 'Commit or roll back the transaction that holds the row (it may be an open transaction in an editor tab), then try again.',
+    },
+    { cause: error },
+  );
 }
 
 async function rollback(connection: PooledConnection): Promise<void> {

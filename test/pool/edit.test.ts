@@ -223,12 +223,21 @@ describe('editability of a result (for the grid)', () => {
     assert.deepEqual((result as { columns: { column: string }[] }).columns.map((c) => c.column), ['id', 'name']);
   });
 
+  test('a system column (ctid) is shown but never written, and is no row identity', async () => {
+    const result = await of(`SELECT ctid, id, name FROM ${S}.res`);
+    assert.equal(result.editable, true);
+    const editable = result as Extract<typeof result, { editable: true }>;
+    assert.deepEqual(editable.columns[0], { column: 'ctid', writable: false, reason: '"ctid" is a system column.' });
+    assert.deepEqual(editable.keyIndexes, [1]);
+  });
+
   test('read-only results say why', async () => {
     const cases: [string, RegExp][] = [
       [`SELECT name FROM ${S}.res`, /does not include "id"/],
       [`SELECT id, upper(name) FROM ${S}.res`, /"upper" is computed/],
       [`SELECT r.id, o.id FROM ${S}.res r JOIN ${S}.other o ON o.res_id = r.id`, /several tables \("edit"\."res", "edit"\."other"\)|several tables \("edit"\."other", "edit"\."res"\)/],
       [`SELECT * FROM ${S}.res_view`, /is a view/],
+      [`SELECT a.id, a.name, b.name FROM ${S}.res a JOIN ${S}.res b ON b.id = a.id + 1`, /"name" of "edit"\."res" appears more than once .*self-join/],
       [`SELECT 1 AS one`, /"one" is computed/],
     ];
     for (const [sql, reason] of cases) {
@@ -350,6 +359,20 @@ describe('cell updates and conflict detection', () => {
     assert.deepEqual(deleted, { kind: 'updated', row: fresh });
     assert.deepEqual((await read(`SELECT count(*) FROM ${S}.people WHERE id = 4`)).rows, [['0']]);
     assert.deepEqual(await pool.deleteRow(people, { id: '4' }), { kind: 'notFound' });
+  });
+
+  test('a row held by a transaction left open is an error after lock_timeout, not a hang', async () => {
+    const impatient = await PgPool.open(cluster.config({ applicationName: 'edit-impatient', startupSettings: { lock_timeout: '300ms' } }));
+    pools.push(impatient);
+    const other = await admin();
+    await other.query('BEGIN');
+    await other.query(`UPDATE ${S}.people SET name = 'Held' WHERE id = 2`);
+    const error = await rejects(impatient.updateCell(people, { id: '2' }, 'name', 'Mine', 'Theirs'));
+    assert.equal(error.code, '55P03');
+    assert.match(error.message, /locked by another transaction that is still open/);
+    assert.match(error.hint ?? '', /Commit or roll back the transaction/);
+    await other.query('ROLLBACK');
+    assert.deepEqual((await read(`SELECT name FROM ${S}.people WHERE id = 2`)).rows, [['Theirs']]);
   });
 
   test('edits run on a short lease of their own, not behind a tab\'s open cursor', async () => {

@@ -238,10 +238,6 @@ const RELKIND_NAMES: Record<string, string> = {
 
 const SYSTEM_SCHEMAS = new Set(['pg_catalog', 'information_schema', 'pg_toast']);
 
-function describe(ref: TableRef): string {
-  return qualified(ref);
-}
-
 /** Reads what editing needs of one table; null when there is no such relation. */
 async function loadTable(connection: PooledConnection, by: { ref: TableRef } | { oid: number }): Promise<TableInfo | null> {
   const relation =
@@ -271,7 +267,7 @@ async function loadTable(connection: PooledConnection, by: { ref: TableRef } | {
 }
 
 async function rowIdentity(connection: PooledConnection, table: TableInfo, relation: RowValues): Promise<{ key: string[] } | { reason: string }> {
-  const name = describe(table.ref);
+  const name = qualified(table.ref);
   const kind = relation.relkind ?? '';
   if (kind !== 'r' && kind !== 'p') {
     return { reason: `${name} is ${RELKIND_NAMES[kind] ?? `not a table (relkind ${kind})`}; only tables can be edited.` };
@@ -306,7 +302,7 @@ async function rowIdentity(connection: PooledConnection, table: TableInfo, relat
 export async function editability(connection: PooledConnection, target: TableRef): Promise<Editability> {
   checkTableRef(target);
   const table = await loadTable(connection, { ref: target });
-  if (!table) return { editable: false, reason: `There is no table ${describe(target)}.` };
+  if (!table) return { editable: false, reason: `There is no table ${qualified(target)}.` };
   return 'key' in table.identity ? { editable: true, key: table.identity.key } : { editable: false, reason: table.identity.reason };
 }
 
@@ -404,7 +400,7 @@ export async function applyChanges(connection: PooledConnection, target: TableRe
       `${EDIT_LOCK_TIMEOUT_MS}ms`,
     ]);
     const table = await loadTable(connection, { ref: target });
-    if (!table) throw invalid(`There is no table ${describe(target)}.`, { code: '42P01' });
+    if (!table) throw invalid(`There is no table ${qualified(target)}.`, { code: '42P01' });
     if ('reason' in table.identity) throw invalid(table.identity.reason);
     const key = table.identity.key;
     const results: (UpdateOutcome | InsertedRow)[] = [];

@@ -162,6 +162,19 @@ describe('row identity (editability)', () => {
     assert.equal(catalog.editable, false);
   });
 
+  test('a temporary table belongs to its session: read-only for edits, which run on their own connection', async () => {
+    await pool.execute('temp-tab', 'CREATE TEMP TABLE scratch (id int PRIMARY KEY)');
+    const { rows } = await read('SELECT nspname FROM pg_namespace WHERE oid = pg_my_temp_schema()', 'temp-tab');
+    const result = await pool.editability({ schema: rows[0][0] as string, table: 'scratch' });
+    assert.equal(result.editable, false);
+    assert.match((result as { reason: string }).reason, /is a temporary table/);
+    const outcome = await pool.execute('temp-tab', 'SELECT * FROM scratch');
+    assert.equal(outcome.kind, 'rows');
+    const ofResult = await pool.editabilityOfResult((outcome as Extract<ExecutionOutcome, { kind: 'rows' }>).cursor.columns);
+    assert.match((ofResult as { reason: string }).reason, /is a temporary table/);
+    await pool.releaseSession('temp-tab');
+  });
+
   test('an edit of a table without row identity is refused and changes nothing (never every matching row)', async () => {
     const error = await rejects(pool.updateCell(t('nokey'), { name: 'same' }, 'v', 'y', 'x'));
     assert.equal(error.kind, 'query');
@@ -690,6 +703,12 @@ describe('round trip of values of every type through tricky identifiers', () => 
       }
     }
     assert.deepEqual(await readBack(), generated);
+    const grid = await pool.execute(session, ordered);
+    assert.equal(grid.kind, 'rows');
+    const ofResult = await pool.editabilityOfResult((grid as Extract<ExecutionOutcome, { kind: 'rows' }>).cursor.columns);
+    assert.equal(ofResult.editable, true, JSON.stringify(ofResult));
+    assert.deepEqual((ofResult as Extract<typeof ofResult, { editable: true }>).target, target);
+    assert.deepEqual((ofResult as Extract<typeof ofResult, { editable: true }>).keyIndexes, [0, 1]);
 
     // Every cell to a new value, expected = what the grid showed (timestamptz in Kathmandu time).
     const shown = await readBack();

@@ -533,6 +533,22 @@ describe('server errors and all-or-nothing batches', () => {
     assert.deepEqual(await snapshot(), before);
   });
 
+  test('a deferred constraint that fails at COMMIT rejects the batch, and nothing is applied', async () => {
+    await setup(`
+      CREATE TABLE ${S}.nodes (id int PRIMARY KEY, parent int REFERENCES ${S}.nodes (id) DEFERRABLE INITIALLY DEFERRED);
+      INSERT INTO ${S}.nodes VALUES (1, NULL);
+    `);
+    const error = await rejects(
+      pool.applyChanges(t('nodes'), [
+        { kind: 'insert', columns: [{ column: 'id', value: '2' }, { column: 'parent', value: '3' }] },
+        { kind: 'update', key: { id: '1' }, column: 'parent', value: '2', expected: null },
+      ]),
+    );
+    assert.equal(error.code, '23503');
+    assert.equal(error.constraint, 'nodes_parent_fkey');
+    assert.deepEqual((await read(`SELECT * FROM ${S}.nodes`)).rows, [['1', null]]);
+  });
+
   test('a conflict anywhere in a batch applies nothing and says which change', async () => {
     const before = await snapshot();
     const outcome = await pool.applyChanges(acct, [

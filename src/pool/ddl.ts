@@ -32,9 +32,59 @@ LEFT JOIN pg_catalog.pg_foreign_table ft ON ft.ftrelid = c.oid
 LEFT JOIN pg_catalog.pg_foreign_server fs ON fs.oid = ft.ftserver
 WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p', 'v', 'm', 'f')`;
 
-/** $1: oids of the routines. */
+/** $1: oids of the routines (aggregates have no pg_get_functiondef: see AGGREGATE_SQL). */
 const FUNCTION_DEF_SQL = `SELECT p.oid, pg_catalog.pg_get_functiondef(p.oid) AS def
-FROM pg_catalog.pg_proc p WHERE p.oid = ANY ($1::oid[]) ORDER BY pg_catalog.pg_get_function_identity_arguments(p.oid)`;
+FROM pg_catalog.pg_proc p WHERE p.oid = ANY ($1::oid[]) AND p.prokind <> 'a'`;
+
+/**
+ * $1: oids of aggregates. The CREATE AGGREGATE options, rebuilt from pg_aggregate as pg_dump does;
+ * regproc and format_type print qualified names under the DDL transaction's search_path.
+ */
+const AGGREGATE_SQL = `
+SELECT a.aggfnoid::oid AS oid, a.aggkind AS kind, p.proparallel AS parallel,
+  CASE WHEN a.aggtransfn <> 0 THEN a.aggtransfn::pg_catalog.regproc::text END AS sfunc,
+  pg_catalog.format_type(a.aggtranstype, NULL) AS stype, a.aggtransspace AS sspace,
+  CASE WHEN a.aggfinalfn <> 0 THEN a.aggfinalfn::pg_catalog.regproc::text END AS finalfunc,
+  a.aggfinalextra AS finalfunc_extra, a.aggfinalmodify AS finalfunc_modify,
+  CASE WHEN a.aggcombinefn <> 0 THEN a.aggcombinefn::pg_catalog.regproc::text END AS combinefunc,
+  CASE WHEN a.aggserialfn <> 0 THEN a.aggserialfn::pg_catalog.regproc::text END AS serialfunc,
+  CASE WHEN a.aggdeserialfn <> 0 THEN a.aggdeserialfn::pg_catalog.regproc::text END AS deserialfunc,
+  a.agginitval AS initcond,
+  CASE WHEN a.aggmtransfn <> 0 THEN a.aggmtransfn::pg_catalog.regproc::text END AS msfunc,
+  CASE WHEN a.aggminvtransfn <> 0 THEN a.aggminvtransfn::pg_catalog.regproc::text END AS minvfunc,
+  CASE WHEN a.aggmtranstype <> 0 THEN pg_catalog.format_type(a.aggmtranstype, NULL) END AS mstype,
+  a.aggmtransspace AS msspace,
+  CASE WHEN a.aggmfinalfn <> 0 THEN a.aggmfinalfn::pg_catalog.regproc::text END AS mfinalfunc,
+  a.aggmfinalextra AS mfinalfunc_extra, a.aggmfinalmodify AS mfinalfunc_modify, a.aggminitval AS minitcond,
+  CASE WHEN a.aggsortop <> 0 THEN (SELECT pg_catalog.quote_ident(n.nspname) || '.' || o.oprname
+    FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace WHERE o.oid = a.aggsortop) END AS sortop
+FROM pg_catalog.pg_aggregate a JOIN pg_catalog.pg_proc p ON p.oid = a.aggfnoid
+WHERE a.aggfnoid = ANY ($1::oid[])`;
+
+interface AggregateRow {
+  oid: number;
+  kind: 'n' | 'o' | 'h';
+  parallel: 's' | 'r' | 'u';
+  sfunc: string;
+  stype: string;
+  sspace: number;
+  finalfunc: string | null;
+  finalfunc_extra: boolean;
+  finalfunc_modify: 'r' | 's' | 'w';
+  combinefunc: string | null;
+  serialfunc: string | null;
+  deserialfunc: string | null;
+  initcond: string | null;
+  msfunc: string | null;
+  minvfunc: string | null;
+  mstype: string | null;
+  msspace: number;
+  mfinalfunc: string | null;
+  mfinalfunc_extra: boolean;
+  mfinalfunc_modify: 'r' | 's' | 'w';
+  minitcond: string | null;
+  sortop: string | null;
+}
 
 interface RelationMeta {
   relkind: 'r' | 'p' | 'v' | 'm' | 'f';
@@ -243,25 +293,64 @@ async function routineDdl(
   name: string,
   args: string | undefined,
 ): Promise<string> {
-  // Aggregates have no pg_get_functiondef; window functions do (they are written in C).
-  const kinds: RoutineKind[] = kind === 'procedure' ? ['procedure'] : ['function', 'window'];
+  const kinds: RoutineKind[] = kind === 'procedure' ? ['procedure'] : ['function', 'window', 'aggregate'];
   const routines = (await listRoutines(client, schema)).filter(
     (r) => r.name === name && kinds.includes(r.kind) && (args === undefined || r.identityArguments === args),
   );
   if (routines.length === 0) throw notFound(kind, schema, args === undefined ? name : `${name}(${args})`);
-  const { rows } = await client.query<{ oid: number; def: string }>(FUNCTION_DEF_SQL, [routines.map((r) => r.oid)]);
-  const defs = new Map(rows.map((r) => [r.oid, r.def]));
+  const oids = routines.map((r) => r.oid);
+  const { rows } = await client.query<{ oid: number; def: string }>(FUNCTION_DEF_SQL, [oids]);
+  const defs = new Map(rows.map((r) => [r.oid, r.def.trim()]));
+  if (routines.some((r) => r.kind === 'aggregate')) {
+    const aggregates = await client.query<AggregateRow>(AGGREGATE_SQL, [oids]);
+    for (const a of aggregates.rows) {
+      const routine = routines.find((r) => r.oid === a.oid);
+      if (routine) defs.set(a.oid, aggregateDefinition(q, routine.schema, routine.name, routine.identityArguments, a));
+    }
+  }
   // Overloads come one after the other, each with its comment.
   return routines
     .map((r) => {
-      const parts = [`${(defs.get(r.oid) ?? '').trim()};`];
+      const parts = [`${defs.get(r.oid) ?? ''};`];
       if (r.comment !== null) {
-        const noun = r.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION';
+        const noun = r.kind === 'procedure' ? 'PROCEDURE' : r.kind === 'aggregate' ? 'AGGREGATE' : 'FUNCTION';
         parts.push(`COMMENT ON ${noun} ${q.qualified(schema, name)}(${r.identityArguments}) IS ${q.literal(r.comment)};`);
       }
       return parts.join('\n\n');
     })
     .join('\n\n') + '\n';
+}
+
+const MODIFY = { r: 'READ_ONLY', s: 'SHAREABLE', w: 'READ_WRITE' } as const;
+
+function aggregateDefinition(q: Quoter, schema: string, name: string, args: string, a: AggregateRow): string {
+  const options = [`SFUNC = ${a.sfunc}`, `STYPE = ${a.stype}`];
+  if (a.sspace !== 0) options.push(`SSPACE = ${a.sspace}`);
+  if (a.finalfunc) {
+    options.push(`FINALFUNC = ${a.finalfunc}`);
+    if (a.finalfunc_extra) options.push('FINALFUNC_EXTRA');
+    options.push(`FINALFUNC_MODIFY = ${MODIFY[a.finalfunc_modify]}`);
+  }
+  if (a.combinefunc) options.push(`COMBINEFUNC = ${a.combinefunc}`);
+  if (a.serialfunc) options.push(`SERIALFUNC = ${a.serialfunc}`);
+  if (a.deserialfunc) options.push(`DESERIALFUNC = ${a.deserialfunc}`);
+  if (a.initcond !== null) options.push(`INITCOND = ${q.literal(a.initcond)}`);
+  if (a.msfunc) options.push(`MSFUNC = ${a.msfunc}`);
+  if (a.minvfunc) options.push(`MINVFUNC = ${a.minvfunc}`);
+  if (a.mstype) options.push(`MSTYPE = ${a.mstype}`);
+  if (a.msspace !== 0) options.push(`MSSPACE = ${a.msspace}`);
+  if (a.mfinalfunc) {
+    options.push(`MFINALFUNC = ${a.mfinalfunc}`);
+    if (a.mfinalfunc_extra) options.push('MFINALFUNC_EXTRA');
+    options.push(`MFINALFUNC_MODIFY = ${MODIFY[a.mfinalfunc_modify]}`);
+  }
+  if (a.minitcond !== null) options.push(`MINITCOND = ${q.literal(a.minitcond)}`);
+  if (a.sortop) options.push(`SORTOP = ${a.sortop}`);
+  if (a.parallel === 's') options.push('PARALLEL = SAFE');
+  if (a.parallel === 'r') options.push('PARALLEL = RESTRICTED');
+  if (a.kind === 'h') options.push('HYPOTHETICAL');
+  // Identity arguments print an ordered-set aggregate's signature as `direct ORDER BY aggregated`.
+  return `CREATE AGGREGATE ${q.qualified(schema, name)}(${args}) (\n    ${options.join(',\n    ')}\n)`;
 }
 
 // -----------------------------------------------------------------------------------------------

@@ -279,8 +279,17 @@ export class PgPool {
     return this.browse((client) => getDdl(client, kind, schema, name, options));
   }
 
+  /** The last introspection call queued on the browser session. */
+  private browsing: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Introspection calls queue on the browser session instead of failing with `sessionBusy`: the
+   * tree expands several nodes at once, and each call is short.
+   */
   private browse<T>(fn: (client: PooledConnection['client']) => Promise<T>): Promise<T> {
-    return this.withSessionConnection(BROWSER_SESSION_ID, (connection) => fn(connection.client));
+    const call = this.browsing.then(() => this.withSessionConnection(BROWSER_SESSION_ID, (connection) => fn(connection.client)));
+    this.browsing = call.catch(() => undefined);
+    return call;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,249 @@
+/**
+ * The SSH tunnel against Debian's OpenSSH server: key (OpenSSH and PEM, with and without a
+ * passphrase), agent and password authentication; host keys that are known, hashed, pinned,
+ * unknown or changed; one SSH connection for the whole pool; a killed or frozen SSH connection;
+ * cancel through the tunnel; close.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { PgPool } from '../../src/pool';
+import type { PgConfig, PoolOptions, SshTunnelRef } from '../../src/pool';
+import { startCluster } from '../harness/cluster';
+import type { Cluster } from '../harness/cluster';
+import { freePort } from '../harness/ports';
+import { KEY_USER, PASSWORD_USER, canRunSshd, startSshd } from '../harness/sshd';
+import type { Sshd } from '../harness/sshd';
+import { everythingShown, firstValue, rejectsWith, rowsOf, until } from './helpers';
+
+const skip = canRunSshd();
+let cluster: Cluster;
+let sshd: Sshd;
+const pools = new Set<PgPool>();
+
+before(async () => {
+  if (skip) return;
+  [cluster, sshd] = await Promise.all([startCluster(), startSshd()]);
+});
+
+after(async () => {
+  await Promise.all([...pools].map((p) => p.close()));
+  await Promise.all([cluster?.stop(), sshd?.stop()]);
+});
+
+function tunnel(overrides: Partial<SshTunnelRef> = {}): SshTunnelRef {
+  return {
+    host: sshd.host,
+    port: sshd.port,
+    user: KEY_USER,
+    auth: { kind: 'key', privateKeyFile: sshd.keys.ed25519.file },
+    hostKey: { kind: 'knownHosts', file: sshd.knownHosts.plain },
+    ...overrides,
+  };
+}
+
+function viaSsh(ssh: SshTunnelRef, overrides: Partial<PgConfig> = {}): PgConfig {
+  return cluster.config({ ssh, ...overrides });
+}
+
+async function open(config: PgConfig, options: PoolOptions = {}): Promise<PgPool> {
+  const pool = await PgPool.open(config, { maxSize: 4, ...options });
+  pools.add(pool);
+  return pool;
+}
+
+async function close(pool: PgPool): Promise<void> {
+  pools.delete(pool);
+  await pool.close();
+}
+
+/** Connects, runs one query, closes: the tunnel worked end to end. */
+async function connectsWith(ssh: SshTunnelRef): Promise<void> {
+  const pool = await open(viaSsh(ssh));
+  try {
+    assert.equal(await firstValue(pool, 's', 'SELECT 40 + 2'), '42');
+  } finally {
+    await close(pool);
+  }
+}
+
+/** The SSH connections this test opened: per-connection sshd children not in `before`. */
+function newChildren(before: number[]): number[] {
+  return sshd.sessionChildren(KEY_USER).filter((pid) => !before.includes(pid));
+}
+
+describe('SSH tunnel', { skip }, () => {
+  describe('authentication', () => {
+    test('an ed25519 OpenSSH key without passphrase; two pooled connections share one SSH connection', async () => {
+      const offset = sshd.logSize();
+      const pool = await open(viaSsh(tunnel()));
+      try {
+        await pool.execute('a', 'BEGIN');
+        assert.equal(await firstValue(pool, 'b', 'SELECT 1'), '1');
+        assert.equal(pool.stats().total, 2, 'two connections in the pool');
+        const log = sshd.logSince(offset);
+        assert.equal((log.match(/Accepted publickey for pgx_ssh_key/g) ?? []).length, 1, 'one SSH login');
+        assert.equal((log.match(/server_request_direct_tcpip: originator 127\.0\.0\.1/g) ?? []).length, 2, 'two channels');
+      } finally {
+        await close(pool);
+      }
+    });
+
+    test('an encrypted ecdsa OpenSSH key with its passphrase, host checked in a hashed known_hosts', async () => {
+      const key = sshd.keys.ecdsaEncrypted;
+      await connectsWith(tunnel({ auth: { kind: 'key', privateKeyFile: key.file, passphrase: key.passphrase }, hostKey: { kind: 'knownHosts', file: sshd.knownHosts.hashed } }));
+    });
+
+    test('an encrypted PEM rsa key with its passphrase, host checked by a pinned fingerprint', async () => {
+      const key = sshd.keys.rsaPemEncrypted;
+      await connectsWith(tunnel({ auth: { kind: 'key', privateKeyFile: key.file, passphrase: key.passphrase }, hostKey: { kind: 'fingerprint', sha256: sshd.hostFingerprint } }));
+    });
+
+    test('a wrong or missing key passphrase is kind tunnel and never shows the passphrase', async () => {
+      const key = sshd.keys.ecdsaEncrypted;
+      const wrong = 'not-the-key-passphrase';
+      const error = await rejectsWith(PgPool.open(viaSsh(tunnel({ auth: { kind: 'key', privateKeyFile: key.file, passphrase: wrong } }))), 'tunnel');
+      assert.match(error.message, /the passphrase is wrong/);
+      assert.ok(!everythingShown(error).includes(wrong));
+      const missing = await rejectsWith(PgPool.open(viaSsh(tunnel({ auth: { kind: 'key', privateKeyFile: key.file } }))), 'tunnel');
+      assert.match(missing.message, /encrypted and no passphrase was given/);
+    });
+
+    test('a key the server does not know is refused (kind tunnel)', async () => {
+      const error = await rejectsWith(PgPool.open(viaSsh(tunnel({ auth: { kind: 'key', privateKeyFile: sshd.keys.unauthorized.file } }))), 'tunnel');
+      assert.match(error.message, /refused key authentication for user pgx_ssh_key/);
+    });
+
+    test('ssh-agent, by SSH_AUTH_SOCK and by an explicit socket', async () => {
+      const agent = await sshd.startAgent();
+      const saved = process.env.SSH_AUTH_SOCK;
+      try {
+        await connectsWith(tunnel({ auth: { kind: 'agent', socket: agent.socket } }));
+        process.env.SSH_AUTH_SOCK = agent.socket;
+        await connectsWith(tunnel({ auth: { kind: 'agent' } }));
+        delete process.env.SSH_AUTH_SOCK;
+        const error = await rejectsWith(PgPool.open(viaSsh(tunnel({ auth: { kind: 'agent' } }))), 'tunnel');
+        assert.match(error.message, /SSH_AUTH_SOCK is not set/);
+      } finally {
+        if (saved === undefined) delete process.env.SSH_AUTH_SOCK;
+        else process.env.SSH_AUTH_SOCK = saved;
+        agent.stop();
+      }
+    });
+
+    test('password authentication; a wrong password is refused without showing it', async () => {
+      await connectsWith(tunnel({ user: PASSWORD_USER, auth: { kind: 'password', password: sshd.password } }));
+      const wrong = 'wrong-ssh-password-42';
+      const error = await rejectsWith(PgPool.open(viaSsh(tunnel({ user: PASSWORD_USER, auth: { kind: 'password', password: wrong } }))), 'tunnel');
+      assert.match(error.message, /refused password authentication for user pgx_ssh_pw/);
+      assert.ok(!everythingShown(error).includes(wrong) && !everythingShown(error).includes(sshd.password));
+    });
+  });
+
+  describe('host key', () => {
+    test('an unknown host key refuses to connect, offering the fingerprint as ssh-keygen prints it', async () => {
+      const error = await rejectsWith(PgPool.open(viaSsh(tunnel({ hostKey: { kind: 'knownHosts', file: sshd.knownHosts.empty } }))), 'tunnel');
+      assert.equal(error.fingerprint, sshd.hostFingerprint);
+      assert.match(error.message, /host key that is not known/);
+      assert.ok(error.message.includes(sshd.hostFingerprint));
+    });
+
+    test('a changed host key refuses to connect and says it changed', async () => {
+      const error = await rejectsWith(PgPool.open(viaSsh(tunnel({ hostKey: { kind: 'knownHosts', file: sshd.knownHosts.changed } }))), 'tunnel');
+      assert.equal(error.fingerprint, sshd.hostFingerprint);
+      assert.match(error.message, /has CHANGED/);
+      assert.ok(error.message.includes(`${sshd.knownHosts.changed}:1`), error.message);
+    });
+
+    test('a pinned fingerprint that does not match refuses to connect', async () => {
+      const pinned = 'SHA256:' + 'A'.repeat(43);
+      const error = await rejectsWith(PgPool.open(viaSsh(tunnel({ hostKey: { kind: 'fingerprint', sha256: pinned } }))), 'tunnel');
+      assert.equal(error.fingerprint, sshd.hostFingerprint);
+      assert.ok(error.message.includes(pinned));
+    });
+
+    test('a refused host key leaves no SSH connection or listener behind', async () => {
+      const before = sshd.sessionChildren(KEY_USER);
+      await rejectsWith(PgPool.open(viaSsh(tunnel({ hostKey: { kind: 'knownHosts', file: sshd.knownHosts.empty } }))), 'tunnel');
+      assert.deepEqual(newChildren(before), []);
+    });
+  });
+
+  describe('failures of the SSH connection', () => {
+    test('the session\'s sshd child killed mid-cursor: connectionLost, then the next execute re-opens the tunnel', async () => {
+      const before = sshd.sessionChildren(KEY_USER);
+      const pool = await open(viaSsh(tunnel()));
+      try {
+        const first = rowsOf(await pool.execute('s', 'SELECT g FROM generate_series(1, 1000) g', { pageSize: 10 }));
+        assert.equal(first.rows.length, 10);
+        const [child] = newChildren(before);
+        assert.ok(child, 'an sshd child for this pool');
+        process.kill(child, 'SIGKILL');
+        await rejectsWith(pool.fetchPage('s'), 'connectionLost');
+        assert.equal(await firstValue(pool, 's', 'SELECT 7'), '7');
+        assert.equal(newChildren(before).length, 1, 'a new SSH connection');
+      } finally {
+        await close(pool);
+      }
+    });
+
+    test('a frozen SSH connection (SIGSTOP) is found by keepalive: connectionLost within the keepalive window', { timeout: 60_000 }, async () => {
+      const before = sshd.sessionChildren(KEY_USER);
+      const pool = await open(viaSsh(tunnel()));
+      const [child] = newChildren(before);
+      assert.ok(child, 'an sshd child for this pool');
+      try {
+        assert.equal(await firstValue(pool, 's', 'SELECT 1'), '1');
+        process.kill(child, 'SIGSTOP');
+        const started = Date.now();
+        await rejectsWith(pool.execute('s', 'SELECT 2'), 'connectionLost');
+        // The issue's bound: a silently dead network found within about 10 s (generous here).
+        assert.ok(Date.now() - started < 15_000, `took ${Date.now() - started} ms`);
+      } finally {
+        process.kill(child, 'SIGCONT');
+        process.kill(child, 'SIGKILL');
+      }
+      try {
+        assert.equal(await firstValue(pool, 's', 'SELECT 3'), '3');
+      } finally {
+        await close(pool);
+      }
+    });
+
+    test('a database port nobody listens on, seen from the SSH server: kind tunnel, the process survives', async () => {
+      const port = await freePort();
+      const error = await rejectsWith(PgPool.open(viaSsh(tunnel(), { port })), 'tunnel');
+      assert.match(error.message, new RegExp(`could not open a channel to 127\\.0\\.0\\.1:${port}`));
+    });
+  });
+
+  describe('through the tunnel', () => {
+    test('cancel of pg_sleep(30) travels its own channel and ends the statement as kind cancelled', async () => {
+      const pool = await open(viaSsh(tunnel()));
+      try {
+        const offset = sshd.logSize();
+        const running = pool.execute('s', 'SELECT pg_sleep(30)');
+        await until(async () => {
+          const rows = await cluster.sql("SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'");
+          return rows.length > 0;
+        }, 'pg_sleep to start');
+        const started = Date.now();
+        assert.equal(await pool.cancel('s'), true);
+        const error = await rejectsWith(running, 'cancelled');
+        assert.equal(error.code, '57014');
+        assert.ok(Date.now() - started < 5_000, `cancel took ${Date.now() - started} ms`);
+        assert.equal((sshd.logSince(offset).match(/server_request_direct_tcpip/g) ?? []).length, 1, 'one channel for the CancelRequest');
+        assert.equal(await firstValue(pool, 's', 'SELECT 1'), '1');
+      } finally {
+        await close(pool);
+      }
+    });
+
+    test('pool.close() closes the SSH connection', async () => {
+      const before = sshd.sessionChildren(KEY_USER);
+      const pool = await open(viaSsh(tunnel()));
+      assert.equal(newChildren(before).length, 1);
+      await close(pool);
+      await until(() => newChildren(before).length === 0, 'the sshd child to exit');
+    });
+  });
+});

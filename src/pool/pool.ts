@@ -99,7 +99,7 @@ export class PgPool {
    * A session runs one call at a time: a second execute or fetchPage while one is in flight is
    * refused with `sessionBusy` (the caller decides whether to wait, cancel or tell the user).
    */
-  execute(sessionId: string, sql: string, options: ExecuteOptions = {}): Promise<ExecutionOutcome> {
+  async execute(sessionId: string, sql: string, options: ExecuteOptions = {}): Promise<ExecutionOutcome> {
     const pageSize = checkPageSize(options.pageSize ?? FIRST_PAGE_SIZE);
     const session = this.sessionFor(sessionId);
     return this.run(session, async () => {
@@ -136,7 +136,7 @@ export class PgPool {
   }
 
   /** The next page of the session's open cursor, on the same connection. */
-  fetchPage(sessionId: string, pageSize?: number): Promise<PageResult> {
+  async fetchPage(sessionId: string, pageSize?: number): Promise<PageResult> {
     const session = this.sessionFor(sessionId);
     return this.run(session, async () => {
       const connection = session.connection;
@@ -201,10 +201,16 @@ export class PgPool {
       await this.cancel(sessionId).catch(() => false);
       while (session.inFlight) await session.inFlight;
     }
+    const open = session.cursor;
     session.clearCursor();
     const connection = session.connection;
     session.connection = undefined;
-    if (connection) await this.recycle(connection);
+    if (connection) {
+      // The cursor's portal must be closed before ROLLBACK can even be sent on this wire.
+      const closed = await open?.statement.close().then(() => true, () => false);
+      if (closed === false) this.discard(connection);
+      else await this.recycle(connection);
+    }
     this.wake();
   }
 
@@ -328,7 +334,7 @@ export class PgPool {
   // Connection access for the pool's other modules (introspection, editing)
 
   /** Runs `fn` on the session's connection, as one call of that session (closing its cursor first). */
-  withSessionConnection<T>(sessionId: string, fn: (connection: PooledConnection) => Promise<T>): Promise<T> {
+  async withSessionConnection<T>(sessionId: string, fn: (connection: PooledConnection) => Promise<T>): Promise<T> {
     const session = this.sessionFor(sessionId);
     return this.run(session, async () => {
       const connection = await this.attach(session);

@@ -17,9 +17,12 @@ export function sendCancelRequest(route: Route, processId: number, secretKey: nu
     packet.writeInt32BE(secretKey, 12);
     const socket = net.connect(route.port, route.host);
     socket.setTimeout(timeoutMs, () => socket.destroy(new Error('cancel request timed out')));
-    socket.once('connect', () => socket.end(packet));
+    // Write without half-closing, as libpq does: pgbouncer drops a cancel whose client sent EOF
+    // before it forwarded the request ("client unexpected eof").
+    socket.once('connect', () => socket.write(packet));
     socket.once('error', reject);
-    // The server closes the socket once it has read the request; that is the only acknowledgement.
+    // The server closes the socket once it has handled the request; that is the only acknowledgement.
+    socket.once('end', () => socket.end());
     socket.once('close', (hadError) => {
       if (!hadError) resolve();
     });

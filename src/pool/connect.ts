@@ -28,13 +28,65 @@ export async function openProfileConnection(config: PgConfig, route: Route, opti
         password: password.source,
         ssl: attempts[i],
       });
-      return await PooledConnection.open(clientConfig, route, options.target);
+      const connection = await PooledConnection.open(clientConfig, route, options.target);
+      try {
+        await checkStartupSettings(connection, config.startupSettings, options.target);
+      } catch (err) {
+        await connection.close();
+        throw err;
+      }
+      return connection;
     } catch (err) {
       // prefer: the server said 'N' to the TLS request, so go on in plain text as libpq does.
       if (i + 1 < attempts.length && isTlsRefused(err)) continue;
-      throw explainTlsFailure(err, config, options.target) ?? password.explain(err);
+      throw explainTlsFailure(err, config, options.target) ?? explainStartupRefused(err, options.target) ?? password.explain(err);
     }
   }
+}
+
+const POOLER_ADVICE =
+  'A connection pooler such as pgbouncer refuses or drops the startup "options" parameter. Connect to the server ' +
+  'directly, or make the server enforce the setting for this role (e.g. ALTER ROLE ... SET default_transaction_read_only = on) ' +
+  "and add options to pgbouncer's ignore_startup_parameters.";
+
+/** pgbouncer without `options` in ignore_startup_parameters refuses the startup packet. */
+function explainStartupRefused(err: unknown, target: string): PgError | undefined {
+  const message = err instanceof Error ? err.message : '';
+  if (!/unsupported startup parameter: options/.test(message)) return undefined;
+  return new PgError(
+    'config',
+    `The server at ${target} refused the profile's startup settings (unsupported startup parameter: options). ${POOLER_ADVICE}`,
+    {},
+    { cause: err },
+  );
+}
+
+/**
+ * Startup settings make a profile read-only, so a connection where they did not take effect
+ * (pgbouncer with `ignore_startup_parameters = options` drops them silently) must not be used.
+ * Applied means: the server got the value from the startup packet (source 'client'), or the
+ * setting already has that value (e.g. from ALTER ROLE ... SET).
+ */
+async function checkStartupSettings(connection: PooledConnection, settings: Record<string, string> | undefined, target: string): Promise<void> {
+  const names = Object.keys(settings ?? {});
+  if (!settings || names.length === 0) return;
+  const result = await connection.client.query<{ name: string; value: string | null; source: string | null }>(
+    `SELECT n AS name, current_setting(n, true) AS value, s.source
+     FROM unnest($1::text[]) AS n LEFT JOIN pg_catalog.pg_settings s ON s.name = lower(n)`,
+    [names],
+  );
+  const missed = result.rows.filter((row) => row.source !== 'client' && !sameSetting(row.value, settings[row.name]));
+  if (missed.length === 0) return;
+  const what = missed.map((row) => `${row.name}=${settings[row.name]} (it is ${row.value ?? 'unset'})`).join(', ');
+  throw new PgError('config', `The server at ${target} did not apply the profile's startup settings: ${what}. ${POOLER_ADVICE}`);
+}
+
+const BOOLEAN_WORDS: Record<string, string> = { on: 'on', true: 'on', yes: 'on', '1': 'on', off: 'off', false: 'off', no: 'off', '0': 'off' };
+
+function sameSetting(actual: string | null, wanted: string | undefined): boolean {
+  if (actual === null || wanted === undefined) return false;
+  const norm = (v: string): string => BOOLEAN_WORDS[v.trim().toLowerCase()] ?? v.trim().toLowerCase();
+  return norm(actual) === norm(wanted);
 }
 
 interface Password {

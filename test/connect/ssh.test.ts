@@ -221,14 +221,15 @@ describe('SSH tunnel', { skip }, () => {
       const pool = await open(viaSsh(tunnel()));
       try {
         const offset = sshd.logSize();
-        const running = pool.execute('s', 'SELECT pg_sleep(30)');
+        // Awaited later: the rejection may come before the cancel call returns.
+        const running = rejectsWith(pool.execute('s', 'SELECT pg_sleep(30)'), 'cancelled');
         await until(async () => {
           const rows = await cluster.sql("SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'");
           return rows.length > 0;
         }, 'pg_sleep to start');
         const started = Date.now();
         assert.equal(await pool.cancel('s'), true);
-        const error = await rejectsWith(running, 'cancelled');
+        const error = await running;
         assert.equal(error.code, '57014');
         assert.ok(Date.now() - started < 5_000, `cancel took ${Date.now() - started} ms`);
         assert.equal((sshd.logSince(offset).match(/server_request_direct_tcpip/g) ?? []).length, 1, 'one channel for the CancelRequest');

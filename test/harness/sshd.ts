@@ -177,6 +177,14 @@ export async function startSshd(): Promise<Sshd> {
   sshd.once('exit', () => children.delete(sshd));
   await waitFor(() => accepts(port), 'sshd to listen');
 
+  const sessionChildren = (user: string): number[] => {
+    const uid = run('id', ['-u', user]).trim();
+    return run('ps', ['-eo', 'pid=,uid=,args='])
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter((f) => f[1] === uid && f[2] === 'sshd:')
+      .map((f) => Number(f[0]));
+  };
   const agents: ChildProcess[] = [];
   const stopChild = (child: ChildProcess): Promise<void> =>
     new Promise((resolve) => {
@@ -204,14 +212,7 @@ export async function startSshd(): Promise<Sshd> {
       execFileSync('ssh-add', ['-q', agentKey.file], { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: 'ignore' });
       return { socket, stop: () => void stopChild(agent) };
     },
-    sessionChildren(user) {
-      const uid = run('id', ['-u', user]).trim();
-      return run('ps', ['-eo', 'pid=,uid=,args='])
-        .split('\n')
-        .map((l) => l.trim().split(/\s+/))
-        .filter((f) => f[1] === uid && f[2] === 'sshd:')
-        .map((f) => Number(f[0]));
-    },
+    sessionChildren,
     logSince(offset) {
       return fs.readFileSync(logFile, 'utf8').slice(offset);
     },
@@ -222,7 +223,7 @@ export async function startSshd(): Promise<Sshd> {
       await Promise.all([...agents.map(stopChild), stopChild(sshd)]);
       // Per-connection children outlive the listener if a test left a connection open.
       for (const user of [KEY_USER, PASSWORD_USER]) {
-        for (const pid of this.sessionChildren(user)) {
+        for (const pid of sessionChildren(user)) {
           try {
             process.kill(pid, 'SIGKILL');
           } catch {

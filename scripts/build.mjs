@@ -14,7 +14,9 @@ await esbuild.build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['vscode'],
+  // ssh2 and cpu-features try native addons (built for the machine's Node, not VS Code's) inside
+  // try/catch and fall back to JavaScript: leave them out of the bundle so that fallback is taken.
+  external: ['vscode', '*.node'],
 });
 
 // libpg-query's WASM scanner (the SQL splitter) loads libpg-query.wasm from the folder of the

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { quoteIdent } from '../src/extension/sql/quote';
 import { loadScanner, positionToOffset, splitStatements, statementAt } from '../src/extension/sql/splitter';
 
 const texts = (script: string): string[] => splitStatements(script).map((s) => s.text);
@@ -110,5 +111,26 @@ describe('positionToOffset', () => {
   it('counts server positions in characters, astral ones as one', () => {
     assert.equal(positionToOffset('select x', 8), 7);
     assert.equal(positionToOffset("select '😀', x", 13), 13);
+  });
+});
+
+describe('quoteIdent', () => {
+  before(() => loadScanner());
+
+  it('leaves plain lower-case names and unreserved keywords bare, as quote_ident does', () => {
+    assert.equal(quoteIdent('orders'), 'orders');
+    assert.equal(quoteIdent('_x1$'), '_x1$');
+    assert.equal(quoteIdent('name'), 'name');
+  });
+
+  it('quotes reserved and column-name keywords, upper case, spaces and quotes', () => {
+    assert.equal(quoteIdent('select'), '"select"');
+    assert.equal(quoteIdent('user'), '"user"');
+    assert.equal(quoteIdent('int'), '"int"');
+    assert.equal(quoteIdent('Orders'), '"Orders"');
+    assert.equal(quoteIdent('my table'), '"my table"');
+    assert.equal(quoteIdent('a"b'), '"a""b"');
+    assert.equal(quoteIdent('1abc'), '"1abc"');
+    assert.equal(quoteIdent('ünï'), '"ünï"');
   });
 });

@@ -1,15 +1,91 @@
 /**
- * The VS Code host's entry point. The pool lives in src/pool; this side owns profiles, the tree,
- * editors and results panels (built up in later work).
+ * The VS Code host's entry point: wires profiles, pools, the schema tree, SQL editors and the
+ * results panel together, and returns the extension's API (run events, for other extensions and
+ * the extension-host tests).
  */
 import * as vscode from 'vscode';
+import { Connections } from './connections/connections';
+import { DocumentBindings } from './editors/bindings';
+import type { Binding } from './editors/bindings';
+import { registerEditorCommands } from './editors/commands';
+import { SqlRunner } from './editors/runner';
+import type { RunReport } from './editors/runner';
+import { EditorSessions } from './editors/sessions';
+import { EditorStatus } from './editors/status';
+import { QueryHistory } from './history/history';
+import { registerProfileCommands } from './profiles/commands';
+import { ProfileStore } from './profiles/store';
+import { createResultsPresenter } from './results-presenter';
+import { loadScanner } from './sql/splitter';
+import { registerTreeCommands } from './tree/commands';
+import { SCHEMA_VIEW_ID, SchemaTreeProvider } from './tree/provider';
 
-export function activate(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('PG Explorer', { log: true });
-  context.subscriptions.push(log);
-  log.info('PG Explorer activated');
+export type { RunReport };
+
+export type { Binding };
+
+/** What activate returns: for other extensions that open SQL for the user, and for the extension-host tests. */
+export interface PgExplorerApi {
+  /** Fires after each run from a SQL editor, with what every statement did. */
+  readonly onDidRun: vscode.Event<RunReport>;
+  /** The pool session id of a document's editor session, if it has one. */
+  sessionId(uri: vscode.Uri): string | undefined;
+  /** Binds a SQL document to a profile and database (what the status-bar picker does). */
+  bindDocument(uri: vscode.Uri, binding: Binding): Promise<void>;
+  /** The schema explorer: its data (to walk nodes) and its view (to reveal them). */
+  readonly schemaTree: { provider: vscode.TreeDataProvider<unknown>; view: vscode.TreeView<unknown> };
 }
 
-export function deactivate(): void {
-  // Nothing is held outside context.subscriptions yet.
+let shutdown: (() => Promise<void>) | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<PgExplorerApi> {
+  const log = vscode.window.createOutputChannel('PG Explorer', { log: true });
+  context.subscriptions.push(log);
+  await loadScanner();
+
+  const store = new ProfileStore(context.secrets, log);
+  const connections = new Connections(store, log);
+  const bindings = new DocumentBindings(context.workspaceState);
+  const sessions = new EditorSessions(connections, bindings, store, log);
+  const history = new QueryHistory(context.globalState);
+  const presenter = createResultsPresenter(context, log);
+  const runner = new SqlRunner(store, connections, bindings, sessions, history, presenter, log);
+  const status = new EditorStatus(store, bindings, sessions);
+  const tree = new SchemaTreeProvider(store, connections);
+  const treeView = vscode.window.createTreeView(SCHEMA_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+
+  // deactivate() releases sessions (rolling back) and closes pools before these are disposed.
+  context.subscriptions.push(
+    store,
+    connections,
+    bindings,
+    sessions,
+    runner,
+    status,
+    tree,
+    treeView,
+    ...registerProfileCommands(store, connections, bindings, log),
+    ...registerEditorCommands(store, connections, bindings, sessions, runner, history),
+    ...registerTreeCommands(tree, store, connections, bindings, presenter, log),
+    vscode.window.onDidChangeActiveTextEditor((editor) => {
+      void vscode.commands.executeCommand('setContext', 'pgExplorer.editorBound', editor ? bindings.get(editor.document.uri) !== undefined : false);
+    }),
+  );
+  shutdown = async () => {
+    await sessions.releaseAll();
+    await connections.closeAll();
+  };
+  log.info('PG Explorer activated.');
+  return {
+    onDidRun: runner.onDidRun,
+    sessionId: (uri) => sessions.get(uri)?.id,
+    bindDocument: (uri, binding) => bindings.set(uri, binding),
+    schemaTree: { provider: tree as vscode.TreeDataProvider<unknown>, view: treeView as vscode.TreeView<unknown> },
+  };
+}
+
+/** Closes every session (rolling back open transactions), pool and SSH tunnel. */
+export async function deactivate(): Promise<void> {
+  await shutdown?.();
+  shutdown = undefined;
 }

@@ -8,11 +8,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startCluster } from '../harness/cluster';
+import { SUPERUSER, SUPERUSER_PASSWORD, startCluster } from '../harness/cluster';
+import { freePort } from '../harness/ports';
 import type { Cluster } from '../harness/cluster';
 import { ensureToolchain, repoRoot } from './harness/code-server';
 import type { Toolchain } from './harness/code-server';
 import { runExtensionHostTests } from './harness/extension-host';
+import { FIXTURE_DATABASE, createFixture } from './harness/fixture-schema';
 
 describe('extension host (code-server)', { timeout: 8 * 60_000 }, () => {
   let tools: Toolchain;
@@ -24,6 +26,7 @@ describe('extension host (code-server)', { timeout: 8 * 60_000 }, () => {
     execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
     testsEntry = execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'e2e-build.mjs')], { cwd: repoRoot }).toString().trim();
     cluster = await startCluster();
+    await createFixture(cluster);
   });
 
   after(async () => {
@@ -40,6 +43,11 @@ describe('extension host (code-server)', { timeout: 8 * 60_000 }, () => {
         PGX_SUITES: process.env.PGX_SUITES ?? '',
         PGX_PG_HOST: cluster.host,
         PGX_PG_PORT: String(cluster.port),
+        PGX_PG_USER: SUPERUSER,
+        // A throwaway cluster's password, handed to the tests that add profiles with it.
+        PGX_PG_PASSWORD: SUPERUSER_PASSWORD,
+        PGX_PG_DATABASE: FIXTURE_DATABASE,
+        PGX_DEAD_PORT: String(await freePort()),
       },
       onLog: process.env.PGX_E2E_VERBOSE ? (line) => console.log(`  [ext-host] ${line}`) : undefined,
     });

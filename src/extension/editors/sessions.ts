@@ -1,0 +1,179 @@
+/**
+ * One pool session per SQL document: its own leased connection, transaction and cursor, under a
+ * UUID made for the document. SET, temp tables and transactions persist across runs in it and
+ * are never seen by another editor. When the document's last tab closes the session is
+ * released; an open transaction is rolled back and the user is told so, never committed.
+ */
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { PgPool, TxStatus } from '../../pool';
+import type { Connections } from '../connections/connections';
+import type { ProfileStore } from '../profiles/store';
+import type { Binding, DocumentBindings } from './bindings';
+
+export interface EditorSession {
+  readonly uri: vscode.Uri;
+  /** The pool session id: a UUID per document. */
+  readonly id: string;
+  readonly binding: Binding;
+  readonly pool: PgPool;
+  txStatus: TxStatus;
+  /** Set while a run is in flight. */
+  running: boolean;
+}
+
+interface Entry extends EditorSession {
+  retain: vscode.Disposable;
+}
+
+export class EditorSessions implements vscode.Disposable {
+  private readonly sessions = new Map<string, Entry>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  /** Fires when a document's session started, ended, or changed transaction state. */
+  readonly onDidChange = this.changed.event;
+  /** Fires with the document's key before its session is released (results panels close). */
+  private readonly released = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidRelease = this.released.event;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly connections: Connections,
+    bindings: DocumentBindings,
+    private readonly store: ProfileStore,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(
+      vscode.window.tabGroups.onDidChangeTabs((e) => {
+        if (e.closed.length > 0) this.releaseClosed();
+      }),
+      vscode.workspace.onDidCloseTextDocument((doc) => this.releaseIfClosed(doc.uri)),
+      bindings.onDidChange((uri) => {
+        const entry = this.sessions.get(uri.toString());
+        const now = bindings.get(uri);
+        if (entry && (now?.profileId !== entry.binding.profileId || now?.database !== entry.binding.database)) {
+          void this.release(uri, 'its connection was changed');
+        }
+      }),
+      connections.onDidChangeState((profileId) => {
+        // A disconnected profile's sessions are gone with its pools (the server rolled back).
+        for (const entry of [...this.sessions.values()]) {
+          if (entry.binding.profileId === profileId && !connections.openDatabases(profileId).includes(entry.binding.database)) {
+            this.forget(entry);
+          }
+        }
+      }),
+    );
+  }
+
+  get(uri: vscode.Uri): EditorSession | undefined {
+    return this.sessions.get(uri.toString());
+  }
+
+  all(): EditorSession[] {
+    return [...this.sessions.values()];
+  }
+
+  /** The document's session, started on its bound pool if it has none yet. */
+  async open(uri: vscode.Uri, binding: Binding): Promise<EditorSession> {
+    const key = uri.toString();
+    const existing = this.sessions.get(key);
+    const pool = await this.connections.pool(binding.profileId, binding.database);
+    if (existing && existing.pool === pool) return existing;
+    if (existing) this.forget(existing);
+    const entry: Entry = {
+      uri,
+      id: existing?.id ?? randomUUID(),
+      binding,
+      pool,
+      txStatus: 'idle',
+      running: false,
+      retain: this.connections.retain(binding.profileId, binding.database),
+    };
+    this.sessions.set(key, entry);
+    this.changed.fire(uri);
+    return entry;
+  }
+
+  /** Records the session's transaction state after a call. */
+  update(session: EditorSession, change: Partial<Pick<EditorSession, 'txStatus' | 'running'>>): void {
+    const entry = this.sessions.get(session.uri.toString());
+    if (!entry) return;
+    if (change.txStatus !== undefined) entry.txStatus = change.txStatus;
+    if (change.running !== undefined) entry.running = change.running;
+    this.changed.fire(entry.uri);
+  }
+
+  /**
+   * Ends the document's session: cancels a running statement, rolls back an open transaction
+   * (telling the user why) and returns the connection to the pool.
+   */
+  async release(uri: vscode.Uri, why: string): Promise<void> {
+    const entry = this.sessions.get(uri.toString());
+    if (!entry) return;
+    this.sessions.delete(uri.toString());
+    this.released.fire(uri);
+    const info = entry.pool.sessionInfo(entry.id);
+    const openTx = info !== undefined && info.txStatus !== 'idle';
+    try {
+      await entry.pool.releaseSession(entry.id);
+    } catch (err) {
+      this.log.warn(`Releasing the session of ${uri.toString(true)} failed: ${(err as Error).message}`);
+    } finally {
+      entry.retain.dispose();
+      this.changed.fire(uri);
+    }
+    const profile = this.store.get(entry.binding.profileId);
+    this.log.info(`Released the session of ${uri.toString(true)} (${why}).`);
+    if (openTx) {
+      const name = uri.scheme === 'untitled' ? uri.path : vscode.workspace.asRelativePath(uri);
+      const message = `The open transaction of ${name} on ${profile?.name ?? entry.binding.profileId}/${entry.binding.database} was rolled back because ${why}.`;
+      this.log.warn(message);
+      void vscode.window.showWarningMessage(message);
+    }
+  }
+
+  private forget(entry: Entry): void {
+    this.sessions.delete(entry.uri.toString());
+    entry.retain.dispose();
+    this.changed.fire(entry.uri);
+  }
+
+  /** Releases the session of every document that no longer has a tab. */
+  private releaseClosed(): void {
+    const open = openTabUris();
+    for (const entry of [...this.sessions.values()]) {
+      if (!open.has(entry.uri.toString())) void this.release(entry.uri, 'its editor was closed');
+    }
+  }
+
+  private releaseIfClosed(uri: vscode.Uri): void {
+    if (this.sessions.has(uri.toString()) && !openTabUris().has(uri.toString())) {
+      void this.release(uri, 'its editor was closed');
+    }
+  }
+
+  /** Releases every session (deactivate), rolling back what is open. */
+  async releaseAll(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((e) => this.release(e.uri, 'the extension was stopped')));
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    for (const entry of this.sessions.values()) entry.retain.dispose();
+    this.sessions.clear();
+    this.changed.dispose();
+    this.released.dispose();
+  }
+}
+
+function openTabUris(): Set<string> {
+  const uris = new Set<string>();
+  for (const group of vscode.window.tabGroups.all) {
+    for (const tab of group.tabs) {
+      const input = tab.input;
+      if (input instanceof vscode.TabInputText) uris.add(input.uri.toString());
+      else if (input instanceof vscode.TabInputTextDiff) uris.add(input.modified.toString());
+    }
+  }
+  return uris;
+}

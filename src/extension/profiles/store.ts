@@ -1,0 +1,97 @@
+/**
+ * Profiles in the user settings (`pgExplorer.connections`) and their secrets in SecretStorage.
+ * The settings never see a secret; SecretStorage keys are `pgExplorer/<profile id>/<secret>`.
+ */
+import * as vscode from 'vscode';
+import { parseProfile, secretsNeeded } from './profile';
+import type { ConnectionProfile, ProfileSecrets, SecretName } from './profile';
+
+export const SETTING_SECTION = 'pgExplorer';
+export const CONNECTIONS_KEY = 'connections';
+const SECRET_NAMES: SecretName[] = ['password', 'tlsKeyPassphrase', 'sshPassword', 'sshKeyPassphrase'];
+
+export class ProfileStore implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the list of profiles or one of them changed (settings edited here or by hand). */
+  readonly onDidChange = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${SETTING_SECTION}.${CONNECTIONS_KEY}`)) this.changed.fire();
+    });
+  }
+
+  list(): ConnectionProfile[] {
+    const raw = vscode.workspace.getConfiguration(SETTING_SECTION).get<unknown[]>(CONNECTIONS_KEY, []);
+    const profiles: ConnectionProfile[] = [];
+    const seen = new Set<string>();
+    for (const entry of Array.isArray(raw) ? raw : []) {
+      const { profile, problem } = parseProfile(entry);
+      if (problem) this.log.warn(`Ignoring a connection in settings: ${problem}.`);
+      if (!profile || seen.has(profile.id)) continue;
+      seen.add(profile.id);
+      profiles.push(profile);
+    }
+    return profiles;
+  }
+
+  get(id: string): ConnectionProfile | undefined {
+    return this.list().find((p) => p.id === id);
+  }
+
+  /** Adds or replaces (by id) a profile, keeping the order of the others. */
+  async save(profile: ConnectionProfile): Promise<void> {
+    const all = this.list();
+    const index = all.findIndex((p) => p.id === profile.id);
+    if (index >= 0) all[index] = profile;
+    else all.push(profile);
+    await this.write(all);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.write(this.list().filter((p) => p.id !== id));
+    await Promise.all(SECRET_NAMES.map((name) => this.secrets.delete(secretKey(id, name))));
+  }
+
+  async readSecrets(profile: ConnectionProfile): Promise<ProfileSecrets> {
+    const result: ProfileSecrets = {};
+    for (const name of secretsNeeded(profile)) {
+      const value = await this.secrets.get(secretKey(profile.id, name));
+      if (value !== undefined) result[name] = value;
+    }
+    return result;
+  }
+
+  async storeSecret(profileId: string, name: SecretName, value: string | undefined): Promise<void> {
+    if (value === undefined || value === '') await this.secrets.delete(secretKey(profileId, name));
+    else await this.secrets.store(secretKey(profileId, name), value);
+  }
+
+  /** Copies every stored secret of one profile to another (duplicate). */
+  async copySecrets(fromId: string, toId: string): Promise<void> {
+    for (const name of SECRET_NAMES) {
+      const value = await this.secrets.get(secretKey(fromId, name));
+      if (value !== undefined) await this.secrets.store(secretKey(toId, name), value);
+    }
+  }
+
+  private async write(profiles: ConnectionProfile[]): Promise<void> {
+    await vscode.workspace
+      .getConfiguration(SETTING_SECTION)
+      .update(CONNECTIONS_KEY, profiles, vscode.ConfigurationTarget.Global);
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
+
+function secretKey(profileId: string, name: SecretName): string {
+  return `pgExplorer/${profileId}/${name}`;
+}

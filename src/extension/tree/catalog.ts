@@ -1,0 +1,57 @@
+/**
+ * The schema tree's view of one database: the pool's introspection methods, called one at a time
+ * (they share the pool's browser session, which refuses a second call in flight), with the
+ * answers cached until a refresh.
+ */
+import type { DbSummary, DdlKind, PgPool, RelationDescription, SchemaContents, SchemaSummary } from '../../pool';
+
+export class Catalog {
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly cache = new Map<string, Promise<unknown>>();
+
+  constructor(readonly pool: PgPool) {}
+
+  listDatabases(): Promise<DbSummary[]> {
+    return this.cached('databases', () => this.pool.listDatabases());
+  }
+
+  listSchemas(): Promise<SchemaSummary[]> {
+    return this.cached('schemas', () => this.pool.listSchemas());
+  }
+
+  schemaContents(schema: string): Promise<SchemaContents> {
+    return this.cached(`contents/${schema}`, () => this.pool.schemaContents(schema));
+  }
+
+  describeRelation(schema: string, name: string): Promise<RelationDescription> {
+    return this.cached(`relation/${schema}/${name}`, () => this.pool.describeRelation(schema, name));
+  }
+
+  getDdl(kind: DdlKind, schema: string, name: string, identityArguments?: string): Promise<string> {
+    return this.serial(() => this.pool.getDdl(kind, schema, name, identityArguments !== undefined ? { arguments: identityArguments } : {}));
+  }
+
+  /** Forgets cached answers whose key starts with `prefix` (all of them when omitted). */
+  invalidate(prefix = ''): void {
+    for (const key of [...this.cache.keys()]) if (key.startsWith(prefix)) this.cache.delete(key);
+  }
+
+  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let answer = this.cache.get(key) as Promise<T> | undefined;
+    if (!answer) {
+      answer = this.serial(load);
+      this.cache.set(key, answer);
+      // A failure is shown once (as an error node) and retried on the next expand.
+      answer.catch(() => {
+        if (this.cache.get(key) === answer) this.cache.delete(key);
+      });
+    }
+    return answer;
+  }
+
+  private serial<T>(call: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(call, call);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}

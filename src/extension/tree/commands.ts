@@ -1,0 +1,127 @@
+/**
+ * The schema tree's actions: refresh / retry / load more, Open data (a results panel of its own
+ * session), Show DDL (an untitled sql document), New SQL editor on a database, Copy qualified name.
+ */
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { DdlKind } from '../../pool';
+import type { Connections } from '../connections/connections';
+import type { DocumentBindings } from '../editors/bindings';
+import type { ProfileStore } from '../profiles/store';
+import type { ResultsPresenter } from '../results/contract';
+import { qualifiedName, quoteIdent } from '../sql/quote';
+import { DatabaseNode, GroupNode, ProfileNode, SchemaNode } from './connection-nodes';
+import { ErrorNode, TreeNode } from './node';
+import { ColumnNode, RelationNode, RoutineNode, SequenceNode, TypeNode } from './object-nodes';
+import type { SchemaTreeProvider } from './provider';
+
+export function registerTreeCommands(
+  provider: SchemaTreeProvider,
+  store: ProfileStore,
+  connections: Connections,
+  bindings: DocumentBindings,
+  presenter: ResultsPresenter | undefined,
+  log: vscode.LogOutputChannel,
+): vscode.Disposable[] {
+  const fail = (what: string, err: unknown): void => {
+    const message = err instanceof Error ? err.message : String(err);
+    log.error(`${what}: ${message}`);
+    void vscode.window.showErrorMessage(`${what}: ${message}`);
+  };
+
+  return [
+    vscode.commands.registerCommand('pgExplorer.refresh', (node?: TreeNode) => provider.refresh(node instanceof TreeNode ? node : undefined)),
+    vscode.commands.registerCommand('pgExplorer.retry', (node?: ErrorNode) => {
+      if (node instanceof ErrorNode) provider.refresh(node.parent);
+    }),
+    vscode.commands.registerCommand('pgExplorer.loadMore', (node?: GroupNode) => {
+      if (!(node instanceof GroupNode)) return;
+      node.showMore();
+      provider.redraw(node);
+    }),
+    vscode.commands.registerCommand('pgExplorer.openTableData', async (node?: RelationNode) => {
+      if (!(node instanceof RelationNode)) return;
+      if (!presenter) {
+        void vscode.window.showErrorMessage('The results panel is not available in this build of PG Explorer.');
+        return;
+      }
+      const profile = store.get(node.profileId);
+      try {
+        const pool = await connections.pool(node.profileId, node.database);
+        await presenter.openTableData(
+          {
+            key: `table:${node.profileId}/${node.database}/${node.schema}.${node.name}`,
+            title: `${node.schema}.${node.name}`,
+            pool,
+            sessionId: randomUUID(),
+            readOnly: profile?.readOnly === true,
+          },
+          { schema: node.schema, table: node.name },
+        );
+      } catch (err) {
+        fail(`Could not open ${node.schema}.${node.name}`, err);
+      }
+    }),
+    vscode.commands.registerCommand('pgExplorer.showDdl', async (node?: TreeNode) => {
+      const target = ddlTarget(node);
+      if (!target || !node) return;
+      try {
+        const catalog = await provider.services.catalog(node.profileId, target.database);
+        const ddl = await catalog.getDdl(target.kind, target.schema, target.name, target.identityArguments);
+        const document = await vscode.workspace.openTextDocument({ language: 'sql', content: ddl });
+        await bindings.set(document.uri, { profileId: node.profileId, database: target.database });
+        await vscode.window.showTextDocument(document, { preview: false });
+      } catch (err) {
+        fail(`Could not get the DDL of ${target.schema}.${target.name}`, err);
+      }
+    }),
+    vscode.commands.registerCommand('pgExplorer.newSqlEditor', async (node?: TreeNode, content?: string) => {
+      let profileId: string | undefined;
+      let database: string | undefined;
+      if (node instanceof ProfileNode) {
+        profileId = node.profile.id;
+        database = node.profile.database;
+      } else if (node instanceof DatabaseNode || node instanceof SchemaNode) {
+        profileId = node.profileId;
+        database = node.context.database;
+      }
+      const document = await vscode.workspace.openTextDocument({ language: 'sql', content: typeof content === 'string' ? content : '' });
+      if (profileId && database) await bindings.set(document.uri, { profileId, database });
+      await vscode.window.showTextDocument(document, { preview: false });
+      return document.uri;
+    }),
+    vscode.commands.registerCommand('pgExplorer.copyQualifiedName', async (node?: TreeNode) => {
+      let name: string | undefined;
+      if (node instanceof RelationNode || node instanceof SequenceNode || node instanceof TypeNode) {
+        name = qualifiedName(node.schema, node.name);
+      } else if (node instanceof RoutineNode) {
+        name = `${qualifiedName(node.schema, node.name)}(${node.routine.identityArguments})`;
+      } else if (node instanceof ColumnNode) {
+        name = qualifiedName(node.parent.schema, node.parent.name, node.column.name);
+      } else if (node instanceof SchemaNode) {
+        name = quoteIdent(node.schema.name);
+      }
+      if (name) await vscode.env.clipboard.writeText(name);
+      return name;
+    }),
+  ];
+}
+
+function ddlTarget(node: TreeNode | undefined): { kind: DdlKind; schema: string; name: string; database: string; identityArguments?: string } | undefined {
+  if (node instanceof RelationNode) {
+    const kind: DdlKind = node.relation.kind === 'view' ? 'view' : node.relation.kind === 'materializedView' ? 'materializedView' : 'table';
+    return { kind, schema: node.schema, name: node.name, database: node.database };
+  }
+  if (node instanceof RoutineNode) {
+    return {
+      kind: node.routine.kind === 'procedure' ? 'procedure' : 'function',
+      schema: node.schema,
+      name: node.name,
+      database: node.database,
+      identityArguments: node.routine.identityArguments,
+    };
+  }
+  if (node instanceof SequenceNode) return { kind: 'sequence', schema: node.schema, name: node.name, database: node.database };
+  if (node instanceof TypeNode) return { kind: 'type', schema: node.schema, name: node.name, database: node.database };
+  return undefined;
+}

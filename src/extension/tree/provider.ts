@@ -1,0 +1,98 @@
+/**
+ * The schema explorer's TreeDataProvider: profiles at the root, everything below loaded lazily
+ * (with progress in the view) through per-pool Catalogs. A failure becomes an error node with a
+ * retry action; nothing fails into an empty tree.
+ */
+import * as vscode from 'vscode';
+import type { PgPool } from '../../pool';
+import type { Connections } from '../connections/connections';
+import type { ProfileStore } from '../profiles/store';
+import { Catalog } from './catalog';
+import { ProfileNode } from './connection-nodes';
+import { ErrorNode } from './node';
+import type { TreeNode } from './node';
+import type { TreeServices } from './services';
+
+export const SCHEMA_VIEW_ID = 'pgExplorer.schema';
+
+export class SchemaTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly catalogs = new WeakMap<PgPool, Catalog>();
+  private readonly shownCounts = new Map<string, number>();
+  private readonly disposables: vscode.Disposable[] = [];
+  readonly services: TreeServices;
+
+  constructor(
+    private readonly store: ProfileStore,
+    connections: Connections,
+  ) {
+    this.services = {
+      store,
+      connections,
+      catalog: async (profileId, database) => this.catalogOf(await connections.pool(profileId, database)),
+      shown: (id) => this.shownCounts.get(id) ?? pageSize(),
+      showMore: (id) => this.shownCounts.set(id, (this.shownCounts.get(id) ?? pageSize()) + pageSize()),
+      invalidate: (profileId, database, prefix) => {
+        const databases = database !== undefined ? [database] : connections.openDatabases(profileId);
+        for (const db of databases) {
+          const pool = connections.openPool(profileId, db);
+          if (pool) this.catalogs.get(pool)?.invalidate(prefix);
+        }
+      },
+    };
+    this.disposables.push(
+      store.onDidChange(() => this.changed.fire(undefined)),
+      connections.onDidChangeState(() => this.changed.fire(undefined)),
+    );
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    return node.treeItem();
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return node.parent;
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (!node) return this.store.list().map((profile) => new ProfileNode(this.services, profile));
+    return vscode.window.withProgress({ location: { viewId: SCHEMA_VIEW_ID } }, async () => {
+      try {
+        return await node.children();
+      } catch (err) {
+        return [new ErrorNode(node, err instanceof Error ? err.message : String(err))];
+      }
+    });
+  }
+
+  /** Reloads a node (and what is below it) from the server; the whole tree without a node. */
+  refresh(node?: TreeNode): void {
+    if (node) node.invalidate();
+    else for (const profile of this.store.list()) this.services.invalidate(profile.id);
+    this.changed.fire(node);
+  }
+
+  /** Redraws a node without reloading it (after "load more"). */
+  redraw(node: TreeNode): void {
+    this.changed.fire(node);
+  }
+
+  private catalogOf(pool: PgPool): Catalog {
+    let catalog = this.catalogs.get(pool);
+    if (!catalog) {
+      catalog = new Catalog(pool);
+      this.catalogs.set(pool, catalog);
+    }
+    return catalog;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    this.changed.dispose();
+  }
+}
+
+function pageSize(): number {
+  return Math.max(10, vscode.workspace.getConfiguration('pgExplorer').get<number>('tree.pageSize', 500));
+}

@@ -1,0 +1,139 @@
+import * as assert from 'node:assert/strict';
+import type { Client } from 'pg';
+import * as vscode from 'vscode';
+import { after, afterEach, before, describe, it } from './bdd';
+import { addProfile, admin, api, closeActiveEditor, openSql, removeProfile, rowsOf, run, screenshot, waitFor } from './support';
+
+describe('SQL editors', () => {
+  let profileId: string;
+  let readOnlyId: string;
+  let db: Client;
+
+  before(async () => {
+    await api();
+    profileId = await addProfile('Editors');
+    readOnlyId = await addProfile('Read-only', { readOnly: true, color: 'red' });
+    db = await admin();
+  });
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // Untitled editors left dirty would keep the close waiting on a save prompt.
+    for (let i = 0; i < 10 && vscode.window.tabGroups.all.some((g) => g.tabs.length > 0); i += 1) await closeActiveEditor();
+  });
+
+  after(async () => {
+    await db.end();
+    await removeProfile(profileId);
+    await removeProfile(readOnlyId);
+  });
+
+  it('runs the statement under the cursor', async () => {
+    const editor = await openSql('select 1 as a;\nselect 2 as b;\nselect 3 as c;', profileId);
+    editor.selection = new vscode.Selection(1, 3, 1, 3);
+    const report = await run('pgExplorer.runStatement', editor);
+    assert.equal(report.statements.length, 1);
+    assert.equal(report.statements[0].sql, 'select 2 as b');
+    assert.deepEqual(rowsOf(report), [['2']]);
+    await screenshot('editor-run');
+  });
+
+  it('runs the selection when there is one', async () => {
+    const editor = await openSql('select 1 as a;\nselect 2 as b;\nselect 3 as c;', profileId);
+    editor.selection = new vscode.Selection(1, 0, 2, 14);
+    const report = await run('pgExplorer.runStatement', editor);
+    assert.deepEqual(report.statements.map((s) => s.sql), ['select 2 as b', 'select 3 as c']);
+  });
+
+  it('runs all statements in order, each row-returning one its own result set', async () => {
+    const script = "create temp table t (x int);\ninsert into t values (1), (2);\nselect $$a;b$$ as s;\nselect count(*) from t;";
+    const editor = await openSql(script, profileId);
+    const report = await run('pgExplorer.runAll', editor);
+    assert.equal(report.statements.length, 4);
+    assert.equal(report.statements[1].outcome?.kind, 'command');
+    assert.deepEqual(rowsOf(report, 2), [['a;b']]);
+    assert.deepEqual(rowsOf(report, 3), [['2']]);
+  });
+
+  it('stops a run at the first error and puts a diagnostic at its line and column', async () => {
+    const script = 'select 1;\n\nselect *\n  from no_such_table;\nselect 3;';
+    const editor = await openSql(script, profileId);
+    const report = await run('pgExplorer.runAll', editor);
+    assert.equal(report.statements.length, 2, 'the statement after the error must not run');
+    assert.equal(report.statements[1].error?.code, '42P01');
+    const diagnostics = await waitFor('a diagnostic', () => {
+      const d = vscode.languages.getDiagnostics(editor.document.uri);
+      return d.length > 0 ? d : undefined;
+    });
+    assert.equal(diagnostics.length, 1);
+    const [diagnostic] = diagnostics;
+    assert.equal(diagnostic.range.start.line, 3);
+    assert.equal(diagnostic.range.start.character, 7);
+    assert.equal(editor.document.getText(diagnostic.range), 'no_such_table');
+    assert.match(diagnostic.message, /no_such_table/);
+    assert.equal(diagnostic.source, 'PostgreSQL');
+  });
+
+  it('keeps two editors in independent sessions: SET, temp tables and BEGIN stay in theirs', async () => {
+    const a = await openSql('set work_mem = \'7MB\';\nbegin;\ncreate temp table only_in_a (x int);\nshow work_mem;', profileId);
+    const reportA = await run('pgExplorer.runAll', a);
+    assert.deepEqual(rowsOf(reportA), [['7MB']]);
+    assert.equal(reportA.statements[3].outcome?.txStatus, 'inTransaction');
+
+    const b = await openSql("show work_mem;\nselect count(*) from pg_class where relname = 'only_in_a';", profileId);
+    const reportB = await run('pgExplorer.runAll', b);
+    assert.notEqual(reportA.sessionId, reportB.sessionId);
+    assert.notDeepEqual(rowsOf(reportB, 0), [['7MB']]);
+    assert.deepEqual(rowsOf(reportB, 1), [['0']]);
+    assert.equal(reportB.statements[1].outcome?.txStatus, 'idle');
+
+    // Back in A: its SET, temp table and transaction are all still there.
+    const aAgain = await vscode.window.showTextDocument(a.document);
+    aAgain.selection = new vscode.Selection(3, 0, 3, 0);
+    const again = await run('pgExplorer.runStatement', aAgain);
+    assert.deepEqual(rowsOf(again), [['7MB']]);
+    assert.equal(again.statements[0].outcome?.txStatus, 'inTransaction');
+    const pids = new Set([reportA.statements[0].outcome?.backendPid, reportB.statements[0].outcome?.backendPid]);
+    assert.equal(pids.size, 2, 'the two editors must use two backends');
+    await vscode.commands.executeCommand('pgExplorer.rollback', a.document.uri);
+  });
+
+  it('cancels a running statement (pg_sleep) from the cancel command', async () => {
+    const editor = await openSql('select pg_sleep(60);', profileId);
+    const running = vscode.commands.executeCommand<{ cancelled: boolean; statements: { error?: { kind: string } }[] }>('pgExplorer.runStatement', editor.document.uri);
+    await waitFor('pg_sleep to run', async () => {
+      const { rows } = await db.query("select pid from pg_stat_activity where query = 'select pg_sleep(60)' and state = 'active'");
+      return rows.length > 0 ? true : undefined;
+    });
+    const sent = await vscode.commands.executeCommand<boolean>('pgExplorer.cancelQuery', editor.document.uri);
+    assert.equal(sent, true);
+    const report = await running;
+    assert.equal(report.cancelled, true);
+    assert.equal(report.statements[0].error?.kind, 'cancelled');
+  });
+
+  it('releases the backend when the editor closes, rolling back its open transaction', async () => {
+    const editor = await openSql('begin;\ncreate temp table closing_soon (x int);\nselect pg_backend_pid();', profileId);
+    const report = await run('pgExplorer.runAll', editor);
+    const pid = Number(rowsOf(report)[0][0]);
+    const before = await db.query('select state from pg_stat_activity where pid = $1', [pid]);
+    assert.equal(before.rows[0]?.state, 'idle in transaction');
+    assert.ok((await api()).sessionId(editor.document.uri));
+
+    await closeActiveEditor();
+    // The pool keeps the connection for the next session, clean: rolled back and DISCARD ALL run.
+    await waitFor('the backend to be released', async () => {
+      const { rows } = await db.query<{ state: string; query: string }>('select state, query from pg_stat_activity where pid = $1', [pid]);
+      const row = rows[0];
+      return row === undefined || (row.state === 'idle' && row.query === 'DISCARD ALL') ? true : undefined;
+    });
+    assert.equal((await api()).sessionId(editor.document.uri), undefined);
+  });
+
+  it('starts sessions of a read-only profile read-only', async () => {
+    const editor = await openSql('show default_transaction_read_only;\ncreate table app.nope (x int);', readOnlyId);
+    const report = await run('pgExplorer.runAll', editor);
+    assert.deepEqual(rowsOf(report, 0), [['on']]);
+    assert.equal(report.statements[1].error?.code, '25006');
+  });
+});

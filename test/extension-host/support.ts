@@ -1,0 +1,99 @@
+/**
+ * Helpers for the extension-host suites: the extension's API, the test cluster (from the
+ * environment host.test.ts passes in), profiles added through the real command, SQL editors,
+ * and screenshots taken by the Node side of the harness.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import * as vscode from 'vscode';
+import type { PgExplorerApi, RunReport } from '../../src/extension/extension';
+
+export const EXTENSION_ID = 'pg-explorer.pg-explorer';
+
+export const env = {
+  host: process.env.PGX_PG_HOST ?? '127.0.0.1',
+  port: Number(process.env.PGX_PG_PORT ?? 0),
+  user: process.env.PGX_PG_USER ?? 'postgres',
+  password: process.env.PGX_PG_PASSWORD ?? '',
+  database: process.env.PGX_PG_DATABASE ?? 'pgx_fixture',
+  /** A port nothing listens on, for the broken profile. */
+  deadPort: Number(process.env.PGX_DEAD_PORT ?? 1),
+};
+
+export async function api(): Promise<PgExplorerApi> {
+  const extension = vscode.extensions.getExtension<PgExplorerApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
+  return extension.activate();
+}
+
+/** Adds a profile through pgExplorer.addConnection (argument form: no prompts); returns its id. */
+export async function addProfile(name: string, overrides: Record<string, unknown> = {}, password = env.password): Promise<string> {
+  const id = await vscode.commands.executeCommand<string>('pgExplorer.addConnection', {
+    profile: { name, host: env.host, port: env.port, database: env.database, user: env.user, auth: 'password', tls: { mode: 'disable' }, ...overrides },
+    secrets: { password },
+  });
+  assert.ok(id, 'addConnection returned no id');
+  return id;
+}
+
+export async function removeProfile(id: string): Promise<void> {
+  await vscode.commands.executeCommand('pgExplorer.removeConnection', id, { confirm: false });
+}
+
+/** A superuser client of the fixture database, to look at the server from outside the extension. */
+export async function admin(): Promise<Client> {
+  const client = new Client({ host: env.host, port: env.port, user: env.user, password: env.password, database: env.database });
+  await client.connect();
+  return client;
+}
+
+/** An untitled SQL editor with `content`, bound to the profile. */
+export async function openSql(content: string, profileId: string, database = env.database): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument({ language: 'sql', content });
+  await (await api()).bindDocument(document.uri, { profileId, database });
+  return vscode.window.showTextDocument(document, { preview: false });
+}
+
+/** Runs a command that resolves to a RunReport. */
+export async function run(command: 'pgExplorer.runStatement' | 'pgExplorer.runAll', editor: vscode.TextEditor): Promise<RunReport> {
+  const report = await vscode.commands.executeCommand<RunReport | undefined>(command, editor.document.uri);
+  assert.ok(report, `${command} ran nothing`);
+  return report;
+}
+
+/** The rows of the statement at `index` of a run (values as the server's text). */
+export function rowsOf(report: RunReport, index = report.statements.length - 1): (string | null)[][] {
+  const statement = report.statements[index];
+  assert.ok(statement, `no statement ${index}`);
+  if (statement.error) assert.fail(`statement ${index} failed: ${statement.error.message}`);
+  const outcome = statement.outcome;
+  assert.ok(outcome?.kind === 'rows', `statement ${index} returned no rows`);
+  return outcome.page.rows;
+}
+
+/** Closes the active editor without saving (untitled documents would otherwise ask). */
+export async function closeActiveEditor(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Asks the harness for a screenshot of the workbench (test-results/NAME.png) and waits for it. */
+export async function screenshot(name: string): Promise<void> {
+  const dir = process.env.PGX_SCREENSHOT_DIR;
+  if (!dir) return;
+  // Let the workbench paint what the test just did.
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  console.log(`[pgx-screenshot] ${name}`);
+  await waitFor(`screenshot ${name}`, () => fs.existsSync(path.join(dir, `${name}.done`)) || undefined, 20_000);
+}

@@ -1,0 +1,147 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { after, before, describe, it } from './bdd';
+import { addProfile, api, env, removeProfile, screenshot } from './support';
+
+type Provider = vscode.TreeDataProvider<unknown>;
+
+interface Shown {
+  node: unknown;
+  item: vscode.TreeItem;
+  label: string;
+}
+
+async function childrenOf(provider: Provider, node: unknown): Promise<Shown[]> {
+  const nodes = (await provider.getChildren(node as never)) ?? [];
+  return Promise.all(
+    nodes.map(async (child) => {
+      const item = await provider.getTreeItem(child as never);
+      const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+      return { node: child, item, label };
+    }),
+  );
+}
+
+async function child(provider: Provider, parent: unknown, label: string): Promise<Shown> {
+  const children = await childrenOf(provider, parent);
+  const found = children.find((c) => c.label === label);
+  assert.ok(found, `no "${label}" among ${JSON.stringify(children.map((c) => c.label))}`);
+  return found;
+}
+
+function iconId(item: vscode.TreeItem): string | undefined {
+  return item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined;
+}
+
+describe('schema explorer', () => {
+  let provider: Provider;
+  let view: vscode.TreeView<unknown>;
+  let fixtureId: string;
+  let brokenId: string;
+
+  before(async () => {
+    ({ provider, view } = (await api()).schemaTree);
+    fixtureId = await addProfile('Fixture', { color: 'green' });
+    brokenId = await addProfile('Broken', { port: env.deadPort });
+  });
+
+  after(async () => {
+    await removeProfile(fixtureId);
+    await removeProfile(brokenId);
+  });
+
+  it('shows profiles at the root', async () => {
+    const roots = await childrenOf(provider, undefined);
+    const labels = roots.map((r) => r.label);
+    assert.ok(labels.includes('Fixture') && labels.includes('Broken'), JSON.stringify(labels));
+  });
+
+  it('shows profile > database > schema > groups with counts', async () => {
+    const profile = await child(provider, undefined, 'Fixture');
+    const database = await child(provider, profile.node, env.database);
+    const schema = await child(provider, database.node, 'app');
+    const groups = await childrenOf(provider, schema.node);
+    assert.deepEqual(
+      groups.map((g) => g.label),
+      ['Tables', 'Views', 'Materialized Views', 'Foreign Tables', 'Functions', 'Procedures', 'Sequences', 'Types'],
+    );
+    const counts = Object.fromEntries(groups.map((g) => [g.label, g.item.description]));
+    assert.equal(counts.Tables, '3');
+    assert.equal(counts.Views, '1');
+    assert.equal(counts['Materialized Views'], '1');
+    assert.equal(counts.Procedures, '1');
+    assert.equal(counts.Types, '2');
+  });
+
+  it('shows tables with columns (type, key, nullability), indexes, constraints, triggers and partitions', async () => {
+    const profile = await child(provider, undefined, 'Fixture');
+    const database = await child(provider, profile.node, env.database);
+    const schema = await child(provider, database.node, 'app');
+    const tables = await child(provider, schema.node, 'Tables');
+    const tableLabels = (await childrenOf(provider, tables.node)).map((t) => t.label);
+    assert.deepEqual(tableLabels, ['customers', 'events', 'orders']);
+
+    const customers = await child(provider, tables.node, 'customers');
+    const markdown = customers.item.tooltip instanceof vscode.MarkdownString ? customers.item.tooltip.value : String(customers.item.tooltip);
+    const tip = markdown.replace(/&nbsp;/g, ' ').replace(/\\/g, '');
+    assert.match(tip, /People who order things/);
+    assert.match(tip, /About 50 rows/);
+
+    const orders = await child(provider, tables.node, 'orders');
+    const parts = await childrenOf(provider, orders.node);
+    const id = parts.find((p) => p.label === 'id');
+    const customerId = parts.find((p) => p.label === 'customer_id');
+    assert.equal(iconId(id!.item), 'key');
+    assert.equal(iconId(customerId!.item), 'references');
+    assert.match(String(customerId!.item.description), /integer not null/);
+    const folders = parts.filter((p) => ['Indexes', 'Constraints', 'Triggers'].includes(p.label)).map((p) => p.label);
+    assert.deepEqual(folders, ['Indexes', 'Constraints', 'Triggers']);
+    const indexes = (await childrenOf(provider, parts.find((p) => p.label === 'Indexes')!.node)).map((i) => i.label);
+    assert.ok(indexes.includes('orders_customer_idx'), JSON.stringify(indexes));
+    const constraints = (await childrenOf(provider, parts.find((p) => p.label === 'Constraints')!.node)).map((c) => c.label);
+    assert.ok(constraints.includes('orders_total_sane') && constraints.includes('orders_customer_id_fkey'), JSON.stringify(constraints));
+    const triggers = (await childrenOf(provider, parts.find((p) => p.label === 'Triggers')!.node)).map((t) => t.label);
+    assert.deepEqual(triggers, ['orders_touch']);
+
+    const events = await child(provider, tables.node, 'events');
+    const partitions = await child(provider, events.node, 'Partitions');
+    assert.deepEqual((await childrenOf(provider, partitions.node)).map((p) => p.label), ['events_2025', 'events_2026']);
+
+    const functions = await childrenOf(provider, (await child(provider, schema.node, 'Functions')).node);
+    assert.ok(functions.some((f) => f.label === 'order_count(customer integer)'), JSON.stringify(functions.map((f) => f.label)));
+
+    await vscode.commands.executeCommand('workbench.view.extension.pgExplorer');
+    await view.reveal(orders.node, { expand: true, focus: false, select: true });
+    await screenshot('tree');
+  });
+
+  it('shows a broken profile as an error item with a retry action, not an empty tree', async () => {
+    const broken = await child(provider, undefined, 'Broken');
+    const children = await childrenOf(provider, broken.node);
+    assert.equal(children.length, 1);
+    const [error] = children;
+    assert.equal(error.item.contextValue, 'pgx.error');
+    assert.match(error.label, /Could not load/);
+    assert.equal(error.item.command?.command, 'pgExplorer.retry');
+    assert.equal(iconId(error.item), 'error');
+  });
+
+  it('copies a quoted qualified name and shows DDL in an untitled sql document', async () => {
+    const profile = await child(provider, undefined, 'Fixture');
+    const database = await child(provider, profile.node, env.database);
+    const schema = await child(provider, database.node, 'app');
+    const tables = await child(provider, schema.node, 'Tables');
+    const orders = await child(provider, tables.node, 'orders');
+    const name = await vscode.commands.executeCommand<string>('pgExplorer.copyQualifiedName', orders.node);
+    assert.equal(name, 'app.orders');
+    assert.equal(await vscode.env.clipboard.readText(), 'app.orders');
+    const events = await child(provider, tables.node, 'events');
+    const happened = await child(provider, events.node, 'happened');
+    assert.equal(await vscode.commands.executeCommand<string>('pgExplorer.copyQualifiedName', happened.node), 'app.events.happened');
+    await vscode.commands.executeCommand('pgExplorer.showDdl', orders.node);
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.languageId, 'sql');
+    assert.match(editor.document.getText(), /CREATE TABLE app\.orders/);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+});

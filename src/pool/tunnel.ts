@@ -141,13 +141,20 @@ export class SshTunnel {
         socket.destroy();
         return;
       }
+      const closeChannel = (): void => {
+        try {
+          channel.close();
+        } catch {
+          // The SSH connection is already gone, and the channel with it.
+        }
+      };
       if (socket.destroyed) {
-        channel.close();
+        closeChannel();
         return;
       }
       channel.on('error', () => socket.destroy());
       channel.on('close', () => socket.destroy());
-      socket.on('close', () => channel.close());
+      socket.on('close', closeChannel);
       socket.pipe(channel).pipe(socket);
     };
     try {
@@ -196,13 +203,12 @@ export class SshTunnel {
       client.once('ready', () => {
         if (settled) return;
         settled = true;
-        client.removeListener('error', fail);
-        client.removeListener('close', onClose);
         resolve(client);
       });
-      const onClose = (): void => fail(new Error('the SSH server closed the connection'));
+      // Both stay attached (doing nothing once settled): an 'error' event without a listener
+      // would crash the process before start() attaches its own.
       client.on('error', fail);
-      client.on('close', onClose);
+      client.on('close', () => fail(new Error('the SSH server closed the connection')));
       try {
         client.connect(config);
       } catch (err) {

@@ -31,10 +31,14 @@ before(async () => {
   await cluster.sql('INSERT INTO numbers SELECT generate_series(1, 1000)');
   await cluster.sql(`CREATE ROLE ro_user LOGIN PASSWORD '${RO_PW}'; GRANT SELECT ON numbers TO ro_user`);
   await cluster.sql('ALTER ROLE ro_user SET default_transaction_read_only = on');
-  [bouncer, dropping] = await Promise.all([
+  // Settled one by one, so that after() can stop whichever started when the other failed.
+  const [b, d] = await Promise.allSettled([
     startPgbouncer(cluster, { users: { ro_user: RO_PW } }),
     startPgbouncer(cluster, { users: { ro_user: RO_PW }, ignoreStartupParameters: 'extra_float_digits,options' }),
   ]);
+  if (b.status === 'fulfilled') bouncer = b.value;
+  if (d.status === 'fulfilled') dropping = d.value;
+  for (const result of [b, d]) if (result.status === 'rejected') throw result.reason;
 });
 
 after(async () => {

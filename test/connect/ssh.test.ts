@@ -22,7 +22,11 @@ const pools = new Set<PgPool>();
 
 before(async () => {
   if (skip) return;
-  [cluster, sshd] = await Promise.all([startCluster(), startSshd()]);
+  // Settled one by one, so that after() can stop whichever started when the other failed.
+  const [c, s] = await Promise.allSettled([startCluster(), startSshd()]);
+  if (c.status === 'fulfilled') cluster = c.value;
+  if (s.status === 'fulfilled') sshd = s.value;
+  for (const result of [c, s]) if (result.status === 'rejected') throw result.reason;
 });
 
 after(async () => {

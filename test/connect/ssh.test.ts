@@ -5,6 +5,8 @@
  * cancel through the tunnel; close.
  */
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PgPool } from '../../src/pool';
 import type { PgConfig, PoolOptions, SshTunnelRef } from '../../src/pool';
@@ -163,6 +165,26 @@ describe('SSH tunnel', { skip }, () => {
       const error = await rejectsWith(PgPool.open(viaSsh(tunnel({ hostKey: { kind: 'fingerprint', sha256: pinned } }))), 'tunnel');
       assert.equal(error.fingerprint, sshd.hostFingerprint);
       assert.ok(error.message.includes(pinned));
+    });
+
+    test('known_hosts patterns: wildcards match, a negated pattern rules the line out, @revoked refuses', async () => {
+      const file = (name: string, text: string): string => {
+        const target = path.join(sshd.dir, name);
+        fs.writeFileSync(target, text);
+        return target;
+      };
+      const port = sshd.port;
+      await connectsWith(tunnel({ hostKey: { kind: 'knownHosts', file: file('kh_wild', `[127.0.0.?]:${port} ${sshd.hostKeyText}\n`) } }));
+      await connectsWith(tunnel({ hostKey: { kind: 'knownHosts', file: file('kh_star', `other.example,[127.*]:* ${sshd.hostKeyText}\n`) } }));
+      const negated = await rejectsWith(
+        PgPool.open(viaSsh(tunnel({ hostKey: { kind: 'knownHosts', file: file('kh_neg', `![127.0.0.1]:${port},* ${sshd.hostKeyText}\n`) } }))),
+        'tunnel',
+      );
+      assert.match(negated.message, /not known/);
+      const revokedFile = file('kh_revoked', `@revoked * ${sshd.hostKeyText}\n[127.0.0.1]:${port} ${sshd.hostKeyText}\n`);
+      const revoked = await rejectsWith(PgPool.open(viaSsh(tunnel({ hostKey: { kind: 'knownHosts', file: revokedFile } }))), 'tunnel');
+      assert.match(revoked.message, /revoked/);
+      assert.equal(revoked.fingerprint, sshd.hostFingerprint);
     });
 
     test('a refused host key leaves no SSH connection or listener behind', async () => {

@@ -28,6 +28,8 @@ export interface Sshd {
   password: string;
   /** The host key's fingerprint as `ssh-keygen -l` prints it. */
   hostFingerprint: string;
+  /** The host key as known_hosts holds it after the host names: "ssh-ed25519 AAAA...". */
+  hostKeyText: string;
   knownHosts: { plain: string; hashed: string; changed: string; empty: string };
   keys: { ed25519: ClientKey; ecdsaEncrypted: ClientKey; rsaPemEncrypted: ClientKey; unauthorized: ClientKey };
   /** Starts ssh-agent on its own socket holding an authorised key. */
@@ -200,6 +202,7 @@ export async function startSshd(): Promise<Sshd> {
     logFile,
     password,
     hostFingerprint,
+    hostKeyText: `${keyType} ${keyBase64}`,
     knownHosts,
     keys,
     async startAgent() {

@@ -4,7 +4,7 @@
 // A stamp file records what was installed; a second run with nothing changed returns at once.
 // Usage: node scripts/e2e-setup.mjs            (prints the toolchain's paths as JSON on the last line)
 //        import { ensureE2eToolchain } from './e2e-setup.mjs'
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,6 +45,32 @@ export function toolchainEnv(runDir) {
   };
 }
 
+/**
+ * Debian packages the e2e run needs, with a file that shows each is there: chromium drives the
+ * workbench; code-server's kerberos module builds from source (krb5 headers, pkg-config, a C++
+ * toolchain and python3 for node-gyp). As root with apt they are installed; otherwise we say which.
+ */
+const SYSTEM_PACKAGES = [
+  ['chromium', '/usr/bin/chromium', 'always'],
+  ['libkrb5-dev', '/usr/bin/krb5-config', 'build'],
+  ['pkg-config', '/usr/bin/pkg-config', 'build'],
+  ['g++', '/usr/bin/g++', 'build'],
+  ['make', '/usr/bin/make', 'build'],
+  ['python3', '/usr/bin/python3', 'build'],
+];
+
+export function ensureSystemPackages({ building }) {
+  const missing = SYSTEM_PACKAGES.filter(([, file, when]) => (when === 'always' || building) && !existsSync(file)).map(([pkg]) => pkg);
+  if (missing.length === 0) return;
+  const canInstall = process.getuid?.() === 0 && spawnSync('which', ['apt-get']).status === 0;
+  if (!canInstall) {
+    throw new Error(`The e2e tests need these Debian packages: ${missing.join(' ')} (apt-get install ${missing.join(' ')}).`);
+  }
+  log(`apt-get install ${missing.join(' ')}`);
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
 function ensureNode() {
   const bin = join(nodeDir, 'bin', 'node');
   if (existsSync(bin)) {
@@ -82,6 +108,7 @@ function ensurePackages() {
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp() && existsSync(paths.codeServerEntry) && existsSync(paths.mocha)) {
     return;
   }
+  ensureSystemPackages({ building: true });
   const env = toolchainEnv(join(toolsDir, '.cache'));
   const hasLock = existsSync(join(toolsDir, 'package-lock.json'));
   // code-server's postinstall runs nested installs and node-gyp builds (kerberos needs libkrb5-dev).
@@ -93,6 +120,7 @@ function ensurePackages() {
 }
 
 export function ensureE2eToolchain() {
+  ensureSystemPackages({ building: false });
   ensureNode();
   ensurePackages();
   return toolchainPaths();

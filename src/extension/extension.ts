@@ -67,8 +67,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgExpl
     ...registerProfileCommands(store, connections, bindings, log),
     ...registerEditorCommands(store, connections, bindings, sessions, runner, history),
     ...registerTreeCommands(tree, store, connections, bindings, presenter, log),
-    vscode.window.onDidChangeActiveTextEditor((editor) => {
-      void vscode.commands.executeCommand('setContext', 'pgExplorer.editorBound', editor ? bindings.get(editor.document.uri) !== undefined : false);
+    // An untitled document's name (Untitled-1) is reused by the next one: forget its binding.
+    vscode.workspace.onDidCloseTextDocument((document) => {
+      if (document.uri.scheme === 'untitled' && bindings.get(document.uri)) void bindings.set(document.uri, undefined);
     }),
   );
   shutdown = async () => {

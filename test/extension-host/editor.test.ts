@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { Client } from 'pg';
 import * as vscode from 'vscode';
 import { after, afterEach, before, describe, it } from './bdd';
-import { addProfile, admin, api, closeActiveEditor, openSql, removeProfile, rowsOf, run, screenshot, waitFor } from './support';
+import { addProfile, admin, api, closeActiveEditor, env, openSql, removeProfile, rowsOf, run, screenshot, waitFor } from './support';
 
 describe('SQL editors', () => {
   let profileId: string;
@@ -72,6 +72,9 @@ describe('SQL editors', () => {
     assert.equal(editor.document.getText(diagnostic.range), 'no_such_table');
     assert.match(diagnostic.message, /no_such_table/);
     assert.equal(diagnostic.source, 'PostgreSQL');
+    await vscode.commands.executeCommand('workbench.actions.view.problems');
+    await screenshot('editor-error');
+    await vscode.commands.executeCommand('workbench.action.closePanel');
   });
 
   it('keeps two editors in independent sessions: SET, temp tables and BEGIN stay in theirs', async () => {
@@ -128,6 +131,40 @@ describe('SQL editors', () => {
       return row === undefined || (row.state === 'idle' && row.query === 'DISCARD ALL') ? true : undefined;
     });
     assert.equal((await api()).sessionId(editor.document.uri), undefined);
+  });
+
+  it('keeps a searchable history per profile and reopens an entry into a bound editor', async () => {
+    const marker = `select 'history marker ${Date.now()}' as m`;
+    const editor = await openSql(`${marker};`, profileId);
+    await run('pgExplorer.runStatement', editor);
+    const picking = vscode.commands.executeCommand('pgExplorer.showHistory', profileId);
+    // The quick pick lists the newest entry first: accept it.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await picking;
+    const reopened = await waitFor('the history entry in an editor', () => {
+      const active = vscode.window.activeTextEditor;
+      return active && active.document !== editor.document && active.document.getText() === marker ? active : undefined;
+    });
+    assert.equal(reopened.document.languageId, 'sql');
+    const report = await run('pgExplorer.runStatement', reopened);
+    assert.equal(report.profileId, profileId);
+  });
+
+  it('imports a connection string, keeping its password out of the settings', async () => {
+    const url = `postgresql://${env.user}:${encodeURIComponent(env.password)}@${env.host}:${env.port}/${env.database}?sslmode=disable`;
+    const id = await vscode.commands.executeCommand<string>('pgExplorer.importConnectionString', url);
+    assert.ok(id);
+    try {
+      const settings = JSON.stringify(vscode.workspace.getConfiguration('pgExplorer').get('connections'));
+      assert.ok(settings.includes(id));
+      assert.ok(!settings.includes(env.password), 'the password must not be in the settings');
+      const editor = await openSql('select current_database(), current_user;', id);
+      const report = await run('pgExplorer.runStatement', editor);
+      assert.deepEqual(rowsOf(report), [[env.database, env.user]]);
+    } finally {
+      await removeProfile(id);
+    }
   });
 
   it('starts sessions of a read-only profile read-only', async () => {

@@ -126,6 +126,27 @@ describe('schema explorer', () => {
     assert.equal(iconId(error.item), 'error');
   });
 
+  it('pages a long list with a "load more" node', async () => {
+    const profile = await child(provider, undefined, 'Fixture');
+    const database = await child(provider, profile.node, env.database);
+    const bulk = await child(provider, database.node, 'bulk');
+    const tables = await child(provider, bulk.node, 'Tables');
+    assert.equal(tables.item.description, '1200');
+    let shown = await childrenOf(provider, tables.node);
+    assert.equal(shown.length, 501);
+    assert.equal(shown[0].label, 't0001');
+    const more = shown[500];
+    assert.equal(more.item.contextValue, 'pgx.loadMore');
+    assert.match(more.label, /500 of 1200/);
+    await vscode.commands.executeCommand(more.item.command!.command, ...(more.item.command!.arguments ?? []));
+    shown = await childrenOf(provider, tables.node);
+    assert.equal(shown.length, 1001);
+    await vscode.commands.executeCommand('pgExplorer.loadMore', tables.node);
+    shown = await childrenOf(provider, tables.node);
+    assert.equal(shown.length, 1200);
+    assert.equal(shown[1199].label, 't1200');
+  });
+
   it('copies a quoted qualified name and shows DDL in an untitled sql document', async () => {
     const profile = await child(provider, undefined, 'Fixture');
     const database = await child(provider, profile.node, env.database);

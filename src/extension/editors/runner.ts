@@ -297,6 +297,7 @@ function summarize(statements: StatementRun[]): string {
   if (last.error) return `${statements.length - 1} of ${statements.length} statements ran; ${last.error.kind === 'cancelled' ? 'cancelled' : 'failed'}`;
   const outcome = last.outcome;
   if (!outcome) return '';
-  const what = outcome.kind === 'rows' ? `${outcome.page.rowsSoFar}${outcome.page.done ? '' : '+'} rows` : `${outcome.command}${outcome.rowCount !== null ? ` ${outcome.rowCount}` : ''}`;
+  const rows = outcome.kind === 'rows' ? outcome.page.rowsSoFar : 0;
+  const what = outcome.kind === 'rows' ? `${rows}${outcome.page.done ? '' : '+'} ${rows === 1 && outcome.page.done ? 'row' : 'rows'}` : `${outcome.command}${outcome.rowCount !== null ? ` ${outcome.rowCount}` : ''}`;
   return `${statements.length > 1 ? `${statements.length} statements; last: ` : ''}${what} in ${Math.round(outcome.durationMs)} ms`;
 }

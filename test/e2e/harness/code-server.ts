@@ -64,6 +64,8 @@ export const QUIET_SETTINGS: Record<string, unknown> = {
   'editor.minimap.enabled': false,
   'files.hotExit': 'off',
   'workbench.editor.enablePreview': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'workbench.layoutControl.enabled': false,
 };
 
 export interface CodeServerOptions {

@@ -2,11 +2,13 @@
  * The schema the extension-host tests browse and query: database `pgx_fixture`, schema `app`
  * with one object of every group the tree shows (foreign tables aside: they need an FDW the
  * embedded server does not ship), comments, a partitioned table, an index, constraints and a
- * trigger. ANALYZEd so row estimates exist.
+ * trigger, and schema `bulk` with many tables for paging. ANALYZEd so row estimates exist.
  */
 import type { Cluster } from '../../harness/cluster';
 
 export const FIXTURE_DATABASE = 'pgx_fixture';
+/** Tables in schema bulk: more than two pages of the tree's default 500. */
+export const BULK_TABLES = 1200;
 
 const SCHEMA_SQL = `
 CREATE SCHEMA app;
@@ -51,6 +53,12 @@ INSERT INTO app.customers (name, email) SELECT 'customer ' || g, 'c' || g || '@e
 INSERT INTO app.orders (customer_id, total) SELECT 1 + g % 50, 10 + g FROM generate_series(1, 500) g;
 INSERT INTO app.events VALUES (1, '2025-06-01', '{}'), (2, '2026-02-01', '{}');
 REFRESH MATERIALIZED VIEW app.order_totals;
+CREATE SCHEMA bulk;
+DO $$ BEGIN
+  FOR i IN 1..${BULK_TABLES} LOOP
+    EXECUTE format('CREATE TABLE bulk.%I (id int)', 't' || lpad(i::text, 4, '0'));
+  END LOOP;
+END $$;
 ANALYZE;
 `;
 

@@ -117,7 +117,8 @@ export async function startPgbouncer(cluster: Cluster, options: PgbouncerOptions
       if (child.exitCode === null && child.signalCode === null) {
         await new Promise<void>((resolve) => {
           child.once('exit', () => resolve());
-          child.kill('SIGINT');
+          // SIGTERM: immediate shutdown (SIGINT would wait for clients to leave).
+          child.kill('SIGTERM');
         });
       }
       fs.rmSync(dir, { recursive: true, force: true });

@@ -179,12 +179,17 @@ export async function startSshd(): Promise<Sshd> {
   sshd.once('exit', () => children.delete(sshd));
   await waitFor(() => accepts(port), 'sshd to listen');
 
+  // Only this sshd's grandchildren (listener -> [priv] monitor -> user's process), so that another
+  // test run's sshd on the same machine is never touched.
   const sessionChildren = (user: string): number[] => {
     const uid = run('id', ['-u', user]).trim();
-    return run('ps', ['-eo', 'pid=,uid=,args='])
+    const rows = run('ps', ['-eo', 'pid=,ppid=,uid=,args='])
       .split('\n')
       .map((l) => l.trim().split(/\s+/))
-      .filter((f) => f[1] === uid && f[2] === 'sshd:')
+      .filter((f) => f.length >= 4);
+    const parentOf = new Map(rows.map((f) => [f[0], f[1]]));
+    return rows
+      .filter((f) => f[2] === uid && f[3] === 'sshd:' && parentOf.get(f[1]) === String(sshd.pid))
       .map((f) => Number(f[0]));
   };
   const agents: ChildProcess[] = [];

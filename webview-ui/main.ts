@@ -22,7 +22,6 @@ import {
   PageFailedNotification,
   PageNotification,
   ReadyCommand,
-  RunStartedNotification,
   ShowRunNotification,
   StopFetchCommand,
 } from '../src/shared/protocol';
@@ -47,7 +46,6 @@ class App {
   private results: ResultState[] = [];
   private active = 0;
   private cursor: CursorStateParams | undefined;
-  private running: { title: string; sql: string } | undefined;
   private exportState: ExportProgressParams | undefined;
   private nextRequestId = 1;
   private applying: number | undefined;
@@ -56,7 +54,6 @@ class App {
   private state: SavedState = loadState();
   private saveTimer = 0;
 
-  private readonly top = h('div', { class: 'top' });
   private readonly tabs = h('div', { class: 'tabs-host' });
   private readonly toolbar = h('div', { class: 'toolbar', role: 'toolbar' });
   private readonly banner = h('div', { class: 'banner', hidden: true, role: 'status' });
@@ -66,7 +63,7 @@ class App {
   private readonly grid: GridView;
 
   constructor(root: HTMLElement) {
-    root.append(this.top, this.tabs, this.toolbar, this.banner, this.gridHost, this.messagesHost, this.footer);
+    root.append(this.tabs, this.toolbar, this.banner, this.gridHost, this.messagesHost, this.footer);
     this.grid = new GridView(this.gridHost, {
       onViewport: (last) => this.maybeFetch(last),
       onCommitEdit: (row, col, value) => this.setCell(row, col, value),
@@ -87,10 +84,7 @@ class App {
   // Messages from the host
 
   private onMessage(m: IpcMessage): void {
-    if (RunStartedNotification.is(m)) {
-      this.running = m.params;
-      this.renderTop();
-    } else if (ShowRunNotification.is(m)) {
+    if (ShowRunNotification.is(m)) {
       this.showRun(m.params);
     } else if (PageNotification.is(m)) {
       const r = this.result(m.params.runId, m.params.resultId);
@@ -115,7 +109,13 @@ class App {
           r.notPageableReason = m.params.reason ?? 'The cursor was closed; the rest of the result was not loaded.';
         }
       }
-      if (!m.params.fetching) for (const r of this.results) r.fetchingAll = r.fetchingAll && r.fetching;
+      if (!m.params.fetching) {
+        // The host has nothing in flight: whatever this side still waits for will not come.
+        for (const r of this.results) {
+          r.fetching = false;
+          r.fetchingAll = false;
+        }
+      }
       this.renderFooter();
     } else if (EditabilityNotification.is(m)) {
       const r = this.result(m.params.runId, m.params.resultId);
@@ -135,7 +135,6 @@ class App {
 
   private showRun(run: RunView): void {
     this.run = run;
-    this.running = undefined;
     this.cursor = undefined;
     const byStatement = new Map(run.statements.map((s) => [s.index, s]));
     this.results = run.results.map((v) => new ResultState(v, run.maxRowsInGrid, byStatement.get(v.statementIndex)?.durationMs ?? 0));
@@ -379,17 +378,8 @@ class App {
   // Rendering
 
   private renderAll(): void {
-    this.renderTop();
     this.renderTabs();
     this.showActive();
-  }
-
-  private renderTop(): void {
-    this.top.replaceChildren();
-    if (!this.running) return;
-    const cancel = hx('vscode-button', { secondary: true, 'data-action': 'cancel' }, 'Cancel');
-    cancel.addEventListener('click', () => post(CancelCommand, { runId: this.run?.runId ?? null }));
-    this.top.append(h('div', { class: 'running' }, hx('vscode-progress-ring', {}), h('span', {}, `Running ${this.running.title}…`), cancel));
   }
 
   private renderTabs(): void {
@@ -511,10 +501,16 @@ class App {
       parts.push(h('span', { class: 'muted' }, `${formatMs(r.statementMs)}${r.fetchMs > 0 ? ` + ${formatMs(r.fetchMs)} paging` : ''}`));
       if (r.fetchError) parts.push(h('span', { class: 'error' }, r.fetchError));
       if (r.more && !r.store.capReached) {
-        if (r.fetchingAll) {
-          const stop = hx('vscode-button', { secondary: true, 'data-action': 'stop-fetch' }, 'Stop');
-          stop.addEventListener('click', () => post(StopFetchCommand, { runId: run.runId }));
-          parts.push(stop);
+        if (r.fetching) {
+          // Stop after the page in flight; Cancel interrupts the page itself (a slow query's next rows).
+          if (r.fetchingAll) {
+            const stop = hx('vscode-button', { secondary: true, 'data-action': 'stop-fetch' }, 'Stop');
+            stop.addEventListener('click', () => post(StopFetchCommand, { runId: run.runId }));
+            parts.push(stop);
+          }
+          const cancel = hx('vscode-button', { secondary: true, 'data-action': 'cancel' }, 'Cancel');
+          cancel.addEventListener('click', () => post(CancelCommand, { runId: run.runId }));
+          parts.push(cancel);
         } else {
           const all = hx('vscode-button', { secondary: true, 'data-action': 'fetch-all', disabled: r.fetching }, 'Fetch all');
           all.addEventListener('click', () => this.fetch(r, true));

@@ -85,7 +85,7 @@ export const StopFetchCommand = new IpcCommand<{ runId: string }>('results/stopF
 /** Close the tab's cursor (and the transaction it holds). */
 export const CloseCursorCommand = new IpcCommand<{ runId: string }>('results/closeCursor');
 
-/** Send a CancelRequest for whatever the tab's session is running (a statement, a page). */
+/** Send a CancelRequest for the page (or fetch all) the tab's session is reading. */
 export const CancelCommand = new IpcCommand<{ runId: string | null }>('results/cancel');
 
 export interface ApplyParams {
@@ -109,9 +109,6 @@ export const CopyTextCommand = new IpcCommand<{ text: string; what: string }>('c
 
 // -------------------------------------------------------------------------------------------------
 // Host -> webview
-
-/** A statement (or run) started: the panel shows it running, with Cancel. */
-export const RunStartedNotification = new IpcNotification<{ title: string; sql: string }>('run/started');
 
 /** The statements of one run and the first page of each result set; replaces what was shown. */
 export const ShowRunNotification = new IpcNotification<RunView>('run/show');

@@ -120,7 +120,8 @@ export type RowChange =
       cells: CellChange[];
     }
   | { kind: 'insert'; tempId: number; cells: { column: number; value: CellValue }[] }
-  | { kind: 'delete'; rowIndex: number; key: CellValue[] };
+  /** `row`: the values as loaded; the row is deleted only if it still holds them. */
+  | { kind: 'delete'; rowIndex: number; key: CellValue[]; row: RowValues };
 
 export interface ChangeSet {
   keyColumns: number[];

@@ -42,8 +42,8 @@ describe('PendingChanges', () => {
     assert.equal(p.rowState(1), 'deleted');
     assert.deepEqual(p.summary, { edited: 1, inserted: 1, deleted: 2, conflicts: 0 });
     assert.deepEqual(p.toChangeSet([0], rowAt).changes, [
-      { kind: 'delete', rowIndex: 1, key: ['2'] },
-      { kind: 'delete', rowIndex: 2, key: ['3'] },
+      { kind: 'delete', rowIndex: 1, key: ['2'], row: ['2', 'bob', null] },
+      { kind: 'delete', rowIndex: 2, key: ['3'], row: ['3', 'carol', ''] },
       { kind: 'insert', tempId: row.tempId, cells: [{ column: 1, value: 'dave' }, { column: 2, value: null }] },
     ]);
     p.toggleDelete([1, 2]);

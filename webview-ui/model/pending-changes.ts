@@ -129,16 +129,17 @@ export class PendingChanges {
    */
   toChangeSet(keyColumns: number[], rowAt: (rowIndex: number) => RowValues | undefined): ChangeSet {
     const changes: RowChange[] = [];
-    const keyOf = (rowIndex: number): CellValue[] => {
+    const loaded = (rowIndex: number): RowValues => {
       const row = rowAt(rowIndex);
       if (!row) throw new RangeError(`row ${rowIndex} is not loaded`);
-      return keyColumns.map((c) => row[c]);
+      return row;
     };
+    const keyOf = (rowIndex: number): CellValue[] => keyColumns.map((c) => loaded(rowIndex)[c]);
     const rows = [...new Set([...this.edits.keys(), ...this.deletes])].sort((a, b) => a - b);
     for (const rowIndex of rows) {
       if (this.deletes.has(rowIndex)) {
         // A row both edited and deleted is only deleted.
-        changes.push({ kind: 'delete', rowIndex, key: keyOf(rowIndex) });
+        changes.push({ kind: 'delete', rowIndex, key: keyOf(rowIndex), row: [...loaded(rowIndex)] });
         continue;
       }
       const cells = [...(this.edits.get(rowIndex) ?? new Map<number, CellEdit>()).entries()]

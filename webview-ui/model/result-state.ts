@@ -48,13 +48,11 @@ export class ResultState {
     this.store.append(rows);
     this.rowsSoFar = rowsSoFar;
     this.fetchMs += elapsedMs;
-    this.fetching = false;
     this.fetchError = undefined;
-    if (done) {
-      this.more = false;
-      this.fetchingAll = false;
-    }
-    if (this.store.capReached && !done) this.fetchingAll = false;
+    if (done) this.more = false;
+    if (done || this.store.capReached) this.fetchingAll = false;
+    // During "fetch all" the host goes on reading: the next page is already on its way.
+    this.fetching = this.fetchingAll;
   }
 
   get displayCount(): number {

@@ -1,0 +1,156 @@
+/**
+ * The grid's edits on the host: whether a result may be edited (the pool's editabilityOfResult),
+ * and a ChangeSet of the webview (grid column indexes) turned into the pool's row changes (column
+ * names), applied all or none on a short lease. A conflict comes back with the row as the server
+ * has it now, read by its key, so the user sees what changed. No vscode here.
+ */
+import type { ApplyOutcome, ColumnMeta, InsertedRow, PgPool, ResultEditability, RowChange, RowKey, UpdateOutcome } from '../../pool';
+import { PgError, quoteIdent } from '../../pool';
+import type { ApplyOutcomeView, ChangeSet, ConflictView, EditabilityView, RowValues } from '../../shared/protocol';
+import { errorView } from './run-view';
+
+export type EditableResult = Extract<ResultEditability, { editable: true }>;
+
+export async function checkEditability(
+  pool: PgPool,
+  columns: ColumnMeta[],
+  readOnly: boolean,
+): Promise<{ view: EditabilityView; editable?: EditableResult }> {
+  if (readOnly) return { view: { editable: false, reason: 'The connection profile is read-only.' } };
+  let e: ResultEditability;
+  try {
+    e = await pool.editabilityOfResult(columns);
+  } catch (err) {
+    return { view: { editable: false, reason: `Could not check whether the result can be edited: ${(err as Error).message}` } };
+  }
+  if (!e.editable) return { view: { editable: false, reason: e.reason } };
+  return {
+    view: {
+      editable: true,
+      table: `${quoteIdent(e.target.schema)}.${quoteIdent(e.target.table)}`,
+      keyColumns: e.keyIndexes,
+      columns: e.columns.map((c) => (c.reason ? { writable: c.writable, reason: c.reason } : { writable: c.writable })),
+    },
+    editable: e,
+  };
+}
+
+interface Planned {
+  changes: RowChange[];
+  /** For each pool change, the grid change it came from. */
+  origin: number[];
+}
+
+/**
+ * Grid changes -> pool changes. A row's several edited cells become several updates of that row;
+ * key columns go last and the key follows them, so a changed key still finds its row.
+ */
+export function planChanges(target: EditableResult, set: ChangeSet): Planned {
+  const names = target.columns.map((c) => c.column);
+  const keyOf = (values: (string | null)[]): RowKey => Object.fromEntries(target.key.map((name, i) => [name, values[i]]));
+  const changes: RowChange[] = [];
+  const origin: number[] = [];
+  set.changes.forEach((change, index) => {
+    if (change.kind === 'insert') {
+      changes.push({ kind: 'insert', columns: change.cells.map((c) => ({ column: columnName(names, c.column), value: c.value })) });
+      origin.push(index);
+    } else if (change.kind === 'delete') {
+      const expected: Record<string, string | null> = {};
+      names.forEach((name, i) => {
+        if (!(name in expected)) expected[name] = change.row[i] ?? null;
+      });
+      changes.push({ kind: 'delete', key: keyOf(change.key), expected });
+      origin.push(index);
+    } else {
+      const key = keyOf(change.key);
+      const isKey = (col: number): boolean => target.key.includes(columnName(names, col));
+      const cells = [...change.cells].sort((a, b) => Number(isKey(a.column)) - Number(isKey(b.column)));
+      for (const cell of cells) {
+        const column = columnName(names, cell.column);
+        changes.push({ kind: 'update', key: { ...key }, column, value: cell.value, expected: cell.old });
+        origin.push(index);
+        if (column in key) key[column] = cell.value;
+      }
+    }
+  });
+  return { changes, origin };
+}
+
+export async function applyGridChanges(pool: PgPool, target: EditableResult, set: ChangeSet): Promise<ApplyOutcomeView> {
+  let plan: Planned;
+  try {
+    plan = planChanges(target, set);
+  } catch (err) {
+    return { kind: 'failed', error: errorView(err as Error) };
+  }
+  let outcome: ApplyOutcome;
+  try {
+    outcome = await pool.applyChanges(target.target, plan.changes);
+  } catch (err) {
+    return { kind: 'failed', error: errorView(err as Error) };
+  }
+  if (outcome.kind === 'applied') return appliedView(target, set, plan, outcome.results);
+  const changeIndex = plan.origin[outcome.index];
+  const change = set.changes[changeIndex];
+  const rowIndex = change && change.kind !== 'insert' ? change.rowIndex : -1;
+  const current = change && change.kind !== 'insert' ? await currentRow(pool, target, change.key).catch(() => null) : null;
+  const conflict: ConflictView = { changeIndex, rowIndex, current, message: conflictMessage(outcome.outcome) };
+  return { kind: 'conflict', conflicts: [conflict] };
+}
+
+function appliedView(target: EditableResult, set: ChangeSet, plan: Planned, results: (UpdateOutcome | InsertedRow)[]): ApplyOutcomeView {
+  const rows = new Map<number, RowValues>();
+  results.forEach((result, i) => {
+    const changeIndex = plan.origin[i];
+    const record = 'kind' in result ? (result.kind === 'updated' ? result.row : undefined) : result.row;
+    // The last write of a grid change holds the row as stored after all of it.
+    if (record) rows.set(changeIndex, target.columns.map((c) => record[c.column] ?? null));
+  });
+  let updated = 0;
+  let inserted = 0;
+  let deleted = 0;
+  for (const c of set.changes) {
+    if (c.kind === 'update') updated++;
+    else if (c.kind === 'insert') inserted++;
+    else deleted++;
+  }
+  return {
+    kind: 'applied',
+    updated,
+    inserted,
+    deleted,
+    rows: [...rows.entries()].filter(([i]) => set.changes[i]?.kind !== 'delete').map(([changeIndex, row]) => ({ changeIndex, row })),
+  };
+}
+
+/** The row as the server has it now (grid column order), found by the key the grid loaded; null when gone. */
+async function currentRow(pool: PgPool, target: EditableResult, key: (string | null)[]): Promise<RowValues | null> {
+  const select = target.columns.map((c) => quoteIdent(c.column)).join(', ');
+  const where = target.key.map((name, i) => `${quoteIdent(name)} = $${i + 1}`).join(' AND ');
+  const sql = `SELECT ${select} FROM ${quoteIdent(target.target.schema)}.${quoteIdent(target.target.table)} WHERE ${where}`;
+  return pool.withShortLease(async (connection) => {
+    const result = await connection.client.query<(string | null)[]>({
+      text: sql,
+      values: key,
+      rowMode: 'array',
+      // Every value as the server's text, as the grid shows it.
+      types: { getTypeParser: () => (value: string) => value },
+    });
+    return result.rows[0] ?? null;
+  });
+}
+
+function conflictMessage(outcome: UpdateOutcome): string {
+  if (outcome.kind === 'notFound') return 'The row was deleted on the server (or its key changed) since it was loaded';
+  if (outcome.kind === 'conflict') {
+    const show = (v: string | null): string => (v === null ? 'NULL' : JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v));
+    return `${quoteIdent(outcome.column)} changed on the server: you saw ${show(outcome.expected)}, it is now ${show(outcome.current)}`;
+  }
+  return 'The row changed on the server';
+}
+
+function columnName(names: string[], col: number): string {
+  const name = names[col];
+  if (name === undefined) throw new PgError('query', `The result has no column ${col + 1}.`);
+  return name;
+}

@@ -1,0 +1,370 @@
+/**
+ * One results panel (one per SQL editor, one per "Open data" table): the webview, the ready
+ * handshake, and the host's side of paging, editing, export and copy.
+ *
+ * Architecture invariant: the host forwards pages and forgets them. It holds the run's metadata
+ * (statements, columns, SQL) and at most the page in flight, never the rows shown.
+ */
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { PgPool } from '../../pool';
+import {
+  AppliedNotification,
+  ApplyChangesCommand,
+  CancelCommand,
+  CancelExportCommand,
+  CloseCursorCommand,
+  CopyTextCommand,
+  CursorStateNotification,
+  EditabilityNotification,
+  ExportCommand,
+  ExportProgressNotification,
+  FetchPageCommand,
+  PageFailedNotification,
+  PageNotification,
+  ReadyCommand,
+  ShowRunNotification,
+  StopFetchCommand,
+  isIpcMessage,
+} from '../../shared/protocol';
+import type { ExportParams, IpcMessage, IpcNotification, RunView } from '../../shared/protocol';
+import type { ResultsTarget, StatementRun } from './contract';
+import { applyGridChanges, checkEditability } from './edits';
+import type { EditableResult } from './edits';
+import { startExport } from './export';
+import type { ExportHandle } from './export';
+import { newNonce, resultsHtml } from './html';
+import { buildRunView, errorView } from './run-view';
+import type { ResultSource } from './run-view';
+
+export const RESULTS_VIEW_TYPE = 'pgExplorer.results';
+
+/** A 1,000,000-row grid is 22,000,000 px tall; browsers stop scrolling a little past 33,000,000. */
+const MAX_ROWS_IN_GRID = 1_500_000;
+const DEFAULT_MAX_ROWS = 1_000_000;
+/** How often the footer's "holds a transaction" is re-checked (the pool may close an idle cursor). */
+const CURSOR_POLL_MS = 15_000;
+
+interface CurrentRun {
+  runId: string;
+  view: RunView;
+  sources: Map<number, ResultSource>;
+  pageableResultId: number | null;
+  editable: Map<number, EditableResult>;
+  fetching: boolean;
+  stopRequested: boolean;
+  closedReason?: string;
+}
+
+export class ResultsPanel implements vscode.Disposable {
+  private readonly panel: vscode.WebviewPanel;
+  private ready = false;
+  private everReady = false;
+  private queue: IpcMessage[] = [];
+  private run: CurrentRun | undefined;
+  private readonly exports = new Map<number, ExportHandle>();
+  private nextExportId = 1;
+  private readonly disposables: vscode.Disposable[] = [];
+  private pollTimer: NodeJS.Timeout | undefined;
+  private disposed = false;
+  private readonly closed = new vscode.EventEmitter<void>();
+  readonly onDidClose = this.closed.event;
+
+  constructor(
+    private target: ResultsTarget,
+    extensionUri: vscode.Uri,
+    column: vscode.ViewColumn,
+    private readonly log?: vscode.LogOutputChannel,
+  ) {
+    this.panel = vscode.window.createWebviewPanel(
+      RESULTS_VIEW_TYPE,
+      target.title,
+      { viewColumn: column, preserveFocus: true },
+      {
+        enableScripts: true,
+        localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+        // The rows live only in the webview (the host forwards pages and forgets them, and the
+        // cursor only reads forward), so a hidden panel's page must not be torn down: rebuilding it
+        // would need the query to run again. Small UI state (scroll, tab, widths) is also saved with
+        // setState for a webview that is reloaded anyway.
+        retainContextWhenHidden: true,
+      },
+    );
+    this.panel.webview.html = resultsHtml(this.panel.webview, extensionUri, newNonce());
+    this.disposables.push(
+      this.panel.webview.onDidReceiveMessage((m: unknown) => {
+        if (isIpcMessage(m)) void this.onMessage(m).catch((err: unknown) => this.log?.error(`results panel: ${(err as Error).message}`));
+      }),
+      this.panel.onDidDispose(() => this.onPanelClosed()),
+    );
+  }
+
+  get key(): string {
+    return this.target.key;
+  }
+
+  get visible(): boolean {
+    return this.panel.visible;
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, true);
+  }
+
+  /** Shows a run: replaces what the panel showed, posts the first pages, then checks editability. */
+  async show(target: ResultsTarget, statements: StatementRun[]): Promise<void> {
+    this.target = target;
+    this.panel.title = target.title;
+    for (const handle of this.exports.values()) handle.cancel();
+    const runId = randomUUID();
+    const info = target.pool.sessionInfo(target.sessionId);
+    const built = buildRunView(
+      runId,
+      { title: target.title, readOnly: target.readOnly, maxRowsInGrid: maxRowsInGrid(), cursorOpen: info?.cursorOpen ?? false },
+      statements,
+    );
+    this.run = {
+      runId,
+      view: built.view,
+      sources: new Map(built.sources.map((s) => [s.resultId, s])),
+      pageableResultId: built.pageableResultId,
+      editable: new Map(),
+      fetching: false,
+      stopRequested: false,
+    };
+    this.post(ShowRunNotification, built.view);
+    this.postCursorState();
+    this.pollCursor();
+    // Rows are not kept: a reloaded webview gets the run without them (see onReady).
+    for (const r of built.view.results) r.firstPage = { rows: [], done: r.firstPage.done, rowsSoFar: r.firstPage.rowsSoFar };
+    await Promise.all(
+      built.sources.map(async (source) => {
+        const result = await checkEditability(target.pool, source.columns, target.readOnly);
+        if (this.run?.runId !== runId) return;
+        if (result.editable) this.run.editable.set(source.resultId, result.editable);
+        this.post(EditabilityNotification, { runId, resultId: source.resultId, editability: result.view });
+      }),
+    );
+  }
+
+  dispose(): void {
+    this.panel.dispose();
+  }
+
+  // -----------------------------------------------------------------------------------------------
+
+  private post<P>(type: IpcNotification<P>, params: P): void {
+    const message = type.message(params);
+    if (!this.ready) {
+      this.queue.push(message);
+      return;
+    }
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async onMessage(m: IpcMessage): Promise<void> {
+    if (ReadyCommand.is(m)) return this.onReady();
+    const run = this.run;
+    if (CopyTextCommand.is(m)) {
+      await vscode.env.clipboard.writeText(m.params.text);
+      vscode.window.setStatusBarMessage(`PG Explorer: copied ${m.params.what}`, 3_000);
+      return;
+    }
+    if (CancelCommand.is(m)) {
+      await this.target.pool.cancel(this.target.sessionId).catch((err: unknown) => {
+        void vscode.window.showErrorMessage(`Could not cancel: ${(err as Error).message}`);
+      });
+      return;
+    }
+    if (CancelExportCommand.is(m)) {
+      this.exports.get(m.params.exportId)?.cancel();
+      return;
+    }
+    if (!run) return;
+    if (FetchPageCommand.is(m)) {
+      if (m.params.runId === run.runId) await this.fetch(run, m.params.resultId, m.params.all);
+    } else if (StopFetchCommand.is(m)) {
+      if (m.params.runId === run.runId) run.stopRequested = true;
+    } else if (CloseCursorCommand.is(m)) {
+      if (m.params.runId !== run.runId) return;
+      run.stopRequested = true;
+      await this.target.pool.closeQuery(this.target.sessionId).catch((err: unknown) => this.log?.warn(`closeQuery: ${(err as Error).message}`));
+      run.closedReason = 'you closed the cursor. Run the statement again to see the rest.';
+      this.postCursorState();
+    } else if (ApplyChangesCommand.is(m)) {
+      if (m.params.runId !== run.runId) return;
+      const editable = run.editable.get(m.params.resultId);
+      const outcome = editable
+        ? await applyGridChanges(this.target.pool, editable, m.params.changes)
+        : { kind: 'failed' as const, error: { kind: 'query', message: 'This result cannot be edited.' } };
+      this.post(AppliedNotification, { runId: m.params.runId, resultId: m.params.resultId, requestId: m.params.requestId, outcome });
+    } else if (ExportCommand.is(m)) {
+      if (m.params.runId === run.runId) await this.export(run, m.params);
+    }
+  }
+
+  private onReady(): void {
+    const reloaded = this.everReady;
+    this.ready = true;
+    this.everReady = true;
+    const queued = this.queue;
+    this.queue = [];
+    if (reloaded && this.run) {
+      // The webview was rebuilt: it has lost its rows and the host never kept them.
+      const view: RunView = {
+        ...this.run.view,
+        rowsReleased: true,
+        results: this.run.view.results.map((r) => ({
+          ...r,
+          pageable: false,
+          notPageableReason: 'the panel was reloaded and rows are kept only in it. Run the statement again.',
+        })),
+      };
+      void this.panel.webview.postMessage(ShowRunNotification.message(view));
+      this.postCursorState();
+      return;
+    }
+    for (const message of queued) void this.panel.webview.postMessage(message);
+  }
+
+  /** Reads pages from the session's cursor and forwards each; `all` keeps going to the end or the cap. */
+  private async fetch(run: CurrentRun, resultId: number, all: boolean): Promise<void> {
+    if (run.fetching) return;
+    if (resultId !== run.pageableResultId) {
+      this.post(PageFailedNotification, { runId: run.runId, resultId, error: { kind: 'noCursor', message: 'This result has no open cursor to page.' } });
+      return;
+    }
+    run.fetching = true;
+    run.stopRequested = false;
+    const cap = run.view.maxRowsInGrid;
+    const pool: PgPool = this.target.pool;
+    try {
+      for (;;) {
+        const started = performance.now();
+        const page = await pool.fetchPage(this.target.sessionId);
+        if (this.run !== run || this.disposed) return;
+        this.post(PageNotification, { runId: run.runId, resultId, page, elapsedMs: performance.now() - started });
+        if (page.done) {
+          run.pageableResultId = null;
+          break;
+        }
+        if (!all || run.stopRequested || page.rowsSoFar >= cap) break;
+        this.postCursorState(true);
+      }
+    } catch (err) {
+      if (this.run === run) {
+        this.post(PageFailedNotification, { runId: run.runId, resultId, error: errorView(err as Error) });
+        if (!pool.sessionInfo(this.target.sessionId)?.cursorOpen) {
+          run.pageableResultId = null;
+          run.closedReason = (err as Error).message;
+        }
+      }
+    } finally {
+      run.fetching = false;
+      if (this.run === run) this.postCursorState();
+    }
+  }
+
+  private postCursorState(fetching = false): void {
+    const run = this.run;
+    if (!run) return;
+    const info = this.target.pool.sessionInfo(this.target.sessionId);
+    const cursorOpen = (info?.cursorOpen ?? false) && run.pageableResultId !== null;
+    if (!cursorOpen && run.pageableResultId !== null && !run.fetching) {
+      run.pageableResultId = null;
+      run.closedReason ??= 'the cursor was closed (idle too long, or the connection was lost). Run the statement again.';
+    }
+    this.post(CursorStateNotification, {
+      runId: run.runId,
+      resultId: run.view.results.find((r) => r.pageable)?.resultId ?? null,
+      cursorOpen,
+      inTransaction: (info?.txStatus ?? 'idle') !== 'idle',
+      ...(run.closedReason ? { reason: run.closedReason } : {}),
+      fetching: fetching || run.fetching,
+    });
+  }
+
+  /** While a cursor is open, re-checks it now and then: the pool closes one that sits idle too long. */
+  private pollCursor(): void {
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.pollTimer = setInterval(() => {
+      if (!this.run || this.run.pageableResultId === null) {
+        clearInterval(this.pollTimer);
+        this.pollTimer = undefined;
+      }
+      this.postCursorState();
+    }, CURSOR_POLL_MS);
+    this.pollTimer.unref();
+  }
+
+  private async export(run: CurrentRun, params: ExportParams): Promise<void> {
+    const source = run.sources.get(params.resultId);
+    if (!source) return;
+    const extension = params.format === 'csv' ? 'csv' : 'json';
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const name = `${fileStem(run.view.results.find((r) => r.resultId === params.resultId)?.title ?? 'result')}.${extension}`;
+    const uri = await vscode.window.showSaveDialog({
+      title: `Export the whole result as ${extension.toUpperCase()}`,
+      defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+      filters: params.format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
+      saveLabel: 'Export',
+    });
+    if (!uri) return;
+    if (uri.scheme !== 'file') {
+      void vscode.window.showErrorMessage('Exports are written to local files only.');
+      return;
+    }
+    const exportId = this.nextExportId++;
+    const base = { exportId, resultId: params.resultId, format: params.format };
+    let last = 0;
+    const handle = startExport({
+      pool: this.target.pool,
+      sql: source.sql,
+      format: params.format,
+      file: uri.fsPath,
+      onProgress: (p) => {
+        const now = Date.now();
+        if (now - last < 200) return;
+        last = now;
+        this.post(ExportProgressNotification, { ...base, state: 'running', rows: p.rows, bytes: p.bytes });
+      },
+    });
+    this.exports.set(exportId, handle);
+    this.post(ExportProgressNotification, { ...base, state: 'running', rows: 0, bytes: 0 });
+    try {
+      const result = await handle.done;
+      this.post(ExportProgressNotification, { ...base, state: 'done', rows: result.rows, bytes: result.bytes, file: uri.fsPath });
+    } catch (err) {
+      const cancelled = (err as { kind?: string }).kind === 'cancelled';
+      this.post(ExportProgressNotification, {
+        ...base,
+        state: cancelled ? 'cancelled' : 'failed',
+        rows: 0,
+        bytes: 0,
+        message: (err as Error).message,
+      });
+    } finally {
+      this.exports.delete(exportId);
+    }
+  }
+
+  private onPanelClosed(): void {
+    this.disposed = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    for (const handle of this.exports.values()) handle.cancel();
+    // Nobody can page the cursor any more: end the transaction it holds.
+    void this.target.pool.closeQuery(this.target.sessionId).catch(() => undefined);
+    for (const d of this.disposables) d.dispose();
+    this.closed.fire();
+    this.closed.dispose();
+  }
+}
+
+function maxRowsInGrid(): number {
+  const value = vscode.workspace.getConfiguration('pgExplorer.results').get<number>('maxRowsInGrid', DEFAULT_MAX_ROWS);
+  return Number.isInteger(value) && value > 0 ? Math.min(value, MAX_ROWS_IN_GRID) : DEFAULT_MAX_ROWS;
+}
+
+function fileStem(title: string): string {
+  return title.replace(/^\d+:\s*/, '').replace(/"/g, '').replace(/[^\w.-]+/g, '_').slice(0, 80) || 'result';
+}

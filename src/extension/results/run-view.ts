@@ -1,0 +1,103 @@
+/**
+ * Turns one run of the SQL editor (StatementRun[] with the pool's outcomes) into the RunView the
+ * webview shows. Plain mapping, no vscode: the rows of first pages pass through, nothing is kept.
+ */
+import type { ColumnMeta, PgError } from '../../pool';
+import type { ErrorView, ResultSetView, RunView, StatementView } from '../../shared/protocol';
+import type { StatementRun } from './contract';
+
+/** Longest statement text the panel gets (it shows one line of it; the editor has the rest). */
+const SQL_TEXT_LIMIT = 10_000;
+
+export interface ResultSource {
+  resultId: number;
+  columns: ColumnMeta[];
+  /** The statement, for export (run again on a short lease of its own). */
+  sql: string;
+}
+
+export interface BuiltRun {
+  view: RunView;
+  sources: ResultSource[];
+  /** The result whose rows the session's open cursor still holds. */
+  pageableResultId: number | null;
+}
+
+export function buildRunView(
+  runId: string,
+  meta: { title: string; readOnly: boolean; maxRowsInGrid: number; cursorOpen: boolean },
+  statements: StatementRun[],
+): BuiltRun {
+  const views: StatementView[] = [];
+  const results: ResultSetView[] = [];
+  const sources: ResultSource[] = [];
+  let pageableResultId: number | null = null;
+  // Every execute closes the session's previous cursor: only a result of the last statement that
+  // reached the server can still be paged.
+  const lastRan = statements.reduce((last, s, i) => (s.outcome || s.error ? i : last), -1);
+  statements.forEach((s, index) => {
+    const view: StatementView = {
+      index,
+      sql: s.sql.length > SQL_TEXT_LIMIT ? `${s.sql.slice(0, SQL_TEXT_LIMIT)}…` : s.sql,
+      offset: s.offset,
+      status: s.error ? 'error' : 'ok',
+      notices: s.outcome?.notices ?? [],
+    };
+    if (s.error) view.error = errorView(s.error);
+    const o = s.outcome;
+    if (o) {
+      view.durationMs = o.durationMs;
+      if (o.sessionReset) view.sessionReset = o.sessionReset;
+      if (o.kind === 'command') {
+        view.command = o.command;
+        view.rowCount = o.rowCount;
+      } else {
+        const resultId = results.length + 1;
+        view.command = 'SELECT';
+        view.rowCount = o.page.done ? o.page.rowsSoFar : null;
+        view.resultId = resultId;
+        const pageable = index === lastRan && !o.page.done && meta.cursorOpen;
+        if (pageable) pageableResultId = resultId;
+        results.push({
+          resultId,
+          statementIndex: index,
+          title: resultTitle(s.sql, resultId),
+          columns: o.cursor.columns.map((c) => ({ name: c.name, typeName: c.typeName, typeOid: c.typeOid, tableOid: c.tableOid, columnNumber: c.columnNumber })),
+          firstPage: { rows: o.page.rows, done: o.page.done, rowsSoFar: o.page.rowsSoFar },
+          pageable,
+          ...(o.page.done || pageable
+            ? {}
+            : {
+                notPageableReason:
+                  index === lastRan
+                    ? 'the cursor is closed. Run the statement again to page through it.'
+                    : 'a later statement of the run closed its cursor. Run it alone to page through it, or export it.',
+              }),
+        });
+        sources.push({ resultId, columns: o.cursor.columns, sql: s.sql });
+      }
+    }
+    views.push(view);
+  });
+  return {
+    view: { runId, title: meta.title, readOnly: meta.readOnly, maxRowsInGrid: meta.maxRowsInGrid, statements: views, results },
+    sources,
+    pageableResultId,
+  };
+}
+
+export function errorView(error: PgError | Error): ErrorView {
+  const e = error as Partial<PgError>;
+  const view: ErrorView = { kind: e.kind ?? 'error', message: error.message };
+  if (e.code) view.code = e.code;
+  if (e.detail) view.detail = e.detail;
+  if (e.hint) view.hint = e.hint;
+  if (e.position !== undefined) view.position = e.position;
+  if (e.where) view.where = e.where;
+  return view;
+}
+
+function resultTitle(sql: string, resultId: number): string {
+  const table = /\bfrom\s+((?:"(?:[^"]|"")+"|[\w$]+)(?:\.(?:"(?:[^"]|"")+"|[\w$]+))?)/i.exec(sql)?.[1];
+  return table ? `${resultId}: ${table}` : `Result ${resultId}`;
+}

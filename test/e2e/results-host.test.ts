@@ -1,0 +1,232 @@
+/**
+ * The results panel's host-side work against a real server, without VS Code: streaming export
+ * (COPY on a short lease, compared byte for byte with the server's own COPY), the grid's change
+ * sets applied all or none with conflicts, and which result of a run can still be paged.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { to as copyTo } from 'pg-copy-streams';
+import { PgPool } from '../../src/pool';
+import type { ColumnMeta } from '../../src/pool';
+import { applyGridChanges, checkEditability } from '../../src/extension/results/edits';
+import type { EditableResult } from '../../src/extension/results/edits';
+import { decodeCopyText, startExport } from '../../src/extension/results/export';
+import { buildRunView } from '../../src/extension/results/run-view';
+import { startCluster } from '../harness/cluster';
+import type { Cluster } from '../harness/cluster';
+
+let cluster: Cluster;
+let pool: PgPool;
+let dir: string;
+
+before(async () => {
+  cluster = await startCluster();
+  await cluster.sql(`
+    CREATE TABLE big (id bigint PRIMARY KEY, label text, amount numeric, note text, payload jsonb);
+    INSERT INTO big SELECT g, 'row ' || g, (g * 1.5)::numeric,
+      CASE WHEN g % 7 = 0 THEN NULL WHEN g % 5 = 0 THEN '' ELSE E'line\\nbreak, "quoted" \\\\ ' || g END,
+      jsonb_build_object('g', g, 'big', 12345678901234567890::numeric + g)
+    FROM generate_series(1, 100000) g;
+    CREATE TABLE people (id int PRIMARY KEY, name text NOT NULL, email text, created timestamptz DEFAULT '2020-01-01 00:00:00+00');
+    INSERT INTO people VALUES (1, 'alice', 'a@x'), (2, 'bob', NULL), (3, 'carol', '');
+  `);
+  pool = await PgPool.open(cluster.config({ applicationName: 'results-host-tests' }));
+  dir = mkdtempSync(join(tmpdir(), 'pgx-results-'));
+});
+
+after(async () => {
+  await pool?.close();
+  await cluster?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function serverCopy(sql: string): Promise<Buffer> {
+  const client = await cluster.admin();
+  try {
+    const stream = client.query(copyTo(sql));
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('export', () => {
+  test('CSV of the whole result equals the server COPY output, with progress', async () => {
+    const file = join(dir, 'big.csv');
+    const seen: number[] = [];
+    const handle = startExport({ pool, sql: 'SELECT * FROM big ORDER BY id;', format: 'csv', file, onProgress: (p) => seen.push(p.rows) });
+    const result = await handle.done;
+    const expected = await serverCopy('COPY (SELECT * FROM big ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER true)');
+    assert.ok(readFileSync(file).equals(expected), 'the file is byte for byte the server COPY output');
+    assert.equal(result.rows, 100_000);
+    assert.equal(result.bytes, expected.length);
+    assert.ok(seen.length > 1, 'progress was reported while streaming');
+    assert.ok(seen.every((n, i) => i === 0 || n >= seen[i - 1]));
+  });
+
+  test('JSON is an array of the rows as the server renders them (big numbers keep their digits)', async () => {
+    const file = join(dir, 'people.json');
+    const result = await startExport({ pool, sql: "SELECT id, name, email, 12345678901234567890.5 AS n, E'tab\\t\\\\' AS t FROM people ORDER BY id", format: 'json', file }).done;
+    const text = readFileSync(file, 'utf8');
+    assert.equal(result.rows, 3);
+    assert.match(text, /"n":12345678901234567890\.5/);
+    const rows = JSON.parse(text) as { id: number; name: string; email: string | null; t: string }[];
+    assert.deepEqual(rows.map((r) => [r.id, r.name, r.email, r.t]), [
+      [1, 'alice', 'a@x', 'tab\t\\'],
+      [2, 'bob', null, 'tab\t\\'],
+      [3, 'carol', '', 'tab\t\\'],
+    ]);
+    const empty = join(dir, 'empty.json');
+    await startExport({ pool, sql: 'SELECT 1 WHERE false', format: 'json', file: empty }).done;
+    assert.deepEqual(JSON.parse(readFileSync(empty, 'utf8')), []);
+  });
+
+  test('cancel stops a long export and leaves an existing file as it was', async () => {
+    const file = join(dir, 'slow.csv');
+    writeFileSync(file, 'before\n');
+    const handle = startExport({
+      pool,
+      sql: 'SELECT g, pg_sleep(0.001) FROM generate_series(1, 1000000) g',
+      format: 'csv',
+      file,
+      onProgress: (p) => {
+        if (p.rows > 100) handle.cancel();
+      },
+    });
+    await assert.rejects(handle.done, (err: { kind?: string }) => err.kind === 'cancelled');
+    assert.equal(readFileSync(file, 'utf8'), 'before\n');
+    assert.deepEqual(
+      (await import('node:fs')).readdirSync(dir).filter((f) => f.endsWith('.part')),
+      [],
+      'no temporary file is left behind',
+    );
+  });
+
+  test('export runs read-only: a data-modifying statement fails and writes nothing', async () => {
+    const file = join(dir, 'write.csv');
+    await assert.rejects(startExport({ pool, sql: "INSERT INTO people VALUES (99, 'x') RETURNING *", format: 'csv', file }).done, /read-only/);
+    assert.equal(existsSync(file), false);
+    assert.deepEqual(await cluster.sql('SELECT count(*)::int AS n FROM people WHERE id = 99'), [{ n: 0 }]);
+  });
+
+  test('export does not disturb the session cursor it exports', async () => {
+    const outcome = await pool.execute('tab-1', 'SELECT id FROM big ORDER BY id');
+    assert.equal(outcome.kind, 'rows');
+    await startExport({ pool, sql: 'SELECT id FROM big ORDER BY id', format: 'csv', file: join(dir, 'ids.csv') }).done;
+    const page = await pool.fetchPage('tab-1', 10);
+    assert.deepEqual(page.rows.map((r) => r[0]), ['101', '102', '103', '104', '105', '106', '107', '108', '109', '110']);
+    await pool.releaseSession('tab-1');
+  });
+
+  test('COPY text escapes decode', () => {
+    assert.equal(decodeCopyText('a\\\\b\\tc\\nd\\015\\x41'), 'a\\b\tc\nd\rA');
+  });
+});
+
+describe('grid change sets', () => {
+  let editable: EditableResult;
+  let columns: ColumnMeta[];
+
+  before(async () => {
+    const outcome = await pool.execute('people-tab', 'SELECT * FROM people ORDER BY id');
+    assert.equal(outcome.kind, 'rows');
+    if (outcome.kind !== 'rows') return;
+    columns = outcome.cursor.columns;
+    const checked = await checkEditability(pool, columns, false);
+    assert.ok(checked.editable && checked.view.editable);
+    editable = checked.editable;
+    if (checked.view.editable) assert.deepEqual(checked.view.keyColumns, [0]);
+    await pool.releaseSession('people-tab');
+  });
+
+  test('read-only profiles and computed results say why they cannot be edited', async () => {
+    assert.deepEqual((await checkEditability(pool, columns, true)).view, { editable: false, reason: 'The connection profile is read-only.' });
+    const computed = await pool.execute('q', 'SELECT id, upper(name) FROM people');
+    if (computed.kind !== 'rows') throw new Error('rows expected');
+    const view = (await checkEditability(pool, computed.cursor.columns, false)).view;
+    assert.equal(view.editable, false);
+    if (!view.editable) assert.match(view.reason, /computed/);
+    await pool.releaseSession('q');
+  });
+
+  test('updates of several cells, an insert and a delete commit together', async () => {
+    const outcome = await applyGridChanges(pool, editable, {
+      keyColumns: [0],
+      changes: [
+        { kind: 'update', rowIndex: 0, key: ['1'], cells: [{ column: 0, old: '1', value: '10' }, { column: 2, old: 'a@x', value: null }] },
+        { kind: 'delete', rowIndex: 1, key: ['2'], row: ['2', 'bob', null, '2020-01-01 00:00:00+00'] },
+        { kind: 'insert', tempId: 1, cells: [{ column: 0, value: '4' }, { column: 1, value: 'dave' }, { column: 2, value: '' }] },
+      ],
+    });
+    assert.equal(outcome.kind, 'applied');
+    if (outcome.kind !== 'applied') return;
+    assert.deepEqual([outcome.updated, outcome.inserted, outcome.deleted], [1, 1, 1]);
+    assert.deepEqual(outcome.rows.map((r) => [r.changeIndex, r.row.slice(0, 3)]), [
+      [0, ['10', 'alice', null]],
+      [2, ['4', 'dave', '']],
+    ]);
+    assert.equal(outcome.rows[1].row[3], '2020-01-01 00:00:00+00', 'the default came back from the server');
+    assert.deepEqual(await cluster.sql('SELECT id, name, email FROM people ORDER BY id'), [
+      { id: 3, name: 'carol', email: '' },
+      { id: 4, name: 'dave', email: '' },
+      { id: 10, name: 'alice', email: null },
+    ]);
+  });
+
+  test('a row changed by another connection is a conflict with its current values, and nothing is written', async () => {
+    await cluster.sql("UPDATE people SET name = 'CAROL' WHERE id = 3");
+    const outcome = await applyGridChanges(pool, editable, {
+      keyColumns: [0],
+      changes: [
+        { kind: 'update', rowIndex: 0, key: ['10'], cells: [{ column: 1, old: 'alice', value: 'alicia' }] },
+        { kind: 'update', rowIndex: 2, key: ['3'], cells: [{ column: 1, old: 'carol', value: 'caroline' }] },
+      ],
+    });
+    assert.equal(outcome.kind, 'conflict');
+    if (outcome.kind !== 'conflict') return;
+    assert.equal(outcome.conflicts[0].changeIndex, 1);
+    assert.equal(outcome.conflicts[0].rowIndex, 2);
+    assert.deepEqual(outcome.conflicts[0].current?.slice(0, 3), ['3', 'CAROL', '']);
+    assert.match(outcome.conflicts[0].message, /"name" changed on the server/);
+    assert.deepEqual(await cluster.sql('SELECT name FROM people WHERE id = 10'), [{ name: 'alice' }], 'the first change was rolled back');
+    // Keep mine: re-applied against the server's value.
+    const again = await applyGridChanges(pool, editable, {
+      keyColumns: [0],
+      changes: [{ kind: 'update', rowIndex: 2, key: ['3'], cells: [{ column: 1, old: 'CAROL', value: 'caroline' }] }],
+    });
+    assert.equal(again.kind, 'applied');
+    assert.deepEqual(await cluster.sql('SELECT name FROM people WHERE id = 3'), [{ name: 'caroline' }]);
+  });
+
+  test('a server error fails the whole set with its message', async () => {
+    const outcome = await applyGridChanges(pool, editable, {
+      keyColumns: [0],
+      changes: [{ kind: 'insert', tempId: 1, cells: [{ column: 0, value: '3' }, { column: 1, value: 'dup' }] }],
+    });
+    assert.equal(outcome.kind, 'failed');
+    if (outcome.kind === 'failed') assert.equal(outcome.error.code, '23505');
+  });
+});
+
+describe('run view', () => {
+  test('only the last statement that ran keeps a pageable cursor; earlier results say why not', async () => {
+    const first = await pool.execute('run', 'SELECT g FROM generate_series(1, 500) g');
+    const second = await pool.execute('run', 'SELECT g, g * 2 AS twice FROM generate_series(1, 500) g');
+    const info = pool.sessionInfo('run');
+    const built = buildRunView('r1', { title: 't', readOnly: false, maxRowsInGrid: 1000, cursorOpen: info?.cursorOpen ?? false }, [
+      { sql: 'SELECT g FROM generate_series(1, 500) g', offset: 0, outcome: first },
+      { sql: 'SELECT g, g * 2 AS twice FROM generate_series(1, 500) g;', offset: 40, outcome: second },
+    ]);
+    assert.deepEqual(built.view.results.map((r) => r.pageable), [false, true]);
+    assert.match(built.view.results[0].notPageableReason ?? '', /later statement/);
+    assert.equal(built.pageableResultId, 2);
+    assert.equal(built.view.results[1].firstPage.rows.length, 100);
+    assert.deepEqual(built.view.results[1].columns.map((c) => [c.name, c.typeName]), [['g', 'integer'], ['twice', 'integer']]);
+    await pool.releaseSession('run');
+  });
+});

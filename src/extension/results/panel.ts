@@ -67,6 +67,7 @@ export class ResultsPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private pollTimer: NodeJS.Timeout | undefined;
   private disposed = false;
+  private ownsSession = false;
   private readonly closed = new vscode.EventEmitter<void>();
   readonly onDidClose = this.closed.event;
 
@@ -111,8 +112,17 @@ export class ResultsPanel implements vscode.Disposable {
     this.panel.reveal(undefined, true);
   }
 
-  /** Shows a run: replaces what the panel showed, posts the first pages, then checks editability. */
-  async show(target: ResultsTarget, statements: StatementRun[]): Promise<void> {
+  /**
+   * Shows a run: replaces what the panel showed, posts the first pages, then checks editability.
+   * `ownsSession`: the session exists for this panel alone ("Open data" gets a fresh one each time
+   * and nobody else releases it), so the panel releases it when it is replaced or closed.
+   */
+  async show(target: ResultsTarget, statements: StatementRun[], ownsSession = false): Promise<void> {
+    const previous = this.target;
+    if (this.ownsSession && previous.sessionId !== target.sessionId) {
+      void previous.pool.releaseSession(previous.sessionId).catch(() => undefined);
+    }
+    this.ownsSession = ownsSession;
     this.target = target;
     this.panel.title = target.title;
     for (const handle of this.exports.values()) handle.cancel();
@@ -353,7 +363,8 @@ export class ResultsPanel implements vscode.Disposable {
     if (this.pollTimer) clearInterval(this.pollTimer);
     for (const handle of this.exports.values()) handle.cancel();
     // Nobody can page the cursor any more: end the transaction it holds.
-    void this.target.pool.closeQuery(this.target.sessionId).catch(() => undefined);
+    if (this.ownsSession) void this.target.pool.releaseSession(this.target.sessionId).catch(() => undefined);
+    else void this.target.pool.closeQuery(this.target.sessionId).catch(() => undefined);
     for (const d of this.disposables) d.dispose();
     this.closed.fire();
     this.closed.dispose();

@@ -34,7 +34,7 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
     } catch (err) {
       statement = { sql, offset: 0, error: err instanceof PgError ? err : new PgError('query', (err as Error).message) };
     }
-    await panel.show(target, [statement]);
+    await panel.show(target, [statement], true);
   }
 
   dispose(key?: string): void {

@@ -18,6 +18,8 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
+if (process.argv.includes('--npm-only')) process.exit(0);
+
 /** Debian packages and the binary that shows each is there. */
 const systemPackages = [
   ['openssh-server', '/usr/sbin/sshd'],

@@ -15,17 +15,26 @@ import type { Cluster } from '../harness/cluster';
 import { freePort } from '../harness/ports';
 import { KEY_USER, PASSWORD_USER, canRunSshd, startSshd } from '../harness/sshd';
 import type { Sshd } from '../harness/sshd';
+import { createTestCa } from '../harness/tls';
+import type { TestCa } from '../harness/tls';
 import { everythingShown, firstValue, rejectsWith, rowsOf, until } from './helpers';
 
 const skip = canRunSshd();
 let cluster: Cluster;
 let sshd: Sshd;
+let ca: TestCa;
 const pools = new Set<PgPool>();
 
 before(async () => {
   if (skip) return;
   // Settled one by one, so that after() can stop whichever started when the other failed.
-  const [c, s] = await Promise.allSettled([startCluster(), startSshd()]);
+  ca = createTestCa('ssh');
+  const server = ca.issue('server', { cn: 'localhost', san: 'DNS:localhost' });
+  const tls = {
+    settings: { ssl: 'on', ssl_cert_file: "'server.crt'", ssl_key_file: "'server.key'" },
+    files: { 'server.crt': server.cert, 'server.key': server.key },
+  };
+  const [c, s] = await Promise.allSettled([startCluster(tls), startSshd()]);
   if (c.status === 'fulfilled') cluster = c.value;
   if (s.status === 'fulfilled') sshd = s.value;
   for (const result of [c, s]) if (result.status === 'rejected') throw result.reason;
@@ -34,6 +43,7 @@ before(async () => {
 after(async () => {
   await Promise.all([...pools].map((p) => p.close()));
   await Promise.all([cluster?.stop(), sshd?.stop()]);
+  ca?.remove();
 });
 
 function tunnel(overrides: Partial<SshTunnelRef> = {}): SshTunnelRef {
@@ -263,6 +273,19 @@ describe('SSH tunnel', { skip }, () => {
       } finally {
         await close(pool);
       }
+    });
+
+    test('verify-full checks the profile\'s host name, not the tunnel\'s 127.0.0.1', async () => {
+      // The certificate names only "localhost"; the socket goes to the local listener at 127.0.0.1.
+      const tls = { mode: 'verify-full' as const, caFile: ca.caFile };
+      const pool = await open(viaSsh(tunnel(), { host: 'localhost', tls }));
+      try {
+        assert.equal(await firstValue(pool, 's', 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()'), 't');
+      } finally {
+        await close(pool);
+      }
+      const error = await rejectsWith(PgPool.open(viaSsh(tunnel(), { host: '127.0.0.1', tls })), 'connect');
+      assert.match(error.message, /does not name the host "127\.0\.0\.1"/);
     });
 
     test('pool.close() closes the SSH connection', async () => {

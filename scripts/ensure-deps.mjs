@@ -25,6 +25,10 @@ const systemPackages = [
   ['openssh-server', '/usr/sbin/sshd'],
   ['pgbouncer', '/usr/sbin/pgbouncer'],
   ['postgresql-client', '/usr/bin/psql'],
+  ['chromium', '/usr/bin/chromium'],
+  // code-server's kerberos module builds from source on install.
+  ['libkrb5-dev', '/usr/include/krb5.h'],
+  ['pkg-config', '/usr/bin/pkg-config'],
 ];
 const wanted = (process.env.PGX_SYSTEM_PACKAGES ?? '').split(/\s+/).filter(Boolean);
 const missing = systemPackages.filter(([, bin]) => !existsSync(bin)).map(([pkg]) => pkg).concat(wanted);

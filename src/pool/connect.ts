@@ -6,7 +6,7 @@
 import type { PasswordSource, PgConfig, Route } from './config';
 import { clientConfigFor } from './config';
 import { PooledConnection } from './connection';
-import { PgError } from './errors';
+import { PgError, toConnectError } from './errors';
 import { passwordFromFile, pgpassFilePath } from './pgpass';
 import { explainTlsFailure, isTlsRefused, sslAttempts } from './tls';
 
@@ -33,7 +33,7 @@ export async function openProfileConnection(config: PgConfig, route: Route, opti
         await checkStartupSettings(connection, config.startupSettings, options.target);
       } catch (err) {
         await connection.close();
-        throw err;
+        throw err instanceof PgError ? err : toConnectError(err, options.target);
       }
       return connection;
     } catch (err) {

@@ -136,11 +136,12 @@ const CHAIN_CODES = new Set([
 export function explainTlsFailure(err: unknown, config: PgConfig, target: string): PgError | undefined {
   const mode = config.tls?.mode ?? 'disable';
   if (mode === 'disable') return undefined;
-  const cause = rootCause(err);
+  // Only the driver's own error says anything about TLS; a PgError without one is ours.
+  const driverError = err instanceof PgError ? err.cause : err;
+  if (!driverError || typeof driverError !== 'object') return undefined;
+  const cause = driverError as ErrorLike;
   const code = typeof cause.code === 'string' ? cause.code : '';
   const reason = cause.message ?? '';
-  // A server error (it has a SQLSTATE) came after the handshake: not a TLS failure.
-  if (/^[0-9A-Z]{5}$/.test(code)) return undefined;
   if (reason === SERVER_REFUSED_TLS) {
     return new PgError(
       'connect',
@@ -168,7 +169,7 @@ export function explainTlsFailure(err: unknown, config: PgConfig, target: string
       { cause: err },
     );
   }
-  if (/SSL|TLS|certificate|handshake|alert/i.test(reason)) {
+  if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || reason === 'There was an error establishing an SSL connection') {
     return new PgError('connect', `The TLS handshake with ${target} failed: ${reason}`, {}, { cause: err });
   }
   return undefined;
@@ -180,15 +181,7 @@ interface ErrorLike {
   cause?: unknown;
 }
 
-function rootCause(err: unknown): ErrorLike {
-  let current = (err ?? {}) as ErrorLike;
-  // PgError wraps the driver's error as `cause`; the driver's error is the one with the TLS code.
-  for (let depth = 0; depth < 5 && current.cause && typeof current.cause === 'object'; depth += 1) {
-    current = current.cause as ErrorLike;
-  }
-  return current;
-}
-
 function causeMessage(err: unknown): string | undefined {
-  return rootCause(err).message;
+  const driverError = (err instanceof PgError ? err.cause : err) as ErrorLike | undefined;
+  return driverError?.message;
 }

@@ -167,6 +167,18 @@ describe('client-certificate authentication', () => {
     assert.equal(error.code, '28000');
   });
 
+  test('a certificate profile for a user the server asks a password of: kind auth saying so', async () => {
+    const config = certConfig({ keyPassphrase: KEY_PASSPHRASE });
+    const error = await rejectsWith(PgPool.open({ ...config, user: 'ssl_only' }), 'auth');
+    assert.match(error.message, /asks for a password .* but this profile authenticates with its client certificate/);
+  });
+
+  test('a client certificate from a CA the server does not trust fails the handshake (kind connect)', async () => {
+    const stranger = otherCa.issue('stranger', { cn: 'cert_user', client: true });
+    const error = await rejectsWith(PgPool.open(certConfig({ certFile: stranger.certFile, keyFile: stranger.keyFile })), 'connect');
+    assert.match(error.message, /The TLS handshake with .* failed: .*unknown ca/i);
+  });
+
   test('certificate authentication with TLS disabled is a config error', async () => {
     const error = await rejectsWith(PgPool.open(certConfig({ mode: 'disable' })), 'config');
     assert.match(error.message, /needs TLS/);

@@ -71,8 +71,9 @@ export class SshTunnel {
    */
   explainFailure(err: unknown): PgError | undefined {
     const channelError = this.lastChannelError;
-    if (!channelError) return undefined;
     this.lastChannelError = undefined;
+    // Only a connection that could not talk to the server at all; an auth error is the server's.
+    if (!channelError || !(err instanceof PgError) || err.kind !== 'connect') return undefined;
     return new PgError(
       'tunnel',
       `The SSH server ${this.description} could not open a channel to ${this.target.host}:${this.target.port}: ` +
@@ -104,13 +105,18 @@ export class SshTunnel {
     client.on('error', drop);
     live.server.on('connection', (socket) => this.forward(live, socket));
     live.server.on('error', drop);
-    await new Promise<void>((resolve, reject) => {
-      live.server.once('error', reject);
-      live.server.listen(0, '127.0.0.1', () => {
-        live.server.off('error', reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        live.server.once('error', reject);
+        live.server.listen(0, '127.0.0.1', () => {
+          live.server.off('error', reject);
+          resolve();
+        });
       });
-    });
+    } catch (err) {
+      drop();
+      throw new PgError('tunnel', `Could not listen on 127.0.0.1 for the SSH tunnel: ${(err as Error).message}`, {}, { cause: err });
+    }
     const address = live.server.address();
     live.route = { host: '127.0.0.1', port: typeof address === 'object' && address ? address.port : 0 };
     if (this.closed || live.dead) {

@@ -63,6 +63,14 @@ function parseUri(uri: string): Params {
   // libpq takes the first '@' before the path as the end of the user part.
   const slash = rest.indexOf('/');
   const authorityEnd = slash >= 0 ? slash : rest.length;
+  // An '@' after the first '/' (or a second '@') is almost always an unencoded '/' or '@' in a
+  // password: refuse it without echoing the pieces, which would otherwise show up as "host".
+  if (rest.indexOf('@', authorityEnd) >= 0 || rest.slice(0, authorityEnd).split('@').length > 2) {
+    throw new PgError(
+      'config',
+      'The URI has an "@" where the host or database should be. Percent-encode "@", "/", ":" and "?" in the user name and password (%40, %2F, %3A, %3F).',
+    );
+  }
   const at = rest.slice(0, authorityEnd).indexOf('@');
   if (at >= 0) {
     const userInfo = rest.slice(0, at);

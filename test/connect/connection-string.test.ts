@@ -107,6 +107,8 @@ describe('malformed input: kind config, naming the part, never the password', ()
     [`postgresql://u:${SECRET}@h/db?bogus=1`, /Unknown connection option "bogus" in the URI query/],
     [`postgresql://u:${SECRET}@h/db?sslmode`, /The URI parameter "sslmode" has no "=value"/],
     [`postgresql://u@h/db?password=${SECRET}%`, /Invalid percent-encoding in the password parameter/],
+    [`postgresql://u:${SECRET}/x@h/db`, /Percent-encode "@", "\/", ":" and "\?" in the user name and password/],
+    [`postgresql://u:${SECRET}@x@h/db`, /has an "@" where the host or database should be/],
     [`host=h password='${SECRET}`, /The quoted value of password has no closing quote/],
     [`host=h password=${SECRET} more words`, /Missing "=" after the text after the password value/],
     [`host=h password=${SECRET} x=y`, /Unknown option after the password value: if the password contains a space, quote it/],

@@ -96,6 +96,9 @@ describe('passwords', () => {
       const shown = everythingShown(error) + warnings.join('\n');
       assert.ok(!shown.includes(WRONG_PW), 'the wrong password leaked');
       assert.ok(!shown.includes(SCRAM_PW) && !shown.includes(MD5_PW));
+      const serverLog = fs.readFileSync(path.join(cluster.dir, 'server.log'), 'utf8');
+      assert.match(serverLog, new RegExp(`password authentication failed for user "${user}"`), 'the server logged the failure');
+      assert.ok(!serverLog.includes(WRONG_PW), 'the password reached the server log');
     });
   }
 

@@ -174,3 +174,51 @@ describe('SQL editors', () => {
     assert.equal(report.statements[1].error?.code, '25006');
   });
 });
+
+describe('profile commands', () => {
+  let profileId: string;
+
+  before(async () => {
+    await api();
+    profileId = await addProfile('Commands');
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await removeProfile(profileId);
+  });
+
+  it('duplicates a profile with its stored password', async () => {
+    const copyId = await vscode.commands.executeCommand<string>('pgExplorer.duplicateConnection', profileId);
+    assert.ok(copyId && copyId !== profileId);
+    try {
+      const profiles = vscode.workspace.getConfiguration('pgExplorer').get<{ id: string; name: string }[]>('connections') ?? [];
+      assert.equal(profiles.find((p) => p.id === copyId)?.name, 'Commands (copy)');
+      const editor = await openSql('select 42;', copyId);
+      assert.deepEqual(rowsOf(await run('pgExplorer.runStatement', editor)), [['42']]);
+    } finally {
+      await removeProfile(copyId);
+    }
+  });
+
+  it('disconnects (rolling back an open transaction) and reconnects on the next run', async () => {
+    const db = await admin();
+    try {
+      const editor = await openSql('begin;\nselect pg_backend_pid();', profileId);
+      const pid = Number(rowsOf(await run('pgExplorer.runAll', editor))[0][0]);
+      await vscode.commands.executeCommand('pgExplorer.disconnect', profileId);
+      await waitFor('the backend to end', async () => {
+        const { rows } = await db.query('select 1 from pg_stat_activity where pid = $1', [pid]);
+        return rows.length === 0 ? true : undefined;
+      });
+      assert.equal((await api()).sessionId(editor.document.uri), undefined);
+      await vscode.commands.executeCommand('pgExplorer.connect', profileId);
+      editor.selection = new vscode.Selection(1, 0, 1, 0);
+      const again = await run('pgExplorer.runStatement', editor);
+      assert.equal(again.statements[0].outcome?.txStatus, 'idle');
+      assert.notEqual(Number(rowsOf(again)[0][0]), pid);
+    } finally {
+      await db.end();
+    }
+  });
+});

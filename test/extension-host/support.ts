@@ -49,9 +49,20 @@ export async function admin(): Promise<Client> {
   return client;
 }
 
-/** An untitled SQL editor with `content`, bound to the profile. */
+let files = 0;
+
+/**
+ * A SQL editor on a new .sql file of the workspace holding `content`, bound to the profile. Files
+ * rather than untitled documents: those are dirty, so closing them asks to save, and their names
+ * (Untitled-1) are reused.
+ */
 export async function openSql(content: string, profileId: string, database = env.database): Promise<vscode.TextEditor> {
-  const document = await vscode.workspace.openTextDocument({ language: 'sql', content });
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the test workbench has no workspace folder');
+  files += 1;
+  const uri = vscode.Uri.joinPath(folder.uri, `script-${files}.sql`);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(content));
+  const document = await vscode.workspace.openTextDocument(uri);
   await (await api()).bindDocument(document.uri, { profileId, database });
   return vscode.window.showTextDocument(document, { preview: false });
 }

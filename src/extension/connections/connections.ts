@@ -26,6 +26,7 @@ export class Connections implements vscode.Disposable {
   /** Fires with a profile id when one of its pools opened or closed. */
   readonly onDidChangeState = this.stateChanged.event;
   private readonly idleTimer: NodeJS.Timeout;
+  private readonly closingHooks = new Set<(profileId: string) => Promise<void>>();
   private disposed = false;
 
   constructor(
@@ -105,8 +106,18 @@ export class Connections implements vscode.Disposable {
     return [...this.entries.values()].filter((e) => e.profileId === profileId && e.pool).map((e) => e.database);
   }
 
-  /** Closes every pool of the profile: its sessions end, open transactions are rolled back by the server. */
+  /**
+   * Registers work to do before a profile's pools close (editors release their sessions and tell
+   * the user about rolled-back transactions, rather than the server doing it silently).
+   */
+  onWillDisconnect(hook: (profileId: string) => Promise<void>): vscode.Disposable {
+    this.closingHooks.add(hook);
+    return new vscode.Disposable(() => this.closingHooks.delete(hook));
+  }
+
+  /** Closes every pool of the profile: its sessions end, open transactions are rolled back. */
   async disconnect(profileId: string): Promise<void> {
+    for (const hook of this.closingHooks) await hook(profileId).catch(() => undefined);
     const closing = [...this.entries.entries()].filter(([, e]) => e.profileId === profileId);
     for (const [key] of closing) this.entries.delete(key);
     await Promise.all(closing.map(([, e]) => e.opening.then((p) => p.close()).catch(() => undefined)));

@@ -54,6 +54,10 @@ export class EditorSessions implements vscode.Disposable {
           void this.release(uri, 'its connection was changed');
         }
       }),
+      connections.onWillDisconnect(async (profileId) => {
+        const mine = [...this.sessions.values()].filter((e) => e.binding.profileId === profileId);
+        await Promise.all(mine.map((e) => this.release(e.uri, 'its connection was closed')));
+      }),
       connections.onDidChangeState((profileId) => {
         // A disconnected profile's sessions are gone with its pools (the server rolled back).
         for (const entry of [...this.sessions.values()]) {

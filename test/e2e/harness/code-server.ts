@@ -3,11 +3,16 @@
  * headless in a run folder of its own, driven by Debian's chromium through playwright-core.
  * The toolchain comes from scripts/e2e-setup.mjs (installed once, cached in e2e-tools/).
  *
- *   const server = await startCodeServer({ name: 'ui' });
+ *   const server = await startCodeServer({ name: 'ui', extensionDevelopmentPath: repoRoot });
  *   const browser = await openBrowser(server);
- *   await browser.page.goto(server.url());
+ *   await browser.page.goto(server.url());      // the workbench with the extension loaded
+ *   await waitForWorkbench(browser.page);
+ *   await runCommand(browser.page, 'PG Explorer: Add Connection');
  *   ...
  *   await browser.close(); await server.stop();
+ *
+ * Build the extension first (node scripts/build.mjs). For mocha suites inside the extension
+ * host, see extension-host.ts.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -75,6 +80,11 @@ export interface CodeServerOptions {
   settings?: Record<string, unknown>;
   /** Files to put in the workspace folder (relative path -> content). */
   workspaceFiles?: Record<string, string>;
+  /**
+   * Load this extension folder as under development (from the URL payload, which the released
+   * build honours only with the smoke-test driver option, turned on here when this is set).
+   */
+  extensionDevelopmentPath?: string;
   /** Extra code-server arguments. */
   args?: string[];
 }
@@ -121,6 +131,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     '--ignore-last-opened',
     '--user-data-dir', path.join(runDir, 'user-data'),
     '--extensions-dir', path.join(runDir, 'extensions'),
+    ...(options.extensionDevelopmentPath ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     ...(options.args ?? []),
     workspace,
   ];
@@ -147,7 +158,11 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     workspace,
     url(payload) {
       const params = new URLSearchParams({ folder: workspace });
-      if (payload) params.set('payload', JSON.stringify(payload));
+      const entries: [string, string][] = [...(payload ?? [])];
+      if (options.extensionDevelopmentPath && !entries.some(([key]) => key === 'extensionDevelopmentPath')) {
+        entries.unshift(['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${options.extensionDevelopmentPath}`]);
+      }
+      if (entries.length > 0) params.set('payload', JSON.stringify(entries));
       return `http://127.0.0.1:${port}/?${params.toString()}`;
     },
     output: () => output,

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { openBrowser, resultsDir, startCodeServer, waitForWorkbench } from './code-server';
 import type { CodeServerOptions } from './code-server';
 
-export interface ExtensionHostRunOptions extends Omit<CodeServerOptions, 'args'> {
+export interface ExtensionHostRunOptions extends Omit<CodeServerOptions, 'args' | 'extensionDevelopmentPath'> {
   /** The extension folder (its package.json and built main). */
   extensionPath: string;
   /** The built test entry: a CommonJS module exporting `run(): Promise<void>`. */
@@ -34,7 +34,7 @@ export interface ExtensionHostRun {
 export const SCREENSHOT_MARK = '[pgx-screenshot] ';
 
 export async function runExtensionHostTests(options: ExtensionHostRunOptions): Promise<ExtensionHostRun> {
-  const server = await startCodeServer({ ...options, args: ['--vscode-option', 'enable-smoke-test-driver'] });
+  const server = await startCodeServer({ ...options, extensionDevelopmentPath: options.extensionPath });
   const browser = await openBrowser(server).catch(async (err: unknown) => {
     await server.stop();
     throw err;
@@ -70,7 +70,6 @@ export async function runExtensionHostTests(options: ExtensionHostRunOptions): P
     const env = { ...options.env, PGX_SCREENSHOT_DIR: screenshotDir };
     await page.goto(
       server.url([
-        ['extensionDevelopmentPath', remote(options.extensionPath)],
         ['extensionTestsPath', remote(options.testsEntry)],
         ['extensionEnvironment', JSON.stringify(env)],
       ]),

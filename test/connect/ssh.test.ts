@@ -246,9 +246,12 @@ describe('SSH tunnel', { skip }, () => {
     });
 
     test('a database port nobody listens on, seen from the SSH server: kind tunnel, the process survives', async () => {
+      const before = sshd.sessionChildren(KEY_USER);
       const port = await freePort();
       const error = await rejectsWith(PgPool.open(viaSsh(tunnel(), { port })), 'tunnel');
       assert.match(error.message, new RegExp(`could not open a channel to 127\\.0\\.0\\.1:${port}`));
+      // PgPool.open failed, so nobody holds the pool: it closed its SSH connection itself.
+      await until(() => newChildren(before).length === 0, 'the sshd child to exit');
     });
   });
 

@@ -1,0 +1,20 @@
+/**
+ * The message the host posts to the webview for one page of rows: src/shared/protocol.ts's
+ * PageNotification ('results/page'). The bench builds it the way the host would (PageResult ->
+ * PageView) and serialises it, since postMessage's structured clone walks the same object graph.
+ */
+import type { PageResult } from '../src/pool';
+import { PageNotification } from '../src/shared/protocol';
+import type { IpcMessage, PageParams } from '../src/shared/protocol';
+
+export const MESSAGE_NOTE =
+  'Message form: PageNotification.message({ runId, resultId, page, elapsedMs }) from src/shared/protocol.ts, JSON.stringify-ed per page (the first page too, though the host sends it inside run/show).';
+
+export function pageMessage(runId: string, page: PageResult): IpcMessage<PageParams> {
+  return PageNotification.message({
+    runId,
+    resultId: 0,
+    page: { rows: page.rows, done: page.done, rowsSoFar: page.rowsSoFar },
+    elapsedMs: 0,
+  });
+}

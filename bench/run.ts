@@ -1,0 +1,144 @@
+/**
+ * `npm run bench`: starts a throwaway cluster, fills a 2,000,000-row table server-side, measures
+ * each figure of issue 8 beside a baseline measured in the same run, prints the table and writes
+ * bench/results/latest.json and the generated part of BENCHMARKS.md.
+ *
+ *   npm run bench                       all figures
+ *   npm run bench -- --only=1,2         some figures (JSON and BENCHMARKS.md still rewritten)
+ *   npm run bench -- --report-only      reprint and rebuild BENCHMARKS.md from the saved JSON
+ *
+ * Never run from tests: timings are facts to read, not assertions.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { Client } from 'pg';
+import { PgPool } from '../src/pool';
+import { SUPERUSER, SUPERUSER_PASSWORD } from '../test/harness/cluster';
+import type { Cluster } from '../test/harness/cluster';
+import { concurrencyFigures } from './figures/concurrency';
+import { drainFigures } from './figures/drain';
+import { firstRowsFigures } from './figures/first-rows';
+import { memoryFigures } from './figures/memory';
+import { packageFigures } from './figures/package';
+import { roundTripFigures } from './figures/round-trips';
+import { figure } from './figure';
+import { fillTables, serverVersion, startBenchCluster } from './fixtures';
+import { machineInfo } from './machine';
+import { reportFromSaved, textTable, updateBenchmarksMd, writeResults } from './report';
+import type { BenchFigure } from './types';
+
+function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+function isBenchFigure(value: unknown): value is BenchFigure {
+  if (typeof value !== 'object' || value === null) return false;
+  const f = value as Record<string, unknown>;
+  const numOrNull = (v: unknown): boolean => v === null || typeof v === 'number';
+  return (
+    typeof f.name === 'string' &&
+    numOrNull(f.value) &&
+    typeof f.unit === 'string' &&
+    numOrNull(f.baseline) &&
+    numOrNull(f.ratio) &&
+    (f.target === null || typeof f.target === 'string') &&
+    (f.met === null || typeof f.met === 'boolean')
+  );
+}
+
+/** Figure 4 comes from bench/introspect.ts (another engineer's), loaded only if it is there. */
+async function introspectionFigures(): Promise<BenchFigure[]> {
+  const name = '4. introspection';
+  const file = path.join(__dirname, 'introspect.ts');
+  if (!fs.existsSync(file)) {
+    return [figure({ name, value: null, unit: 'ms', baseline: null, note: 'bench/introspect.ts is not there yet: skipped' })];
+  }
+  try {
+    const mod = (await import(pathToFileURL(file).href)) as { runIntrospectionBench?: unknown; default?: { runIntrospectionBench?: unknown } };
+    const fn = mod.runIntrospectionBench ?? mod.default?.runIntrospectionBench;
+    if (typeof fn !== 'function') throw new Error('bench/introspect.ts exports no runIntrospectionBench()');
+    const result: unknown = await (fn as (log: (message: string) => void) => Promise<unknown>)((m) => log(`  introspection: ${m}`));
+    if (!Array.isArray(result) || !result.every(isBenchFigure)) throw new Error('runIntrospectionBench() did not return BenchFigure[]');
+    return result;
+  } catch (err) {
+    return [figure({ name, value: null, unit: 'ms', baseline: null, note: `bench/introspect.ts failed: ${(err as Error).message.split('\n')[0]}` })];
+  }
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--report-only')) {
+    console.log(reportFromSaved());
+    return;
+  }
+  const onlyArg = process.argv.find((a) => a.startsWith('--only='));
+  const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : undefined;
+  const wanted = (n: string): boolean => !only || only.has(n);
+
+  const started = performance.now();
+  const notes: string[] = [];
+  const figures: BenchFigure[] = [];
+  let cluster: Cluster | undefined;
+  let pool: PgPool | undefined;
+  let client: Client | undefined;
+  try {
+    log('starting a throwaway cluster and filling the tables');
+    cluster = await startBenchCluster();
+    await fillTables(cluster);
+    const version = await serverVersion(cluster);
+    pool = await PgPool.open(cluster.config(), { maxSize: 10 });
+    client = new Client({ host: '127.0.0.1', port: cluster.port, database: 'postgres', user: SUPERUSER, password: SUPERUSER_PASSWORD });
+    await client.connect();
+
+    if (wanted('1')) {
+      log('figure 1: time to first rows');
+      figures.push(...(await firstRowsFigures(pool, client)));
+    }
+    if (wanted('2')) {
+      log('figure 2: draining 2M rows');
+      const drain = await drainFigures(pool, client, cluster);
+      figures.push(...drain.figures);
+      notes.push(drain.messageNote);
+    }
+    if (wanted('3')) {
+      log('figure 3: memory while draining (child processes)');
+      figures.push(...(await memoryFigures(cluster.port)));
+    }
+    if (wanted('4')) {
+      log('figure 4: introspection');
+      figures.push(...(await introspectionFigures()));
+    }
+    if (wanted('5')) {
+      log('figure 5: eight sessions at once');
+      figures.push(...(await concurrencyFigures(pool)));
+    }
+    if (wanted('6')) {
+      log('figure 6: 10,000 x SELECT 1');
+      figures.push(...(await roundTripFigures(pool, client)));
+    }
+    if (wanted('8')) {
+      log('figure 8: .vsix size and activation');
+      figures.push(...(await packageFigures()));
+    }
+    notes.push('Figure 7 (activation as a user sees it) is measured in code-server by the e2e harness, not here.');
+    const run = {
+      ...machineInfo(version),
+      date: new Date().toISOString(),
+      durationS: Math.round((performance.now() - started) / 1000),
+      notes,
+    };
+    writeResults(figures, run);
+    updateBenchmarksMd(figures, run);
+    console.log(textTable(figures, run));
+  } finally {
+    await pool?.close();
+    await client?.end().catch(() => undefined);
+    await cluster?.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -35,7 +35,7 @@ describe('SQL editors', () => {
     assert.equal(report.statements.length, 1);
     assert.equal(report.statements[0].sql, 'select 2 as b');
     assert.deepEqual(rowsOf(report), [['2']]);
-    await screenshot('editor-run');
+    await screenshot('editor-run', { webview: true });
   });
 
   it('runs the selection when there is one', async () => {
@@ -82,6 +82,7 @@ describe('SQL editors', () => {
     const reportA = await run('pgExplorer.runAll', a);
     assert.deepEqual(rowsOf(reportA), [['7MB']]);
     assert.equal(reportA.statements[3].outcome?.txStatus, 'inTransaction');
+    await screenshot('editor-transaction');
 
     const b = await openSql("show work_mem;\nselect count(*) from pg_class where relname = 'only_in_a';", profileId);
     const reportB = await run('pgExplorer.runAll', b);
@@ -219,6 +220,38 @@ describe('profile commands', () => {
       assert.notEqual(Number(rowsOf(again)[0][0]), pid);
     } finally {
       await db.end();
+    }
+  });
+});
+
+describe('connection walk-through', () => {
+  it('edits a profile step by step (every field kept), tests the connection and saves', async () => {
+    await api();
+    const id = await addProfile('Walk-through', { color: 'blue' });
+    try {
+      const editing = vscode.commands.executeCommand('pgExplorer.editConnection', id);
+      let done = false;
+      void editing.then(() => (done = true), () => (done = true));
+      // Accept each prompt with what it offers: the current values, the current choice first.
+      for (let steps = 0; !done && steps < 60; steps += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      }
+      await editing;
+      const profiles = vscode.workspace.getConfiguration('pgExplorer').get<Record<string, unknown>[]>('connections') ?? [];
+      const saved = profiles.find((p) => p.id === id);
+      assert.ok(saved);
+      assert.equal(saved.name, 'Walk-through');
+      assert.equal(saved.port, env.port);
+      assert.equal(saved.color, 'blue');
+      assert.deepEqual(saved.tls, { mode: 'disable' });
+      assert.equal(saved.ssh, undefined);
+      // The stored password was kept (an empty answer keeps it): the profile still connects.
+      const editor = await openSql('select 7;', id);
+      assert.deepEqual(rowsOf(await run('pgExplorer.runStatement', editor)), [['7']]);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await removeProfile(id);
     }
   });
 });

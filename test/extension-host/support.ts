@@ -100,11 +100,11 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 }
 
 /** Asks the harness for a screenshot of the workbench (test-results/NAME.png) and waits for it. */
-export async function screenshot(name: string): Promise<void> {
+export async function screenshot(name: string, options: { webview?: boolean } = {}): Promise<void> {
   const dir = process.env.PGX_SCREENSHOT_DIR;
   if (!dir) return;
   // Let the workbench paint what the test just did.
   await new Promise((resolve) => setTimeout(resolve, 600));
-  console.log(`[pgx-screenshot] ${name}`);
-  await waitFor(`screenshot ${name}`, () => fs.existsSync(path.join(dir, `${name}.done`)) || undefined, 20_000);
+  console.log(`[pgx-screenshot] ${name}${options.webview ? ' webview' : ''}`);
+  await waitFor(`screenshot ${name}`, () => fs.existsSync(path.join(dir, `${name}.done`)) || undefined, 30_000);
 }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { after, before, describe, it } from './bdd';
-import { addProfile, api, env, removeProfile, screenshot } from './support';
+import { addProfile, api, env, removeProfile, screenshot, waitFor } from './support';
 
 type Provider = vscode.TreeDataProvider<unknown>;
 
@@ -145,6 +145,20 @@ describe('schema explorer', () => {
     shown = await childrenOf(provider, tables.node);
     assert.equal(shown.length, 1200);
     assert.equal(shown[1199].label, 't1200');
+  });
+
+  it('opens a table\'s data in a results panel of its own', async () => {
+    const profile = await child(provider, undefined, 'Fixture');
+    const database = await child(provider, profile.node, env.database);
+    const schema = await child(provider, database.node, 'app');
+    const tables = await child(provider, schema.node, 'Tables');
+    const customers = await child(provider, tables.node, 'customers');
+    await vscode.commands.executeCommand('pgExplorer.openTableData', customers.node);
+    const tab = await waitFor('the results tab', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label.includes('customers')),
+    );
+    await screenshot('open-data', { webview: true });
+    await vscode.window.tabGroups.close(tab);
   });
 
   it('copies a quoted qualified name and shows DDL in an untitled sql document', async () => {

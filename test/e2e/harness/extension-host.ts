@@ -4,13 +4,15 @@
  * option makes the released build honour it), and reports the exit code through
  * `codeAutomationExit` and the output through `codeAutomationLog`.
  *
- * Screenshots: a test logs `[pgx-screenshot] NAME`; this side saves test-results/NAME.png and
- * then creates SCREENSHOT_DIR/NAME.done, which the test waits for (see test/extension-host/ui.ts).
+ * Screenshots: a test logs `[pgx-screenshot] NAME` (add ` webview` to wait for a webview's
+ * content first); this side saves test-results/NAME.png and then creates SCREENSHOT_DIR/NAME.done,
+ * which the test waits for (see screenshot() in test/extension-host/support.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openBrowser, resultsDir, startCodeServer, waitForWorkbench } from './code-server';
 import type { CodeServerOptions } from './code-server';
+import type { Page } from 'playwright-core';
 
 export interface ExtensionHostRunOptions extends Omit<CodeServerOptions, 'args' | 'extensionDevelopmentPath'> {
   /** The extension folder (its package.json and built main). */
@@ -56,10 +58,11 @@ export async function runExtensionHostTests(options: ExtensionHostRunOptions): P
         options.onLog?.(line);
         const mark = line.indexOf(SCREENSHOT_MARK);
         if (mark >= 0) {
-          const name = line.slice(mark + SCREENSHOT_MARK.length).trim().replace(/[^\w.-]/g, '_');
+          const [rawName, ...flags] = line.slice(mark + SCREENSHOT_MARK.length).trim().split(/\s+/);
+          const name = rawName.replace(/[^\w.-]/g, '_');
           const file = path.join(resultsDir, `${name}.png`);
-          void page
-            .screenshot({ path: file })
+          void (flags.includes('webview') ? waitForWebviewContent(page) : Promise.resolve())
+            .then(() => page.screenshot({ path: file }))
             .then(() => screenshots.push(file))
             .catch((err: unknown) => lines.push(`screenshot ${name} failed: ${String(err)}`))
             .finally(() => fs.writeFileSync(path.join(screenshotDir, `${name}.done`), ''));
@@ -93,6 +96,23 @@ export async function runExtensionHostTests(options: ExtensionHostRunOptions): P
   } finally {
     await browser.close();
     await server.stop();
+  }
+}
+
+/** Waits (up to 10 s) until a webview's inner document shows text: webviews render after their tab appears. */
+async function waitForWebviewContent(page: Page): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (!frame.url().includes('fake.html')) continue;
+      const text = await frame.evaluate(() => document.body?.innerText.trim().length ?? 0).catch(() => 0);
+      if (text > 0) {
+        // One more frame for the grid to lay out.
+        await page.waitForTimeout(300);
+        return;
+      }
+    }
+    await page.waitForTimeout(200);
   }
 }
 

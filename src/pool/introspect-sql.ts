@@ -89,25 +89,59 @@ WHERE $1::bool OR NOT ${IS_SYSTEM_SCHEMA}
 ORDER BY n.nspname`;
 
 /**
- * $1: schema. Sizes are the server's pg_total_relation_size (heap, TOAST, indexes); it needs no
- * privilege. reltuples is -1 for never-analyzed tables from 14 on; before 14 such a table shows
- * 0 tuples on 0 pages, which the mapper reads as unknown too.
+ * The pg_class rows of schema $1 (as `c`, with its namespace as `n`). pg_class has no index on
+ * relnamespace, so filtering on it reads every relation, index and TOAST table of the database:
+ * O(database). Every object of an unpinned schema has a pg_depend row on its schema (that is how
+ * DROP SCHEMA ... CASCADE finds them), and pg_depend is indexed by the referenced object: O(schema).
+ * The system schemas are pinned and have no such rows, so with `viaDepend` false they are scanned.
  */
-export const RELATIONS_SQL = `
-SELECT c.oid, c.relname AS name, n.nspname AS schema, ${RELATION_KIND} AS kind,
-  pg_catalog.pg_get_userbyid(c.relowner) AS owner, c.reltuples::float8 AS reltuples, c.relpages,
-  CASE WHEN c.relkind IN ('r', 'm') THEN pg_catalog.pg_total_relation_size(c.oid)::float8 END AS size,
-  d.description AS comment, pn.nspname AS parent_schema, pc.relname AS parent_name,
-  CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS bound,
-  pg_catalog.has_table_privilege(c.oid, 'SELECT') AS can_select
-FROM pg_catalog.pg_class c
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_catalog.pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
-LEFT JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent
-LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
-${describedBy('d', 'pg_class', 'c.oid')}
-WHERE n.nspname = $1 AND c.relkind IN ${RELKINDS}
+function relationsOfSchema(viaDepend: boolean): string {
+  const schemaOid = `(SELECT ns.oid FROM pg_catalog.pg_namespace ns WHERE ns.nspname = $1)`;
+  if (!viaDepend) return `pg_catalog.pg_class c WHERE c.relnamespace = ${schemaOid}`;
+  return `(SELECT DISTINCT dep.objid FROM pg_catalog.pg_depend dep
+    WHERE dep.refclassid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND dep.refobjid = ${schemaOid}
+      AND dep.refobjsubid = 0 AND dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass) member
+  JOIN pg_catalog.pg_class c ON c.oid = member.objid
+  WHERE c.relnamespace = ${schemaOid}`;
+}
+
+/** Schemas whose objects must be found by scanning (see relationsOfSchema). */
+export function isSystemSchemaName(schema: string): boolean {
+  return schema.startsWith('pg_') || schema === 'information_schema';
+}
+
+/**
+ * $1: schema. Columns in the order of RelationTuple (read in array mode: a 1,000-table schema is
+ * 1,000 rows, and per-row object building is a good part of the client's time).
+ *
+ * The size is the planner's figure, like the row estimate: pages of the table and its TOAST table
+ * (what pg_table_size counts, indexes left out) as of the last VACUUM or ANALYZE, times the block
+ * size. pg_total_relation_size would stat every file of every relation and its indexes, several
+ * times slower than all the rest on a 1,000-table schema, and even summing the indexes' page counts
+ * costs two lookups per table; describeRelation gives the exact total of one.
+ * reltuples is -1 for never-analyzed tables from 14 on; before 14 such a table shows 0 tuples on
+ * 0 pages, which counts as unknown too. The parent is only looked up for partitions.
+ */
+export function relationsSql(viaDepend: boolean, v: number): string {
+  const neverAnalyzed = v >= 140000 ? 'c.reltuples < 0' : '(c.reltuples < 0 OR (c.reltuples = 0 AND c.relpages = 0))';
+  return `
+SELECT c.oid, c.relname, c.relkind, pg_catalog.pg_get_userbyid(c.relowner),
+  CASE WHEN c.relkind IN ('r', 'm', 'p') AND NOT ${neverAnalyzed} THEN c.reltuples::float8 END,
+  CASE WHEN c.relkind IN ('r', 'm') THEN ((c.relpages::int8 + COALESCE(
+      (SELECT t.relpages FROM pg_catalog.pg_class t WHERE t.oid = c.reltoastrelid), 0))
+    * (SELECT pg_catalog.current_setting('block_size')::int8))::float8 END,
+  (SELECT d.description FROM pg_catalog.pg_description d WHERE d.objoid = c.oid
+    AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0),
+  CASE WHEN c.relispartition THEN (
+    SELECT json_build_object('schema', pn.nspname, 'name', pc.relname)
+    FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent
+    JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+    WHERE i.inhrelid = c.oid) END,
+  CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END,
+  pg_catalog.has_table_privilege(c.oid, 'SELECT')
+FROM ${relationsOfSchema(viaDepend)} AND c.relkind IN ${RELKINDS}
 ORDER BY c.relname`;
+}
 
 /** $1: schema. */
 export const ROUTINES_SQL = `
@@ -124,7 +158,8 @@ WHERE n.nspname = $1
 ORDER BY p.proname, identity_arguments`;
 
 /**
- * $1: schema. The owning column comes from pg_depend: deptype 'a' for OWNED BY and serial, 'i'
+ * $1: schema. Driven from pg_sequence (one row per sequence of the database), not from pg_class.
+ * The owning column comes from pg_depend: deptype 'a' for OWNED BY and serial, 'i'
  * for identity. pg_sequence is readable by every role (pg_sequences would hide last_value only).
  */
 export const SEQUENCES_SQL = `
@@ -132,9 +167,9 @@ SELECT c.oid, c.relname AS name, n.nspname AS schema, pg_catalog.format_type(s.s
   s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min, s.seqmax::text AS max,
   s.seqcache::text AS cache, s.seqcycle AS cycle, own.schema AS owner_schema, own.table AS owner_table,
   own.column AS owner_column, COALESCE(own.deptype = 'i', false) AS is_identity, d.description AS comment
-FROM pg_catalog.pg_class c
+FROM pg_catalog.pg_sequence s
+JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid
 LEFT JOIN LATERAL (
   SELECT tn.nspname AS schema, tc.relname AS table, a.attname AS column, dep.deptype
   FROM pg_catalog.pg_depend dep
@@ -147,7 +182,7 @@ LEFT JOIN LATERAL (
   LIMIT 1
 ) own ON true
 ${describedBy('d', 'pg_class', 'c.oid')}
-WHERE n.nspname = $1 AND c.relkind = 'S'
+WHERE n.nspname = $1
 ORDER BY c.relname`;
 
 /** A collation name and schema, when `coll` differs from the default collation `typcoll` of the type. */
@@ -269,6 +304,7 @@ WITH rel AS (
 SELECT rel.oid, rel.nspname AS schema, rel.relname AS name,
   (SELECT ${RELATION_KIND} FROM pg_catalog.pg_class c WHERE c.oid = rel.oid) AS kind,
   d.description AS comment,
+  CASE WHEN rel.relkind IN ('r', 'm') THEN pg_catalog.pg_total_relation_size(rel.oid)::float8 END AS size,
   CASE WHEN rel.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(rel.oid) END AS partition_key,
   CASE WHEN rel.relispartition THEN pg_catalog.pg_get_expr(rel.relpartbound, rel.oid) END AS partition_bound,
   (SELECT json_build_object('schema', pn.nspname, 'name', pc.relname)

@@ -57,7 +57,12 @@ export interface Relation {
   owner: string;
   /** The planner's estimate (pg_class.reltuples); null when the table was never vacuumed or analyzed. */
   estimatedRows: number | null;
-  /** Bytes on disk, indexes and TOAST included; null for views and foreign tables. */
+  /**
+   * Bytes of the table's data (heap and TOAST, as pg_table_size counts; indexes not included) as of
+   * the last VACUUM or ANALYZE: the planner's page counts, since exact sizes would cost file lookups
+   * per relation. Null for views, foreign and partitioned tables. RelationDescription.size is exact
+   * and includes the indexes.
+   */
   size: number | null;
   comment: string | null;
   /** Set for a partition: the table it is a partition of. */
@@ -163,6 +168,8 @@ export interface RelationDescription {
   oid: number;
   kind: RelationKind;
   comment: string | null;
+  /** Exact bytes on disk (pg_total_relation_size), indexes and TOAST included; null for views, foreign and partitioned tables. */
+  size: number | null;
   columns: ColumnDetail[];
   primaryKey: ConstraintInfo | null;
   uniqueConstraints: ConstraintInfo[];

@@ -36,12 +36,13 @@ import {
   ALL_COLUMNS_SQL,
   DATABASES_SQL,
   EXTENSIONS_SQL,
-  RELATIONS_SQL,
   ROUTINES_SQL,
   SCHEMAS_SQL,
   SEQUENCES_SQL,
   SERVER_FACTS_SQL,
   describeSql,
+  isSystemSchemaName,
+  relationsSql,
   typesSql,
 } from './introspect-sql';
 
@@ -89,45 +90,48 @@ export async function listExtensions(client: Client): Promise<Extension[]> {
 // -----------------------------------------------------------------------------------------------
 // Relations, routines, sequences, types
 
-interface RelationRow {
-  oid: number;
-  name: string;
-  schema: string;
-  kind: RelationKind;
-  owner: string;
-  reltuples: number;
-  relpages: number;
-  size: number | null;
-  comment: string | null;
-  parent_schema: string | null;
-  parent_name: string | null;
-  bound: string | null;
-  can_select: boolean;
-}
+/** A row of relationsSql, in its column order. */
+type RelationTuple = [
+  oid: number,
+  name: string,
+  relkind: 'r' | 'p' | 'v' | 'm' | 'f',
+  owner: string,
+  estimatedRows: number | null,
+  size: number | null,
+  comment: string | null,
+  parent: RelationRef | null,
+  bound: string | null,
+  canSelect: boolean,
+];
+
+const RELATION_KINDS: Record<RelationTuple[2], RelationKind> = {
+  r: 'table',
+  p: 'partitionedTable',
+  v: 'view',
+  m: 'materializedView',
+  f: 'foreignTable',
+};
 
 export async function listRelations(client: Client, schema: string): Promise<Relation[]> {
   const { version } = await serverFacts(client);
-  const { rows } = await client.query<RelationRow>(RELATIONS_SQL, [schema]);
-  return rows.map((r) => toRelation(r, version));
-}
-
-function toRelation(r: RelationRow, version: number): Relation {
-  // Never vacuumed or analyzed: -1 from 14 on; before 14, zero tuples on zero pages.
-  const unknownRows = r.reltuples < 0 || (version < 140000 && r.reltuples === 0 && r.relpages === 0);
-  const hasRows = r.kind === 'table' || r.kind === 'materializedView' || r.kind === 'partitionedTable';
-  return {
-    name: r.name,
-    schema: r.schema,
-    kind: r.kind,
-    oid: r.oid,
-    owner: r.owner,
-    estimatedRows: hasRows && !unknownRows ? r.reltuples : null,
-    size: r.size,
-    comment: r.comment,
-    parent: r.parent_schema !== null && r.parent_name !== null ? { schema: r.parent_schema, name: r.parent_name } : null,
-    partitionBound: r.bound,
-    canSelect: r.can_select,
-  };
+  const { rows } = await client.query<RelationTuple>({
+    text: relationsSql(!isSystemSchemaName(schema), version),
+    values: [schema],
+    rowMode: 'array',
+  });
+  return rows.map(([oid, name, relkind, owner, estimatedRows, size, comment, parent, partitionBound, canSelect]) => ({
+    name,
+    schema,
+    kind: RELATION_KINDS[relkind],
+    oid,
+    owner,
+    estimatedRows,
+    size,
+    comment,
+    parent,
+    partitionBound,
+    canSelect,
+  }));
 }
 
 interface RoutineRow {
@@ -304,6 +308,7 @@ interface DescribeRow {
   name: string;
   kind: RelationKind;
   comment: string | null;
+  size: number | null;
   partition_key: string | null;
   partition_bound: string | null;
   parent: RelationRef | null;
@@ -344,6 +349,7 @@ export async function describeRelation(client: Client, schema: string, name: str
     oid: r.oid,
     kind: r.kind,
     comment: r.comment,
+    size: r.size,
     columns: (r.columns ?? []).map(toColumnDetail),
     primaryKey: ofType('p')[0] ?? null,
     uniqueConstraints: ofType('u'),

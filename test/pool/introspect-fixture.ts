@@ -100,6 +100,11 @@ COMMENT ON TRIGGER customers_touch ON "Customers" IS 'keeps created fresh';
 INSERT INTO "Customers" ("Full Name", email, score) VALUES ('Ada', 'ada@example.com', 5), ('Bob', NULL, 50), ('Cy', 'cy@example.com', 7);
 ANALYZE "Customers";
 
+-- Found by their schema's pg_depend rows: one made in public, one moved there.
+CREATE TABLE public.plain (x integer);
+CREATE TABLE moved_away (y integer);
+ALTER TABLE moved_away SET SCHEMA public;
+
 GRANT USAGE ON SCHEMA "${SCHEMA}" TO ${READER};
 GRANT SELECT ON "Customers", big_customers TO ${READER};
 `;

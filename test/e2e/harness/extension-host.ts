@@ -105,7 +105,8 @@ async function waitForWebviewContent(page: Page): Promise<void> {
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
       if (!frame.url().includes('fake.html')) continue;
-      const text = await frame.evaluate(() => document.body?.innerText.trim().length ?? 0).catch(() => 0);
+      // A string: this file is type-checked without the DOM library.
+      const text = await frame.evaluate<number>('document.body ? document.body.innerText.trim().length : 0').catch(() => 0);
       if (text > 0) {
         // One more frame for the grid to lay out.
         await page.waitForTimeout(300);

@@ -38,6 +38,8 @@ export class SqlRunner implements vscode.Disposable {
   readonly onDidRun = this.ran.event;
   readonly diagnostics = vscode.languages.createDiagnosticCollection('pgExplorer');
   private readonly disposables: vscode.Disposable[] = [];
+  /** Documents whose run the user cancelled: a run-all stops before its next statement too. */
+  private readonly cancelRequested = new Set<string>();
 
   constructor(
     private readonly store: ProfileStore,
@@ -82,6 +84,7 @@ export class SqlRunner implements vscode.Disposable {
   async cancel(uri: vscode.Uri): Promise<boolean> {
     const session = this.sessions.get(uri);
     if (!session?.running) return false;
+    this.cancelRequested.add(uri.toString());
     return session.pool.cancel(session.id).catch((err: unknown) => {
       void vscode.window.showErrorMessage(`Could not cancel: ${(err as Error).message}`);
       return false;
@@ -137,6 +140,7 @@ export class SqlRunner implements vscode.Disposable {
     let cancelled = false;
     let failure: { statement: PlannedStatement; error: PgError } | undefined;
     this.sessions.update(session, { running: true });
+    this.cancelRequested.delete(document.uri.toString());
     try {
       await vscode.window.withProgress(
         {
@@ -148,7 +152,10 @@ export class SqlRunner implements vscode.Disposable {
           const cancelling = token.onCancellationRequested(() => void this.cancel(document.uri));
           try {
             for (const [index, statement] of planned.entries()) {
-              if (token.isCancellationRequested) break;
+              if (token.isCancellationRequested || this.cancelRequested.has(document.uri.toString())) {
+                cancelled = true;
+                break;
+              }
               progress.report({ message: `${planned.length > 1 ? `${index + 1}/${planned.length}: ` : ''}${firstLine(statement.text)}` });
               try {
                 const outcome = await session.pool.execute(session.id, statement.text);
@@ -168,6 +175,7 @@ export class SqlRunner implements vscode.Disposable {
         },
       );
     } finally {
+      this.cancelRequested.delete(document.uri.toString());
       const txStatus = session.pool.sessionInfo(session.id)?.txStatus ?? 'idle';
       this.sessions.update(session, { running: false, txStatus });
     }

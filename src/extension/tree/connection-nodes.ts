@@ -117,7 +117,10 @@ export class SchemaNode extends TreeNode {
   }
 
   override async children(): Promise<TreeNode[]> {
-    const c = this.schema.counts;
+    // Counts as of now: a refresh of this schema reloads them without reloading the database.
+    const catalog = await this.services.catalog(this.profileId, this.parent.database);
+    const fresh = (await catalog.listSchemas()).find((s) => s.name === this.schema.name) ?? this.schema;
+    const c = fresh.counts;
     const groups: [GroupKind, number][] = [
       ['tables', c.tables + c.partitionedTables],
       ['views', c.views],
@@ -132,7 +135,9 @@ export class SchemaNode extends TreeNode {
   }
 
   override invalidate(): void {
+    this.services.invalidate(this.profileId, this.parent.database, 'schemas');
     this.services.invalidate(this.profileId, this.parent.database, `contents/${this.schema.name}`);
+    this.services.invalidate(this.profileId, this.parent.database, `relation/${this.schema.name}/`);
   }
 }
 
@@ -180,6 +185,10 @@ export class GroupNode extends TreeNode {
 
   showMore(): void {
     this.services.showMore(this.id);
+  }
+
+  override invalidate(): void {
+    this.services.invalidate(this.profileId, this.parent.parent.database, `contents/${this.schema}`);
   }
 
   override async children(): Promise<TreeNode[]> {

@@ -114,11 +114,11 @@ export function isSystemSchemaName(schema: string): boolean {
  * $1: schema. Columns in the order of RelationTuple (read in array mode: a 1,000-table schema is
  * 1,000 rows, and per-row object building is a good part of the client's time).
  *
- * The size is the planner's figure, like the row estimate: pages of the table and its TOAST table
- * (what pg_table_size counts, indexes left out) as of the last VACUUM or ANALYZE, times the block
- * size. pg_total_relation_size would stat every file of every relation and its indexes, several
- * times slower than all the rest on a 1,000-table schema, and even summing the indexes' page counts
- * costs two lookups per table; describeRelation gives the exact total of one.
+ * The size is the planner's figure, like the row estimate: the table's own pages (relpages) as of
+ * the last VACUUM or ANALYZE, times the block size. pg_total_relation_size would stat every file of
+ * every relation and its indexes, several times slower than all the rest on a 1,000-table schema;
+ * adding the TOAST table's pages costs a lookup per table, about a fifth of the query, and the
+ * indexes' two. describeRelation gives the exact total of one relation.
  * reltuples is -1 for never-analyzed tables from 14 on; before 14 such a table shows 0 tuples on
  * 0 pages, which counts as unknown too. The parent is only looked up for partitions.
  */
@@ -127,9 +127,7 @@ export function relationsSql(viaDepend: boolean, v: number): string {
   return `
 SELECT c.oid, c.relname, c.relkind, pg_catalog.pg_get_userbyid(c.relowner),
   CASE WHEN c.relkind IN ('r', 'm', 'p') AND NOT ${neverAnalyzed} THEN c.reltuples::float8 END,
-  CASE WHEN c.relkind IN ('r', 'm') THEN ((c.relpages::int8 + COALESCE(
-      (SELECT t.relpages FROM pg_catalog.pg_class t WHERE t.oid = c.reltoastrelid), 0))
-    * (SELECT pg_catalog.current_setting('block_size')::int8))::float8 END,
+  CASE WHEN c.relkind IN ('r', 'm') THEN (c.relpages::int8 * (SELECT pg_catalog.current_setting('block_size')::int8))::float8 END,
   (SELECT d.description FROM pg_catalog.pg_description d WHERE d.objoid = c.oid
     AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0),
   CASE WHEN c.relispartition THEN (

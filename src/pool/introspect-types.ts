@@ -58,10 +58,10 @@ export interface Relation {
   /** The planner's estimate (pg_class.reltuples); null when the table was never vacuumed or analyzed. */
   estimatedRows: number | null;
   /**
-   * Bytes of the table's data (heap and TOAST, as pg_table_size counts; indexes not included) as of
-   * the last VACUUM or ANALYZE: the planner's page counts, since exact sizes would cost file lookups
+   * Bytes of the table's main data (its own pages: TOAST and indexes not included) as of the last
+   * VACUUM or ANALYZE, the planner's figure like estimatedRows: exact sizes would cost file lookups
    * per relation. Null for views, foreign and partitioned tables. RelationDescription.size is exact
-   * and includes the indexes.
+   * and includes TOAST and indexes.
    */
   size: number | null;
   comment: string | null;

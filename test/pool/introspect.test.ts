@@ -152,7 +152,7 @@ for (const major of ALL_MAJORS) {
       );
       const customers = byName(relations, 'Customers');
       assert.equal(customers.estimatedRows, 3);
-      // The planner's pages after ANALYZE: one heap page, an empty TOAST table; the exact size adds the indexes.
+      // The planner's pages after ANALYZE: one heap page; the exact size adds TOAST and the indexes.
       assert.equal(customers.size, 8192);
       const exact = (await pool.describeRelation(SCHEMA, 'Customers')).size ?? 0;
       assert.ok(exact >= 5 * 8192, `exact size ${exact}: heap and two two-page btrees at least`);
@@ -365,6 +365,32 @@ for (const major of ALL_MAJORS) {
       await cluster.sql(`DO $$ BEGIN FOR i IN 1..60 LOOP EXECUTE format('DROP TABLE %I.extra_%s', '${SCHEMA}', i); END LOOP; END $$`);
       await cluster.sql(`DROP TABLE "${SCHEMA}".wide`);
     });
+
+    test('calls made together queue on the browser session instead of failing as busy', async () => {
+      const [schemas, relations, customers] = await Promise.all([
+        pool.listSchemas(),
+        pool.listRelations(SCHEMA),
+        pool.describeRelation(SCHEMA, 'Customers'),
+        rejectsWith(pool.describeRelation(SCHEMA, 'nope'), 'query'),
+        pool.getDdl('type', SCHEMA, 'mood'),
+      ]);
+      assert.equal(schemas.length, 2);
+      assert.equal(relations.length, 10);
+      assert.equal(customers.columns.length, 7);
+    });
+
+    if (major >= 18) {
+      test('PostgreSQL 18: a virtual generated column, described and rebuilt', async () => {
+        await cluster.sql('CREATE SCHEMA v18; CREATE TABLE v18.t (a int, b int GENERATED ALWAYS AS (a * 2) VIRTUAL)');
+        const [, b] = (await pool.describeRelation('v18', 't')).columns;
+        assert.deepEqual([b.generatedKind, b.generated], ['virtual', '(a * 2)']);
+        const ddl = await pool.getDdl('table', 'v18', 't');
+        assert.match(ddl, /b integer GENERATED ALWAYS AS \(\(a \* 2\)\) VIRTUAL/);
+        await cluster.sql(`DROP TABLE v18.t; ${ddl}`);
+        assert.equal((await pool.describeRelation('v18', 't')).columns[1].generatedKind, 'virtual');
+        await cluster.sql('DROP SCHEMA v18 CASCADE');
+      });
+    }
 
     test('getDdl: views and routines from the server, a missing object refused', async () => {
       const view = await pool.getDdl('view', SCHEMA, 'big_customers');

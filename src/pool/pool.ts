@@ -16,6 +16,7 @@ import { getDdl } from './ddl';
 import type { DdlOptions } from './ddl';
 import * as introspect from './introspect';
 import { Session } from './session';
+import { checkParameters, checkStatementText } from './statement-text';
 import { SshTunnel } from './tunnel';
 import { TypeNameCache } from './type-names';
 import type { ExecutionOutcome, PageResult, PoolOptions, PoolStats, SessionInfo } from './types';
@@ -101,6 +102,8 @@ export class PgPool {
    */
   async execute(sessionId: string, sql: string, options: ExecuteOptions = {}): Promise<ExecutionOutcome> {
     const pageSize = checkPageSize(options.pageSize ?? FIRST_PAGE_SIZE);
+    checkStatementText(sql);
+    checkParameters(options.params);
     const session = this.sessionFor(sessionId);
     return this.run(session, async () => {
       const started = performance.now();

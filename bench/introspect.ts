@@ -29,7 +29,7 @@ export interface BenchFigure {
 
 const SCHEMAS = 10;
 const TABLES_PER_SCHEMA = 1_000;
-const RUNS = 15;
+const RUNS = 31;
 /** The schema and table the per-schema and per-table figures look at. */
 const SCHEMA = 'bench_05';
 const TABLE = 't_0500';

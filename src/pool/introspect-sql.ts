@@ -19,9 +19,13 @@ const RELKINDS = `('r', 'p', 'v', 'm', 'f')`;
 /** Every pg_-prefixed schema is the server's (CREATE SCHEMA refuses the prefix), plus information_schema. */
 const IS_SYSTEM_SCHEMA = `(n.nspname LIKE 'pg\\_%' OR n.nspname = 'information_schema')`;
 
-/** The user-facing types: enum, domain, range, multirange, and composites made by CREATE TYPE (not row types). */
-const USER_TYPE = `(t.typtype IN ('e', 'd', 'r', 'm') OR (t.typtype = 'c' AND EXISTS (
-  SELECT 1 FROM pg_catalog.pg_class tc WHERE tc.oid = t.typrelid AND tc.relkind = 'c')))`;
+/**
+ * The user-facing types: enum, domain, range, multirange, and composites made by CREATE TYPE (not
+ * the row types of tables). A correlated lookup per composite: as EXISTS, the planner hashes a
+ * scan of all of pg_class instead.
+ */
+const USER_TYPE = `(t.typtype IN ('e', 'd', 'r', 'm') OR (t.typtype = 'c'
+  AND (SELECT tc.relkind FROM pg_catalog.pg_class tc WHERE tc.oid = t.typrelid) = 'c'))`;
 
 function describedBy(alias: string, catalog: string, objoid: string, subid = '0'): string {
   return `LEFT JOIN pg_catalog.pg_description ${alias} ON ${alias}.objoid = ${objoid}
@@ -59,8 +63,9 @@ WITH rel AS (
     count(*) FILTER (WHERE c.relkind = 'v') AS views,
     count(*) FILTER (WHERE c.relkind = 'm') AS matviews,
     count(*) FILTER (WHERE c.relkind = 'f') AS foreign_tables,
-    count(*) FILTER (WHERE c.relkind = 'S') AS sequences
-  FROM pg_catalog.pg_class c WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') GROUP BY c.relnamespace
+    count(*) FILTER (WHERE c.relkind = 'S') AS sequences,
+    count(*) FILTER (WHERE c.relkind = 'c') AS composites
+  FROM pg_catalog.pg_class c WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'c') GROUP BY c.relnamespace
 ), pro AS (
   SELECT p.pronamespace AS ns,
     count(*) FILTER (WHERE p.prokind = 'f') AS functions,
@@ -69,7 +74,9 @@ WITH rel AS (
     count(*) FILTER (WHERE p.prokind = 'w') AS windows
   FROM pg_catalog.pg_proc p GROUP BY p.pronamespace
 ), typ AS (
-  SELECT t.typnamespace AS ns, count(*) AS types FROM pg_catalog.pg_type t WHERE ${USER_TYPE} GROUP BY t.typnamespace
+  -- Composite types are counted from pg_class above (relkind 'c'), in the same pass.
+  SELECT t.typnamespace AS ns, count(*) AS types FROM pg_catalog.pg_type t
+  WHERE t.typtype IN ('e', 'd', 'r', 'm') GROUP BY t.typnamespace
 )
 SELECT n.nspname AS name, pg_catalog.pg_get_userbyid(n.nspowner) AS owner, ${IS_SYSTEM_SCHEMA} AS "isSystem",
   d.description AS comment,
@@ -79,7 +86,7 @@ SELECT n.nspname AS name, pg_catalog.pg_get_userbyid(n.nspowner) AS owner, ${IS_
     'materializedViews', COALESCE(rel.matviews, 0), 'foreignTables', COALESCE(rel.foreign_tables, 0),
     'sequences', COALESCE(rel.sequences, 0), 'functions', COALESCE(pro.functions, 0),
     'procedures', COALESCE(pro.procedures, 0), 'aggregates', COALESCE(pro.aggregates, 0),
-    'windowFunctions', COALESCE(pro.windows, 0), 'types', COALESCE(typ.types, 0)) AS counts
+    'windowFunctions', COALESCE(pro.windows, 0), 'types', COALESCE(typ.types, 0) + COALESCE(rel.composites, 0)) AS counts
 FROM pg_catalog.pg_namespace n
 LEFT JOIN rel ON rel.ns = n.oid
 LEFT JOIN pro ON pro.ns = n.oid

@@ -72,7 +72,7 @@ CREATE TABLE line_items (
 );
 CREATE INDEX line_items_lower_sku ON line_items (lower(sku)) WHERE quantity > 0;
 
-CREATE TABLE "straße ☃" ("Key" text PRIMARY KEY, "the value" jsonb);
+CREATE TABLE "straße ☃" ("Key" text PRIMARY KEY, "the value" jsonb, "say ""hi""" text DEFAULT 'it''s');
 
 CREATE TABLE secret (id integer PRIMARY KEY, payload text);
 

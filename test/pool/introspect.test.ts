@@ -270,7 +270,8 @@ for (const major of ALL_MAJORS) {
       assert.equal(partition.primaryKey?.isInherited, true);
 
       const odd = await pool.describeRelation(SCHEMA, 'straße ☃');
-      assert.deepEqual(odd.columns.map((c) => c.name), ['Key', 'the value']);
+      assert.deepEqual(odd.columns.map((c) => c.name), ['Key', 'the value', 'say "hi"']);
+      assert.equal(odd.columns[2].default, "'it''s'::text");
       assert.deepEqual(odd.primaryKey?.columns, ['Key']);
       const view = await pool.describeRelation(SCHEMA, 'big_customers');
       assert.deepEqual([view.kind, view.columns.map((c) => c.name)], ['view', ['id', 'Full Name']]);

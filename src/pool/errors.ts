@@ -40,6 +40,8 @@ export interface PgErrorFields {
   where?: string;
   /** For `tunnel` errors about an unknown or changed host key: `SHA256:...` as ssh-keygen prints it. */
   fingerprint?: string;
+  /** For `tunnel` host key errors: why the key was refused. Only `unknown` and `changed` may be trusted by the user. */
+  hostKey?: 'unknown' | 'changed' | 'revoked';
 }
 
 export class PgError extends Error implements PgErrorFields {
@@ -56,6 +58,7 @@ export class PgError extends Error implements PgErrorFields {
   readonly severity?: string;
   readonly where?: string;
   readonly fingerprint?: string;
+  readonly hostKey?: 'unknown' | 'changed' | 'revoked';
 
   constructor(kind: PgErrorKind, message: string, fields: PgErrorFields = {}, options?: { cause?: unknown }) {
     super(message, options);

@@ -268,7 +268,7 @@ export class SshTunnel {
           'tunnel',
           `The SSH server ${where} offered a host key that is not known${others}: ${fingerprint}. ` +
             'Connect only if this is the fingerprint of that server, then trust it.',
-          { fingerprint },
+          { fingerprint, hostKey: 'unknown' },
           { cause: err },
         );
       }
@@ -277,14 +277,14 @@ export class SshTunnel {
           'tunnel',
           `The host key of the SSH server ${where} has CHANGED: it offered ${fingerprint}, which differs from ${verdict.where}. ` +
             'Someone could be intercepting the connection, or the server was reinstalled. Not connecting.',
-          { fingerprint },
+          { fingerprint, hostKey: 'changed' },
           { cause: err },
         );
       }
       return new PgError(
         'tunnel',
         `The SSH server ${where} offered a host key that is revoked (${verdict.where}): ${fingerprint}. Not connecting.`,
-        { fingerprint },
+        { fingerprint, hostKey: 'revoked' },
         { cause: err },
       );
     }

@@ -160,6 +160,7 @@ describe('SSH tunnel', { skip }, () => {
       const error = await rejectsWith(PgPool.open(viaSsh(tunnel({ hostKey: { kind: 'knownHosts', file: sshd.knownHosts.empty } }))), 'tunnel');
       assert.equal(error.fingerprint, sshd.hostFingerprint);
       assert.match(error.message, /host key that is not known/);
+      assert.equal(error.hostKey, 'unknown');
       assert.ok(error.message.includes(sshd.hostFingerprint));
     });
 
@@ -167,6 +168,7 @@ describe('SSH tunnel', { skip }, () => {
       const error = await rejectsWith(PgPool.open(viaSsh(tunnel({ hostKey: { kind: 'knownHosts', file: sshd.knownHosts.changed } }))), 'tunnel');
       assert.equal(error.fingerprint, sshd.hostFingerprint);
       assert.match(error.message, /has CHANGED/);
+      assert.equal(error.hostKey, 'changed');
       assert.ok(error.message.includes(`${sshd.knownHosts.changed}:1`), error.message);
     });
 
@@ -194,6 +196,7 @@ describe('SSH tunnel', { skip }, () => {
       const revokedFile = file('kh_revoked', `@revoked * ${sshd.hostKeyText}\n[127.0.0.1]:${port} ${sshd.hostKeyText}\n`);
       const revoked = await rejectsWith(PgPool.open(viaSsh(tunnel({ hostKey: { kind: 'knownHosts', file: revokedFile } }))), 'tunnel');
       assert.match(revoked.message, /revoked/);
+      assert.equal(revoked.hostKey, 'revoked');
       assert.equal(revoked.fingerprint, sshd.hostFingerprint);
     });
 

@@ -100,11 +100,23 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 }
 
 /** Asks the harness for a screenshot of the workbench (test-results/NAME.png) and waits for it. */
-export async function screenshot(name: string, options: { webview?: boolean } = {}): Promise<void> {
+export async function screenshot(name: string, options: { webview?: boolean; dialog?: boolean } = {}): Promise<void> {
   const dir = process.env.PGX_SCREENSHOT_DIR;
   if (!dir) return;
   // Let the workbench paint what the test just did.
   await new Promise((resolve) => setTimeout(resolve, 600));
-  console.log(`[pgx-screenshot] ${name}${options.webview ? ' webview' : ''}`);
+  console.log(`[pgx-screenshot] ${name}${options.webview ? ' webview' : ''}${options.dialog ? ' dialog' : ''}`);
   await waitFor(`screenshot ${name}`, () => fs.existsSync(path.join(dir, `${name}.done`)) || undefined, 30_000);
+}
+
+let clicks = 0;
+
+/** Asks the harness to click a workbench button by its text (a modal dialog's) and waits until it did. */
+export async function clickButton(text: string): Promise<void> {
+  const dir = process.env.PGX_SCREENSHOT_DIR;
+  assert.ok(dir, 'clickButton needs the e2e harness (PGX_SCREENSHOT_DIR)');
+  clicks += 1;
+  const id = `click-${clicks}`;
+  console.log(`[pgx-click] ${id} ${text}`);
+  await waitFor(`the click on "${text}"`, () => fs.existsSync(path.join(dir, `${id}.done`)) || undefined, 30_000);
 }

@@ -5,8 +5,9 @@
  * `codeAutomationExit` and the output through `codeAutomationLog`.
  *
  * Screenshots: a test logs `[pgx-screenshot] NAME` (add ` webview` to wait for a webview's
- * content first); this side saves test-results/NAME.png and then creates SCREENSHOT_DIR/NAME.done,
- * which the test waits for (see screenshot() in test/extension-host/support.ts).
+ * content first, ` dialog` for a modal dialog); this side saves test-results/NAME.png and then creates SCREENSHOT_DIR/NAME.done,
+ * which the test waits for (see screenshot() in test/extension-host/support.ts). Likewise
+ * `[pgx-click] ID TEXT` clicks a button the extension host cannot reach (a modal dialog's).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -34,6 +35,8 @@ export interface ExtensionHostRun {
 }
 
 export const SCREENSHOT_MARK = '[pgx-screenshot] ';
+/** `[pgx-click] ID BUTTON TEXT`: clicks a workbench button (e.g. in a modal dialog), then ID.done. */
+export const CLICK_MARK = '[pgx-click] ';
 
 export async function runExtensionHostTests(options: ExtensionHostRunOptions): Promise<ExtensionHostRun> {
   const server = await startCodeServer({ ...options, extensionDevelopmentPath: options.extensionPath });
@@ -56,12 +59,28 @@ export async function runExtensionHostTests(options: ExtensionHostRunOptions): P
       for (const line of text.split('\n')) {
         lines.push(line);
         options.onLog?.(line);
+        const click = line.indexOf(CLICK_MARK);
+        if (click >= 0) {
+          const [rawId, ...words] = line.slice(click + CLICK_MARK.length).trim().split(/\s+/);
+          const id = rawId.replace(/[^\w.-]/g, '_');
+          void page
+            .getByRole('button', { name: words.join(' '), exact: true })
+            .first()
+            .click({ timeout: 15_000 })
+            .catch((err: unknown) => lines.push(`click ${words.join(' ')} failed: ${String(err)}`))
+            .finally(() => fs.writeFileSync(path.join(screenshotDir, `${id}.done`), ''));
+        }
         const mark = line.indexOf(SCREENSHOT_MARK);
         if (mark >= 0) {
           const [rawName, ...flags] = line.slice(mark + SCREENSHOT_MARK.length).trim().split(/\s+/);
           const name = rawName.replace(/[^\w.-]/g, '_');
           const file = path.join(resultsDir, `${name}.png`);
-          void (flags.includes('webview') ? waitForWebviewContent(page) : Promise.resolve())
+          const ready = flags.includes('webview')
+            ? waitForWebviewContent(page)
+            : flags.includes('dialog')
+              ? page.locator('.monaco-dialog-box').waitFor({ state: 'visible', timeout: 15_000 }).catch(() => undefined)
+              : Promise.resolve();
+          void ready
             .then(() => page.screenshot({ path: file }))
             .then(() => screenshots.push(file))
             .catch((err: unknown) => lines.push(`screenshot ${name} failed: ${String(err)}`))

@@ -18,6 +18,8 @@ const END = '<!-- bench:results:end -->';
 
 export interface RunInfo extends MachineInfo {
   date: string;
+  /** 1-minute load average when the run started and ended: how busy the machine was besides us. */
+  loadAverage: { start: number; end: number };
   durationS: number;
   notes: string[];
 }

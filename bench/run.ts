@@ -10,6 +10,7 @@
  * Never run from tests: timings are facts to read, not assertions.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
   const wanted = (n: string): boolean => !only || only.has(n);
 
   const started = performance.now();
+  const loadAtStart = os.loadavg()[0];
   const notes: string[] = [];
   const figures: BenchFigure[] = [];
   let cluster: Cluster | undefined;
@@ -122,8 +124,18 @@ async function main(): Promise<void> {
       figures.push(...(await packageFigures()));
     }
     notes.push('Figure 7 (activation as a user sees it) is measured in code-server by the e2e harness, not here.');
+    const machine = machineInfo(version);
+    const load = { start: Math.round(loadAtStart * 10) / 10, end: Math.round(os.loadavg()[0] * 10) / 10 };
+    if (Math.max(load.start, load.end) > machine.cores / 2) {
+      // Two runs on a busy machine can differ by tens of percent; say so beside the numbers.
+      notes.push(
+        `Other work was running on this machine (1-minute load average ${load.start} at the start, ${load.end} at the end, ` +
+          `on ${machine.cores} cores): absolute figures are noisy; the ratios, measured alternately, are the safer reading.`,
+      );
+    }
     const run = {
-      ...machineInfo(version),
+      ...machine,
+      loadAverage: load,
       date: new Date().toISOString(),
       durationS: Math.round((performance.now() - started) / 1000),
       notes,

@@ -10,7 +10,8 @@ import { figure } from '../figure';
 import { median } from '../stats';
 import type { BenchFigure } from '../types';
 
-const RUNS = 9;
+const RUNS = 21;
+const WARMUP = 10;
 const SESSION = 'bench:first-rows';
 
 export async function firstRowsFigures(pool: PgPool, client: Client): Promise<BenchFigure[]> {
@@ -32,21 +33,30 @@ export async function firstRowsFigures(pool: PgPool, client: Client): Promise<Be
     await cursor.close();
     return ms;
   };
-  const measure = async (sql: string): Promise<{ pool: number; raw: number }> => {
-    // One untimed round each: the first Parse of a statement and the pool's first connection cost extra.
-    await viaPool(sql);
-    await raw(sql);
-    const poolMs: number[] = [];
-    const rawMs: number[] = [];
-    // Alternating keeps drift (caches, CPU clock, neighbours) from landing on one side only.
-    for (let i = 0; i < RUNS; i++) {
-      poolMs.push(await viaPool(sql));
-      rawMs.push(await raw(sql));
+  const tables = [BIG_SQL, SMALL_SQL];
+  // Untimed rounds first: the first Parse of a statement, the pool's first connection and V8's
+  // warm-up of these code paths would otherwise land on whichever table is measured first.
+  for (let i = 0; i < WARMUP; i++) {
+    for (const sql of tables) {
+      await viaPool(sql);
+      await raw(sql);
     }
-    return { pool: median(poolMs), raw: median(rawMs) };
+  }
+  const times = new Map(tables.map((sql) => [sql, { pool: [] as number[], raw: [] as number[] }]));
+  // Alternating pool/raw and big/small keeps drift (caches, CPU clock, neighbours) from landing on one side only.
+  for (let i = 0; i < RUNS; i++) {
+    for (const sql of tables) {
+      const t = times.get(sql) ?? { pool: [], raw: [] };
+      t.pool.push(await viaPool(sql));
+      t.raw.push(await raw(sql));
+    }
+  }
+  const medians = (sql: string): { pool: number; raw: number } => {
+    const t = times.get(sql) ?? { pool: [0], raw: [0] };
+    return { pool: median(t.pool), raw: median(t.raw) };
   };
-  const big = await measure(BIG_SQL);
-  const small = await measure(SMALL_SQL);
+  const big = medians(BIG_SQL);
+  const small = medians(SMALL_SQL);
   await pool.releaseSession(SESSION);
   const rawNote = 'baseline: pg-cursor on one pg.Client, open + read(100), values as text like the pool';
   return [

@@ -155,8 +155,13 @@ export class Quoter {
     return text.includes('\\') ? `E${quoted.replace(/\\/g, '\\\\')}` : quoted;
   }
 
+  /** ` COLLATE schema.name`, or nothing for the type's default collation (null). */
   collation(schema: string | null, name: string | null): string {
-    return name === null ? '' : ` COLLATE ${schema === null ? this.ident(name) : this.qualified(schema, name)}`;
+    return name === null ? '' : ` COLLATE ${this.maybeQualified(schema, name)}`;
+  }
+
+  maybeQualified(schema: string | null, name: string): string {
+    return schema === null ? this.ident(name) : this.qualified(schema, name);
   }
 }
 
@@ -401,7 +406,7 @@ function typeDdl(q: Quoter, t: ObjectType): string {
     case 'range': {
       const options = [`SUBTYPE = ${t.subtype}`];
       if (t.subtypeOpclass) options.push(`SUBTYPE_OPCLASS = ${t.subtypeOpclass}`);
-      if (t.collation) options.push(`COLLATION = ${t.collation}`);
+      if (t.collation) options.push(`COLLATION = ${q.maybeQualified(t.collationSchema, t.collation)}`);
       if (t.canonical) options.push(`CANONICAL = ${t.canonical}`);
       if (t.subtypeDiff) options.push(`SUBTYPE_DIFF = ${t.subtypeDiff}`);
       if (t.multirangeType) options.push(`MULTIRANGE_TYPE_NAME = ${t.multirangeType}`);

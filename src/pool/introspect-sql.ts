@@ -4,8 +4,8 @@
  *  - they read pg_catalog only (readable by every role), so a role that may read little still gets
  *    its tree; functions that check privileges (pg_database_size) are guarded, not attempted;
  *  - one statement per call, joined or aggregated server-side, never a query per object;
- *  - comments come from pg_description by join (a hash join over 10,000 tables), not obj_description
- *    per row.
+ *  - comments come from pg_description itself (joined, or looked up by its index), not through
+ *    obj_description, whose function call per row the planner cannot see through.
  * `v` is server_version_num (e.g. 170004); the few columns that come and go between majors are
  * chosen with it.
  */
@@ -96,11 +96,12 @@ WHERE $1::bool OR NOT ${IS_SYSTEM_SCHEMA}
 ORDER BY n.nspname`;
 
 /**
- * The pg_class rows of schema $1 (as `c`, with its namespace as `n`). pg_class has no index on
+ * FROM and WHERE for the pg_class rows (as `c`) of schema $1. pg_class has no index on
  * relnamespace, so filtering on it reads every relation, index and TOAST table of the database:
- * O(database). Every object of an unpinned schema has a pg_depend row on its schema (that is how
+ * O(database). Every relation of an unpinned schema has a pg_depend row on its schema (that is how
  * DROP SCHEMA ... CASCADE finds them), and pg_depend is indexed by the referenced object: O(schema).
- * The system schemas are pinned and have no such rows, so with `viaDepend` false they are scanned.
+ * Relations of pinned schemas (pg_catalog, pg_toast) have no such rows, so the system schemas are
+ * scanned (`viaDepend` false). The relnamespace test keeps the answer exact either way.
  */
 function relationsOfSchema(viaDepend: boolean): string {
   const schemaOid = `(SELECT ns.oid FROM pg_catalog.pg_namespace ns WHERE ns.nspname = $1)`;
@@ -230,8 +231,7 @@ SELECT t.oid, t.typname AS name, n.nspname AS schema, t.typtype AS kind,
   CASE WHEN t.typtype = 'r' THEN ${multirangeOfRange} END AS multirange_type,
   CASE WHEN t.typtype = 'r' AND NOT opc.opcdefault
     THEN pg_catalog.quote_ident(opcn.nspname) || '.' || pg_catalog.quote_ident(opc.opcname) END AS subtype_opclass,
-  CASE WHEN t.typtype = 'r' AND r.rngcollation <> 0 AND r.rngcollation <> st.typcollation
-    THEN pg_catalog.quote_ident(rcn.nspname) || '.' || pg_catalog.quote_ident(rc.collname) END AS range_collation,
+  CASE WHEN t.typtype = 'r' THEN ${collationOf('r.rngcollation', 'st.typcollation')} END AS range_collation,
   CASE WHEN r.rngcanonical <> 0 THEN r.rngcanonical::pg_catalog.regproc::text END AS canonical,
   CASE WHEN r.rngsubdiff <> 0 THEN r.rngsubdiff::pg_catalog.regproc::text END AS subtype_diff,
   CASE WHEN t.typtype = 'm' THEN ${rangeOfMultirange} END AS range_type
@@ -241,8 +241,6 @@ LEFT JOIN pg_catalog.pg_range r ON r.rngtypid = t.oid
 LEFT JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype
 LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = r.rngsubopc
 LEFT JOIN pg_catalog.pg_namespace opcn ON opcn.oid = opc.opcnamespace
-LEFT JOIN pg_catalog.pg_collation rc ON rc.oid = r.rngcollation
-LEFT JOIN pg_catalog.pg_namespace rcn ON rcn.oid = rc.collnamespace
 ${describedBy('d', 'pg_type', 't.oid')}
 WHERE n.nspname = $1 AND ${USER_TYPE}
 ORDER BY t.typname`;

@@ -265,8 +265,12 @@ export type ObjectType =
       subtype: string;
       /** The multirange type made with it (PostgreSQL 14+), else null. */
       multirangeType: string | null;
+      /** The operator class when not the subtype's default, as SQL (`schema.name`), else null. */
       subtypeOpclass: string | null;
+      /** The collation when not the subtype's default, else null. */
       collation: string | null;
+      collationSchema: string | null;
+      /** Functions as regproc prints them (qualified when not on the search_path), else null. */
       canonical: string | null;
       subtypeDiff: string | null;
     })

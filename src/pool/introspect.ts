@@ -223,7 +223,7 @@ interface TypeRow {
   subtype: string | null;
   multirange_type: string | null;
   subtype_opclass: string | null;
-  range_collation: string | null;
+  range_collation: { name: string; schema: string } | null;
   canonical: string | null;
   subtype_diff: string | null;
   range_type: string | null;
@@ -260,7 +260,8 @@ function toObjectType(r: TypeRow): ObjectType {
         subtype: r.subtype ?? '',
         multirangeType: r.multirange_type,
         subtypeOpclass: r.subtype_opclass,
-        collation: r.range_collation,
+        collation: r.range_collation?.name ?? null,
+        collationSchema: r.range_collation?.schema ?? null,
         canonical: r.canonical,
         subtypeDiff: r.subtype_diff,
       };

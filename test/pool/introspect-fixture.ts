@@ -35,6 +35,7 @@ COMMENT ON TYPE mood IS 'how a customer feels';
 CREATE DOMAIN positive_int AS integer DEFAULT 1 NOT NULL CONSTRAINT positive CHECK (VALUE > 0);
 CREATE TYPE address AS (street text, city text COLLATE "C");
 CREATE TYPE floatrange AS RANGE (subtype = float8, subtype_diff = float8mi);
+CREATE TYPE textrange_c AS RANGE (subtype = text, collation = "C");
 
 CREATE TABLE "Customers" (
   id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -111,4 +112,4 @@ GRANT SELECT ON "Customers", big_customers TO ${READER};
 
 /** The fixture's tables in an order their DDL can run in (types and functions before them). */
 export const TABLES = ['Customers', 'orders', 'orders_2024', 'orders_2025', 'line_items', 'straße ☃', 'secret', 'remote_items'];
-export const TYPES = ['mood', 'positive_int', 'address', 'floatrange'];
+export const TYPES = ['mood', 'positive_int', 'address', 'floatrange', 'textrange_c'];

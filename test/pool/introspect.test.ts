@@ -115,12 +115,12 @@ for (const major of ALL_MAJORS) {
           procedures: 1,
           aggregates: 1,
           windowFunctions: 0,
-          // A range type brings its multirange type from 14 on.
-          types: major >= 14 ? 5 : 4,
+          // Each range type brings its multirange type from 14 on.
+          types: major >= 14 ? 7 : 5,
         },
       );
-      // add_one, touch, and the range's constructors (and the multirange's from 14 on).
-      assert.equal(shop.counts.functions, major >= 14 ? 7 : 4);
+      // add_one, touch, and two constructors per range (and three per multirange from 14 on).
+      assert.equal(shop.counts.functions, major >= 14 ? 12 : 6);
 
       const all = await pool.listSchemas({ includeSystem: true });
       const names = all.map((s) => s.name);
@@ -315,7 +315,10 @@ for (const major of ALL_MAJORS) {
       assert.deepEqual([domain.baseType, domain.notNull, domain.default], ['integer', true, '1']);
       assert.deepEqual(domain.constraints.map((c) => c.name), ['positive']);
       assert.match(domain.constraints[0].definition, /^CHECK \(\(?VALUE > 0\)?\)$/);
+      const textRange = typeOf(types, 'textrange_c', 'range');
+      assert.deepEqual([textRange.subtype, textRange.collation, textRange.collationSchema], ['text', 'C', 'pg_catalog']);
       const range = typeOf(types, 'floatrange', 'range');
+      assert.equal(range.collation, null);
       assert.equal(range.subtype, 'double precision');
       assert.match(range.subtypeDiff ?? '', /float8mi/);
       if (major >= 14) {

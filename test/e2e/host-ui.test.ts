@@ -25,6 +25,7 @@ describe('extension UI: SSH host key trust (code-server)', { skip, timeout: 6 * 
   let sshd: Sshd;
   let server: CodeServer;
   let browser: Browser;
+  let passed = false;
 
   before(async () => {
     execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
@@ -52,7 +53,7 @@ describe('extension UI: SSH host key trust (code-server)', { skip, timeout: 6 * 
 
   after(async () => {
     await browser?.close();
-    await server?.stop();
+    await server?.stop({ removeRunDir: passed });
     await sshd?.stop();
     await cluster?.stop();
   });
@@ -91,6 +92,7 @@ describe('extension UI: SSH host key trust (code-server)', { skip, timeout: 6 * 
     };
     const saved = settings['pgExplorer.connections'].find((p) => p.id === 'ssh-profile');
     assert.equal(saved?.ssh?.trustedFingerprint, sshd.hostFingerprint);
+    passed = true;
   });
 });
 

@@ -134,14 +134,29 @@ describe('SQL editors', () => {
     assert.equal((await api()).sessionId(editor.document.uri), undefined);
   });
 
+  it('remembers a document\'s connection when it is opened again', async () => {
+    const editor = await openSql('select current_database();', readOnlyId);
+    const uri = editor.document.uri;
+    await closeActiveEditor();
+    await waitFor('the session to end', async () => ((await api()).sessionId(uri) === undefined ? true : undefined));
+    const again = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const report = await run('pgExplorer.runStatement', again);
+    assert.equal(report.profileId, readOnlyId);
+    assert.deepEqual(rowsOf(report), [[env.database]]);
+  });
+
   it('keeps a searchable history per profile and reopens an entry into a bound editor', async () => {
     const marker = `select 'history marker ${Date.now()}' as m`;
     const editor = await openSql(`${marker};`, profileId);
     await run('pgExplorer.runStatement', editor);
     const picking = vscode.commands.executeCommand('pgExplorer.showHistory', profileId);
-    // The quick pick lists the newest entry first: accept it.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    let picked = false;
+    void picking.then(() => (picked = true), () => (picked = true));
+    // The quick pick lists the newest entry first: accept it (again until the pick has opened).
+    for (let tries = 0; !picked && tries < 50; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
     await picking;
     const reopened = await waitFor('the history entry in an editor', () => {
       const active = vscode.window.activeTextEditor;

@@ -97,7 +97,8 @@ export interface CodeServer {
   url(payload?: [string, string][]): string;
   /** code-server's own output so far (for failure messages). */
   output(): string;
-  stop(): Promise<void>;
+  /** Stops code-server; `removeRunDir` deletes the run folder (keep it after a failure: it holds the logs). */
+  stop(options?: { removeRunDir?: boolean }): Promise<void>;
 }
 
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
@@ -166,9 +167,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       return `http://127.0.0.1:${port}/?${params.toString()}`;
     },
     output: () => output,
-    async stop() {
+    async stop(stopOptions = {}) {
       killGroup(child);
       await Promise.race([exited, delay(5_000)]);
+      if (stopOptions.removeRunDir && !process.env.PGX_E2E_KEEP) fs.rmSync(runDir, { recursive: true, force: true });
     },
   };
 }

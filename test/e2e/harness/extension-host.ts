@@ -49,6 +49,7 @@ export async function runExtensionHostTests(options: ExtensionHostRunOptions): P
   fs.mkdirSync(resultsDir, { recursive: true });
   const lines: string[] = [];
   const screenshots: string[] = [];
+  let passed = false;
   try {
     const { page } = browser;
     let settleExit!: (code: number) => void;
@@ -111,10 +112,12 @@ export async function runExtensionHostTests(options: ExtensionHostRunOptions): P
       await page.screenshot({ path: path.join(resultsDir, 'extension-host-failure.png') }).catch(() => undefined);
       lines.push('--- code-server output ---', server.output().slice(-20_000));
     }
+    passed = exitCode === 0;
     return { exitCode, log: lines.join('\n'), screenshots };
   } finally {
     await browser.close();
-    await server.stop();
+    // A failed run keeps its folder (.e2e/NAME-PORT): the extension's logs are under user-data/logs.
+    await server.stop({ removeRunDir: passed });
   }
 }
 

@@ -185,7 +185,8 @@ export class SqlRunner implements vscode.Disposable {
       binding.profileId,
       statements.map((s) => ({ sql: s.sql, database: binding.database, ranAt: Date.now(), ok: s.error === undefined })),
     );
-    if (this.presenter) {
+    // The editor may have closed while it ran (its session released): no panel for it then.
+    if (this.presenter && this.sessions.get(document.uri) === session) {
       await this.presenter
         .showRun(
           { key: document.uri.toString(), title: `Results: ${basename(document.uri)}`, pool: session.pool, sessionId: session.id, readOnly: profile.readOnly === true },

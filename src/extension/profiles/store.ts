@@ -15,6 +15,8 @@ export class ProfileStore implements vscode.Disposable {
   /** Fires when the list of profiles or one of them changed (settings edited here or by hand). */
   readonly onDidChange = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  /** Problems with hand-edited entries already logged (list() runs often). */
+  private readonly reported = new Set<string>();
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
@@ -31,7 +33,10 @@ export class ProfileStore implements vscode.Disposable {
     const seen = new Set<string>();
     for (const entry of Array.isArray(raw) ? raw : []) {
       const { profile, problem } = parseProfile(entry);
-      if (problem) this.log.warn(`Ignoring a connection in settings: ${problem}.`);
+      if (problem && !this.reported.has(problem)) {
+        this.reported.add(problem);
+        this.log.warn(`Ignoring a connection in settings: ${problem}.`);
+      }
       if (!profile || seen.has(profile.id)) continue;
       seen.add(profile.id);
       profiles.push(profile);

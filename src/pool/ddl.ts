@@ -10,7 +10,7 @@
  */
 import type { Client } from 'pg';
 import { PgError } from './errors';
-import { describeRelation, listRoutines, listSequences, listTypes, serverFacts } from './introspect';
+import { describeRelation, listRoutines, listSequences, listTypes, sequencesOwnedBy, serverFacts } from './introspect';
 import type { ColumnDetail, DdlKind, IndexInfo, ObjectType, RelationDescription, RoutineKind, Sequence } from './introspect-types';
 
 /** Table-level facts describeRelation does not carry. $1: schema, $2: name. */
@@ -198,7 +198,12 @@ async function relationDdl(
         : `CREATE MATERIALIZED VIEW ${target}${withOptions} AS\n${body}\nWITH ${meta.populated ? '' : 'NO '}DATA`,
     );
   } else {
+    // The sequences of serial columns come first (the defaults name them) and are tied to their
+    // columns after, so the text runs on its own.
+    const owned = await sequencesOwnedBy(client, rel.oid);
+    statements.push(...owned.map((s) => createSequence(q, s)));
     statements.push(createTable(q, rel, meta));
+    statements.push(...owned.map((s) => ownedBySequence(q, s)).filter((s) => s !== null));
   }
   for (const index of rel.indexes) {
     if (index.constraint === null && !index.isInherited) statements.push(indexDefinition(q, index, meta.relkind));
@@ -367,20 +372,28 @@ function sequenceDdl(q: Quoter, s: Sequence): string {
     const column = `${q.qualified(s.ownedBy.schema, s.ownedBy.table)}.${q.ident(s.ownedBy.column)}`;
     return `-- ${target} is the sequence of identity column ${column}: it is created with its table.\n`;
   }
-  const lines = [
-    `CREATE SEQUENCE ${target}`,
+  // OWNED BY needs the table: a serial column's sequence is also in its table's DDL.
+  const statements = [createSequence(q, s), ownedBySequence(q, s)].filter((x) => x !== null);
+  if (s.comment !== null) statements.push(`COMMENT ON SEQUENCE ${target} IS ${q.literal(s.comment)}`);
+  return statements.map((x) => `${x};`).join('\n\n') + '\n';
+}
+
+function createSequence(q: Quoter, s: Sequence): string {
+  return [
+    `CREATE SEQUENCE ${q.qualified(s.schema, s.name)}`,
     `    AS ${s.dataType}`,
     `    START WITH ${s.start}`,
     `    INCREMENT BY ${s.increment}`,
     `    MINVALUE ${s.min}`,
     `    MAXVALUE ${s.max}`,
-    `    CACHE ${s.cache}${s.cycle ? '\n    CYCLE' : ''};`,
-  ];
-  if (s.ownedBy) {
-    lines.push('', `ALTER SEQUENCE ${target} OWNED BY ${q.qualified(s.ownedBy.schema, s.ownedBy.table)}.${q.ident(s.ownedBy.column)};`);
-  }
-  if (s.comment !== null) lines.push('', `COMMENT ON SEQUENCE ${target} IS ${q.literal(s.comment)};`);
-  return lines.join('\n') + '\n';
+    `    CACHE ${s.cache}${s.cycle ? '\n    CYCLE' : ''}`,
+  ].join('\n');
+}
+
+function ownedBySequence(q: Quoter, s: Sequence): string | null {
+  if (!s.ownedBy) return null;
+  const column = `${q.qualified(s.ownedBy.schema, s.ownedBy.table)}.${q.ident(s.ownedBy.column)}`;
+  return `ALTER SEQUENCE ${q.qualified(s.schema, s.name)} OWNED BY ${column}`;
 }
 
 function typeDdl(q: Quoter, t: ObjectType): string {

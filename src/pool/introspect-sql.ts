@@ -164,11 +164,14 @@ WHERE n.nspname = $1
 ORDER BY p.proname, identity_arguments`;
 
 /**
- * $1: schema. Driven from pg_sequence (one row per sequence of the database), not from pg_class.
- * The owning column comes from pg_depend: deptype 'a' for OWNED BY and serial, 'i'
+ * $1: the schema (`of` = 'schema'), or the oid of a table whose OWNED BY (serial) sequences are
+ * wanted (`of` = 'ownerTable'). Driven from pg_sequence (one row per sequence of the database), not
+ * from pg_class. The owning column comes from pg_depend: deptype 'a' for OWNED BY and serial, 'i'
  * for identity. pg_sequence is readable by every role (pg_sequences would hide last_value only).
  */
-export const SEQUENCES_SQL = `
+export function sequencesSql(of: 'schema' | 'ownerTable'): string {
+  const where = of === 'schema' ? 'n.nspname = $1' : `own.table_oid = $1::oid AND own.deptype = 'a'`;
+  return `
 SELECT c.oid, c.relname AS name, n.nspname AS schema, pg_catalog.format_type(s.seqtypid, NULL) AS data_type,
   s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min, s.seqmax::text AS max,
   s.seqcache::text AS cache, s.seqcycle AS cycle, own.schema AS owner_schema, own.table AS owner_table,
@@ -177,7 +180,7 @@ FROM pg_catalog.pg_sequence s
 JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN LATERAL (
-  SELECT tn.nspname AS schema, tc.relname AS table, a.attname AS column, dep.deptype
+  SELECT tc.oid AS table_oid, tn.nspname AS schema, tc.relname AS table, a.attname AS column, dep.deptype
   FROM pg_catalog.pg_depend dep
   JOIN pg_catalog.pg_class tc ON tc.oid = dep.refobjid
   JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace
@@ -188,8 +191,9 @@ LEFT JOIN LATERAL (
   LIMIT 1
 ) own ON true
 ${describedBy('d', 'pg_class', 'c.oid')}
-WHERE n.nspname = $1
+WHERE ${where}
 ORDER BY c.relname`;
+}
 
 /** A collation name and schema, when `coll` differs from the default collation `typcoll` of the type. */
 function collationOf(coll: string, typcoll: string): string {

@@ -38,11 +38,11 @@ import {
   EXTENSIONS_SQL,
   ROUTINES_SQL,
   SCHEMAS_SQL,
-  SEQUENCES_SQL,
   SERVER_FACTS_SQL,
   describeSql,
   isSystemSchemaName,
   relationsSql,
+  sequencesSql,
   typesSql,
 } from './introspect-sql';
 
@@ -185,8 +185,18 @@ interface SequenceRow {
 }
 
 export async function listSequences(client: Client, schema: string): Promise<Sequence[]> {
-  const { rows } = await client.query<SequenceRow>(SEQUENCES_SQL, [schema]);
-  return rows.map((r) => ({
+  const { rows } = await client.query<SequenceRow>(sequencesSql('schema'), [schema]);
+  return rows.map(toSequence);
+}
+
+/** The sequences a table's columns own through OWNED BY (serial columns), identity ones left out. */
+export async function sequencesOwnedBy(client: Client, tableOid: number): Promise<Sequence[]> {
+  const { rows } = await client.query<SequenceRow>(sequencesSql('ownerTable'), [tableOid]);
+  return rows.map(toSequence);
+}
+
+function toSequence(r: SequenceRow): Sequence {
+  return {
     name: r.name,
     schema: r.schema,
     oid: r.oid,
@@ -203,7 +213,7 @@ export async function listSequences(client: Client, schema: string): Promise<Seq
         : null,
     isIdentity: r.is_identity,
     comment: r.comment,
-  }));
+  };
 }
 
 interface TypeRow {

@@ -75,7 +75,7 @@ CREATE INDEX line_items_lower_sku ON line_items (lower(sku)) WHERE quantity > 0;
 
 CREATE TABLE "straße ☃" ("Key" text PRIMARY KEY, "the value" jsonb, "say ""hi""" text DEFAULT 'it''s');
 
-CREATE TABLE secret (id integer PRIMARY KEY, payload text);
+CREATE TABLE secret (id serial PRIMARY KEY, payload text);
 
 CREATE VIEW big_customers AS SELECT id, "Full Name" FROM "Customers" WHERE score > 10;
 COMMENT ON VIEW big_customers IS 'score above ten';

@@ -119,6 +119,18 @@ describe('many short lives', () => {
     await pool.close();
     await until(async () => (await backendsNamed(cluster, 'PG Explorer')) === 0, "every 'PG Explorer' backend to go");
   });
+
+  test('100 pools opened, used and closed (connect / disconnect) leave no backend behind', { timeout: 60_000 }, async () => {
+    const name = 'drill-pool-cycles';
+    for (let i = 0; i < 100; i++) {
+      const pool = await PgPool.open(cluster.config({ applicationName: name }), { maxSize: 2 });
+      // One session leaves a cursor open and one a transaction: close() must end both.
+      await pool.execute('tab', 'SELECT g FROM generate_series(1, 500) g');
+      await pool.execute('tx', 'BEGIN');
+      await pool.close();
+    }
+    await until(async () => (await backendsNamed(cluster, name)) === 0, 'every backend of the closed pools to go');
+  });
 });
 
 describe('cancel under load', () => {

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { after, before, describe, it } from './bdd';
-import { addProfile, api, env, removeProfile, screenshot, waitFor } from './support';
+import type { RunReport } from '../../src/extension/extension';
+import { addProfile, admin, api, env, removeProfile, screenshot, waitFor } from './support';
 
 type Provider = vscode.TreeDataProvider<unknown>;
 
@@ -159,6 +160,39 @@ describe('schema explorer', () => {
     );
     await screenshot('open-data', { webview: true });
     await vscode.window.tabGroups.close(tab);
+  });
+
+  it('refreshes a schema to show a view created since', async () => {
+    const profile = await child(provider, undefined, 'Fixture');
+    const database = await child(provider, profile.node, env.database);
+    const schema = await child(provider, database.node, 'app');
+    assert.equal((await child(provider, schema.node, 'Views')).item.description, '1');
+    const db = await admin();
+    try {
+      await db.query('CREATE VIEW app.created_later AS SELECT 1 AS one');
+      // Cached until refreshed: browsing never hits the server twice for the same list.
+      assert.equal((await child(provider, schema.node, 'Views')).item.description, '1');
+      await vscode.commands.executeCommand('pgExplorer.refresh', schema.node);
+      const views = await child(provider, schema.node, 'Views');
+      assert.equal(views.item.description, '2');
+      assert.deepEqual((await childrenOf(provider, views.node)).map((v) => v.label), ['big_orders', 'created_later']);
+    } finally {
+      await db.query('DROP VIEW app.created_later');
+      await db.end();
+      await vscode.commands.executeCommand('pgExplorer.refresh', schema.node);
+    }
+  });
+
+  it('opens a new SQL editor bound to a database', async () => {
+    const profile = await child(provider, undefined, 'Fixture');
+    const database = await child(provider, profile.node, env.database);
+    await vscode.commands.executeCommand('pgExplorer.newSqlEditor', database.node, 'select current_database();');
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.languageId, 'sql');
+    const report = await vscode.commands.executeCommand<RunReport>('pgExplorer.runStatement', editor.document.uri);
+    assert.equal(report.profileId, fixtureId);
+    assert.deepEqual(report.statements[0].outcome?.kind === 'rows' ? report.statements[0].outcome.page.rows : [], [[env.database]]);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
   it('copies a quoted qualified name and shows DDL in an untitled sql document', async () => {

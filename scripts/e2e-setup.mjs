@@ -6,7 +6,7 @@
 //        import { ensureE2eToolchain } from './e2e-setup.mjs'
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,11 +119,42 @@ function ensurePackages() {
   writeFileSync(stampFile, stamp());
 }
 
+/**
+ * Test files run in parallel and each may call this: one installs while the others wait on a
+ * lock folder (mkdir is atomic), then find the stamp and return at once.
+ */
+function withInstallLock(fn) {
+  const lock = join(toolsDir, '.install-lock');
+  const staleMs = 10 * 60_000;
+  const deadline = Date.now() + 2 * staleMs;
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  mkdirSync(toolsDir, { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      // A run that died while installing leaves its lock behind.
+      if (Date.now() - statSync(lock).mtimeMs > staleMs) rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`another e2e-setup holds ${lock} for too long`);
+      else Atomics.wait(sleeper, 0, 0, 1_000);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 export function ensureE2eToolchain() {
-  ensureSystemPackages({ building: false });
-  ensureNode();
-  ensurePackages();
-  return toolchainPaths();
+  return withInstallLock(() => {
+    ensureSystemPackages({ building: false });
+    ensureNode();
+    ensurePackages();
+    return toolchainPaths();
+  });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -257,13 +257,17 @@ JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
 ${describedBy('d', 'pg_extension', 'e.oid')}
 ORDER BY e.extname`;
 
-/** $1: include system schemas. One row per column of every relation, for autocomplete. */
+/**
+ * $1: include system schemas. One row per column of every relation, for autocomplete, in the
+ * order of ColumnTuple (read in array mode: 100,000 rows on a 10,000-table database).
+ */
 export const ALL_COLUMNS_SQL = `
-SELECT n.nspname AS schema, c.relname AS relation, ${RELATION_KIND} AS relation_kind, a.attname AS name,
-  a.attnum AS position, pg_catalog.format_type(a.atttypid, a.atttypmod) AS data_type
+SELECT n.nspname, c.relname, c.relkind, a.attname, a.attnum, pg_catalog.format_type(a.atttypid, a.atttypmod),
+  d.description
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+${describedBy('d', 'pg_class', 'a.attrelid', 'a.attnum')}
 WHERE c.relkind IN ${RELKINDS} AND a.attnum > 0 AND NOT a.attisdropped AND ($1::bool OR NOT ${IS_SYSTEM_SCHEMA})
 ORDER BY n.nspname, c.relname, a.attnum`;
 

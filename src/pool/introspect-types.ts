@@ -298,6 +298,7 @@ export interface ColumnSummary {
   name: string;
   position: number;
   dataType: string;
+  comment: string | null;
 }
 
 export type DdlKind = 'table' | 'view' | 'materializedView' | 'function' | 'procedure' | 'sequence' | 'type';

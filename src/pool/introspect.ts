@@ -446,25 +446,32 @@ function toTrigger(t: RawTrigger): TriggerInfo {
 // -----------------------------------------------------------------------------------------------
 // Autocomplete
 
-interface ColumnRow {
-  schema: string;
-  relation: string;
-  relation_kind: RelationKind;
-  name: string;
-  position: number;
-  data_type: string;
-}
+/** A row of ALL_COLUMNS_SQL, in its column order. */
+type ColumnTuple = [
+  schema: string,
+  relation: string,
+  relkind: RelationTuple[2],
+  name: string,
+  position: number,
+  dataType: string,
+  comment: string | null,
+];
 
 /** Every column of every table, view and foreign table: one statement, for autocomplete. */
 export async function listAllColumns(client: Client, options: { includeSystem?: boolean } = {}): Promise<ColumnSummary[]> {
-  const { rows } = await client.query<ColumnRow>(ALL_COLUMNS_SQL, [options.includeSystem ?? false]);
-  return rows.map((r) => ({
-    schema: r.schema,
-    relation: r.relation,
-    relationKind: r.relation_kind,
-    name: r.name,
-    position: r.position,
-    dataType: r.data_type,
+  const { rows } = await client.query<ColumnTuple>({
+    text: ALL_COLUMNS_SQL,
+    values: [options.includeSystem ?? false],
+    rowMode: 'array',
+  });
+  return rows.map(([schema, relation, relkind, name, position, dataType, comment]) => ({
+    schema,
+    relation,
+    relationKind: RELATION_KINDS[relkind],
+    name,
+    position,
+    dataType,
+    comment,
   }));
 }
 

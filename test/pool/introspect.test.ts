@@ -344,7 +344,10 @@ for (const major of ALL_MAJORS) {
 
       const columns = await pool.listAllColumns();
       const fullName = columns.find((c) => c.relation === 'Customers' && c.name === 'Full Name');
-      assert.deepEqual(fullName && [fullName.schema, fullName.relationKind, fullName.position, fullName.dataType], [SCHEMA, 'table', 2, 'text']);
+      assert.deepEqual(
+        fullName && [fullName.schema, fullName.relationKind, fullName.position, fullName.dataType, fullName.comment],
+        [SCHEMA, 'table', 2, 'text', "as written, with 'quotes' and a \\ backslash"],
+      );
       assert.ok(columns.some((c) => c.relation === 'big_customers' && c.relationKind === 'view'));
       assert.ok(!columns.some((c) => c.schema === 'pg_catalog'));
       assert.ok((await pool.listAllColumns({ includeSystem: true })).some((c) => c.schema === 'pg_catalog' && c.relation === 'pg_class'));

@@ -113,3 +113,35 @@ GRANT SELECT ON "Customers", big_customers TO ${READER};
 /** The fixture's tables in an order their DDL can run in (types and functions before them). */
 export const TABLES = ['Customers', 'orders', 'orders_2024', 'orders_2025', 'line_items', 'straße ☃', 'secret', 'remote_items'];
 export const TYPES = ['mood', 'positive_int', 'address', 'floatrange', 'textrange_c'];
+
+/**
+ * Less common table features for the DDL round trip, in a schema of their own (so the counts
+ * above stay put): unlogged storage options, a view with a check option, a disabled trigger,
+ * inheritance, a default partition, an exclusion constraint, a deferrable key, a collated domain.
+ */
+export const EXTRAS_SCHEMA = 'Extras';
+export const EXTRAS_SQL = `
+CREATE SCHEMA "${EXTRAS_SCHEMA}";
+SET search_path = "${EXTRAS_SCHEMA}";
+CREATE DOMAIN code AS text COLLATE "C" CHECK (VALUE ~ '^[A-Z]+$');
+CREATE UNLOGGED TABLE cache (k code PRIMARY KEY, v text) WITH (fillfactor = 70);
+CREATE TABLE booking (
+  id integer PRIMARY KEY,
+  during tstzrange NOT NULL,
+  room integer NOT NULL,
+  CONSTRAINT no_overlap EXCLUDE USING gist (during WITH &&),
+  CONSTRAINT room_positive CHECK (room > 0) NO INHERIT,
+  CONSTRAINT self_ref FOREIGN KEY (room) REFERENCES booking (id) DEFERRABLE INITIALLY DEFERRED
+);
+COMMENT ON CONSTRAINT no_overlap ON booking IS 'one booking at a time';
+CREATE TABLE special_booking (note text) INHERITS (booking);
+CREATE VIEW small_rooms AS SELECT id, room FROM booking WHERE room < 10 WITH LOCAL CHECK OPTION;
+CREATE FUNCTION noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER quiet AFTER INSERT ON booking FOR EACH ROW EXECUTE FUNCTION noop();
+ALTER TABLE booking DISABLE TRIGGER quiet;
+CREATE TABLE events (at date NOT NULL, what text) PARTITION BY LIST (what);
+CREATE TABLE events_other PARTITION OF events DEFAULT;
+CREATE INDEX events_at ON events (at DESC NULLS LAST);
+COMMENT ON INDEX events_at IS 'newest first';
+`;
+export const EXTRAS_TABLES = ['cache', 'booking', 'special_booking', 'events', 'events_other'];

@@ -9,7 +9,19 @@ import { BROWSER_SESSION_ID, PgError, PgPool } from '../../src/pool';
 import type { ObjectType, Relation, RelationDescription, SchemaSummary } from '../../src/pool';
 import { ALL_MAJORS, startCluster } from '../harness/cluster';
 import type { Cluster, Major } from '../harness/cluster';
-import { FDW_SQL, FIXTURE_SQL, READER, READER_PASSWORD, SCHEMA, SERVER_SQL, TABLES, TYPES } from './introspect-fixture';
+import {
+  EXTRAS_SCHEMA,
+  EXTRAS_SQL,
+  EXTRAS_TABLES,
+  FDW_SQL,
+  FIXTURE_SQL,
+  READER,
+  READER_PASSWORD,
+  SCHEMA,
+  SERVER_SQL,
+  TABLES,
+  TYPES,
+} from './introspect-fixture';
 
 async function rejectsWith(promise: Promise<unknown>, kind: PgError['kind']): Promise<PgError> {
   const error = await promise.then(
@@ -450,6 +462,41 @@ for (const major of ALL_MAJORS) {
         assert.deepEqual(strip(rebuilt.types), strip(original.types));
         assert.deepEqual(strip(rebuilt.sequences), strip(original.sequences));
         assert.deepEqual(strip(rebuilt.routines), strip(original.routines));
+      } finally {
+        await copy.close();
+      }
+    });
+
+    test('getDdl round trip: unlogged, inherited, excluded, deferrable, disabled, default-partitioned', async () => {
+      await cluster.sql(EXTRAS_SQL);
+      await cluster.sql('CREATE DATABASE copy_extras');
+      const copy = await PgPool.open(cluster.config({ database: 'copy_extras' }));
+      try {
+        const scripts = [
+          `CREATE SCHEMA "${EXTRAS_SCHEMA}"`,
+          await pool.getDdl('type', EXTRAS_SCHEMA, 'code'),
+          await pool.getDdl('function', EXTRAS_SCHEMA, 'noop'),
+          ...(await Promise.all(EXTRAS_TABLES.map((t) => pool.getDdl('table', EXTRAS_SCHEMA, t)))),
+          await pool.getDdl('view', EXTRAS_SCHEMA, 'small_rooms'),
+        ];
+        const cache = scripts[3];
+        assert.match(cache, /^CREATE UNLOGGED TABLE "Extras"\.cache \(/);
+        assert.match(cache, /WITH \(fillfactor = '70'\)/);
+        assert.match(scripts[4], /ALTER TABLE "Extras"\.booking DISABLE TRIGGER quiet;/);
+        assert.match(scripts[5], /INHERITS \("Extras"\.booking\)/);
+        for (const script of scripts) {
+          await cluster.sql(script, [], 'copy_extras').catch((err: Error) => assert.fail(`${err.message} in:\n${script}`));
+        }
+        for (const name of [...EXTRAS_TABLES, 'small_rooms']) {
+          assert.deepEqual(
+            withoutOids(await copy.describeRelation(EXTRAS_SCHEMA, name)),
+            withoutOids(await pool.describeRelation(EXTRAS_SCHEMA, name)),
+            `${name} differs after the round trip`,
+          );
+        }
+        const booking = await copy.describeRelation(EXTRAS_SCHEMA, 'booking');
+        assert.deepEqual(booking.exclusions.map((x) => [x.name, x.comment]), [['no_overlap', 'one booking at a time']]);
+        assert.deepEqual(booking.triggers.map((t) => [t.name, t.enabled]), [['quiet', 'D']]);
       } finally {
         await copy.close();
       }

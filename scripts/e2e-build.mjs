@@ -1,5 +1,6 @@
-// Bundles the extension-host test suites (test/extension-host/*.ts) into out/test/extension-host/,
-// one CommonJS file per suite plus index.js (the extensionTestsPath). vscode comes from the host;
+// Bundles the extension-host test suites (test/extension-host/*.suite.ts: not *.test.ts, which
+// node --test would pick up outside VS Code) into out/test/extension-host/, one CommonJS file per
+// suite plus index.js (the extensionTestsPath). vscode comes from the host;
 // mocha is loaded at run time from the e2e toolchain.
 import * as esbuild from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
@@ -13,7 +14,7 @@ export const outDir = join(root, 'out', 'test', 'extension-host');
 export async function buildExtensionHostTests() {
   rmSync(outDir, { recursive: true, force: true });
   const entryPoints = readdirSync(srcDir)
-    .filter((f) => f === 'index.ts' || f.endsWith('.test.ts'))
+    .filter((f) => f === 'index.ts' || f.endsWith('.suite.ts'))
     .map((f) => join(srcDir, f));
   await esbuild.build({
     entryPoints,

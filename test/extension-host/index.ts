@@ -1,5 +1,5 @@
 /**
- * The extension host's test entry (extensionTestsPath): runs every *.test.js beside this file
+ * The extension host's test entry (extensionTestsPath): runs every *.suite.js beside this file
  * with mocha, loaded from the e2e toolchain (PGX_MOCHA). Only suites named in PGX_SUITES run,
  * when it is set (comma-separated substrings).
  */
@@ -21,7 +21,7 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
   const only = (process.env.PGX_SUITES ?? '').split(',').filter(Boolean);
   for (const file of fs.readdirSync(__dirname).sort()) {
-    if (!file.endsWith('.test.js')) continue;
+    if (!file.endsWith('.suite.js')) continue;
     if (only.length > 0 && !only.some((s) => file.includes(s))) continue;
     mocha.addFile(path.join(__dirname, file));
   }

@@ -8,7 +8,7 @@ import { PageNotification } from '../src/shared/protocol';
 import type { IpcMessage, PageParams } from '../src/shared/protocol';
 
 export const MESSAGE_NOTE =
-  'Message form: PageNotification.message({ runId, resultId, page, elapsedMs }) from src/shared/protocol.ts, JSON.stringify-ed per page (the first page too, though the host sends it inside run/show).';
+  'Message form: PageNotification.message({ runId, resultId, page, elapsedMs, continuing }) from src/shared/protocol.ts, JSON.stringify-ed per page (the first page too, though the host sends it inside run/show).';
 
 export function pageMessage(runId: string, page: PageResult): IpcMessage<PageParams> {
   return PageNotification.message({
@@ -16,5 +16,7 @@ export function pageMessage(runId: string, page: PageResult): IpcMessage<PagePar
     resultId: 0,
     page: { rows: page.rows, done: page.done, rowsSoFar: page.rowsSoFar },
     elapsedMs: 0,
+    // The bench drains everything, as the grid's "fetch all" does: more pages follow until done.
+    continuing: !page.done,
   });
 }

@@ -15,19 +15,6 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; valu
   return { ms: performance.now() - started, value };
 }
 
-/**
- * Runs `a` and `b` alternately `runs` times and returns the milliseconds of each. Interleaving
- * keeps drift (page cache, CPU clock, a neighbour on the host) from landing on one side only.
- */
-export async function interleaved(runs: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<{ a: number[]; b: number[] }> {
-  const out = { a: [] as number[], b: [] as number[] };
-  for (let i = 0; i < runs; i++) {
-    out.a.push((await timed(a)).ms);
-    out.b.push((await timed(b)).ms);
-  }
-  return out;
-}
-
 export function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;

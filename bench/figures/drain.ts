@@ -17,16 +17,10 @@ import type { BenchFigure } from '../types';
 import { MESSAGE_NOTE, pageMessage } from '../message';
 
 const RUNS = 5;
-const SCHEDULE_RUNS = 3;
 const SESSION = 'bench:drain';
 
-/** Later page sizes to try when the default schedule misses the target (the first page stays 100). */
-const SCHEDULES: number[][] = [
-  [5_000],
-  [5_000, 20_000],
-  [10_000],
-  [20_000],
-];
+/** Other later-page schedules measured beside the default (100, 1,000, then 5,000); the first page stays 100. */
+const SCHEDULES: number[][] = [[10_000], [20_000]];
 
 export interface DrainResult {
   figures: BenchFigure[];
@@ -113,33 +107,58 @@ function copyWithPsql(cluster: Cluster, table: string): Promise<void> {
   });
 }
 
-async function rowsPerSecond(rows: number, fn: () => Promise<number>): Promise<number> {
+/** Rows per second of wall time, and microseconds of this process's CPU time per row. */
+async function drainRate(rows: number, fn: () => Promise<number>): Promise<{ rate: number; cpuUsPerRow: number }> {
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const got = await fn();
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   if (got !== rows) throw new Error(`expected ${rows} rows, got ${got}`);
-  return rows / seconds;
+  return { rate: rows / seconds, cpuUsPerRow: (used.user + used.system) / rows };
 }
 
 export async function drainFigures(pool: PgPool, client: Client, cluster: Cluster): Promise<DrainResult> {
   const messageNote = MESSAGE_NOTE;
-  const poolRates: number[] = [];
-  const rawRates: number[] = [];
-  const copyRates: number[] = [];
-  const bareRates: number[] = [];
-  const pipelinedRates: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    pipelinedRates.push(await rowsPerSecond(BIG_ROWS, () => drainPipelined(pool, SESSION, BIG_SQL)));
-    poolRates.push(await rowsPerSecond(BIG_ROWS, async () => (await drainThroughPool(pool, SESSION, BIG_SQL)).rows));
-    bareRates.push(await rowsPerSecond(BIG_ROWS, async () => (await drainThroughPool(pool, SESSION, BIG_SQL, undefined, false)).rows));
-    rawRates.push(await rowsPerSecond(BIG_ROWS, () => drainRaw(client, BIG_SQL, 5_000)));
-    copyRates.push(await rowsPerSecond(BIG_ROWS, async () => {
-      await copyWithPsql(cluster, 'big');
-      return BIG_ROWS;
-    }));
+  const viaPool = (laterPages?: number[], serialise = true) => async (): Promise<number> =>
+    (await drainThroughPool(pool, SESSION, BIG_SQL, laterPages, serialise)).rows;
+  const variants: { key: string; drain: () => Promise<number> }[] = [
+    { key: 'raw', drain: () => drainRaw(client, BIG_SQL, 5_000) },
+    { key: 'pool', drain: viaPool() },
+    { key: 'bare', drain: viaPool(undefined, false) },
+    { key: 'pipelined', drain: () => drainPipelined(pool, SESSION, BIG_SQL) },
+    {
+      key: 'copy',
+      drain: async () => {
+        await copyWithPsql(cluster, 'big');
+        return BIG_ROWS;
+      },
+    },
+    ...SCHEDULES.map((schedule) => ({ key: `schedule:${schedule.join(',')}`, drain: viaPool(schedule) })),
+  ];
+  const rates = new Map<string, number[]>(variants.map((v) => [v.key, []]));
+  const cpu = new Map<string, number[]>(variants.map((v) => [v.key, []]));
+  // Every variant once per round, in a rotated order: on a shared machine the load changes from
+  // minute to minute, and this spreads it over all variants instead of the last ones measured.
+  for (let round = 0; round < RUNS; round++) {
+    for (let i = 0; i < variants.length; i++) {
+      const variant = variants[(i + round) % variants.length];
+      const measured = await drainRate(BIG_ROWS, variant.drain);
+      rates.get(variant.key)?.push(measured.rate);
+      cpu.get(variant.key)?.push(measured.cpuUsPerRow);
+    }
   }
-  const poolRate = median(poolRates);
-  const rawRate = median(rawRates);
+  const rate = (key: string): number => median(rates.get(key) ?? []);
+  const cpuPerRow = (key: string): number => median(cpu.get(key) ?? []);
+  // Round by round, each variant against the raw drain of the same round: how far apart the runs were.
+  const spread = (key: string): string => {
+    const own = rates.get(key) ?? [];
+    const raw = rates.get('raw') ?? [];
+    const ratios = own.map((r, i) => r / raw[i]);
+    return `per-round ratios ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}x`;
+  };
+  const poolRate = rate('pool');
+  const rawRate = rate('raw');
   const figures: BenchFigure[] = [
     figure({
       name: '2. drain 2M rows, default pages + message (vs pg-cursor 5,000)',
@@ -147,50 +166,55 @@ export async function drainFigures(pool: PgPool, client: Client, cluster: Cluste
       unit: 'rows/s',
       baseline: rawRate,
       target: { of: 'ratio', op: '>=', limit: 0.8 },
-      note: `baseline: pg-cursor read(5000) until the end, values as text, no serialisation. ${messageNote}`,
+      note: `baseline: pg-cursor read(5000) until the end, values as text, no serialisation; ${spread('pool')}. ${messageNote}`,
     }),
     figure({
       name: '2. drain 2M rows, default pages, no message (vs pg-cursor 5,000)',
-      value: median(bareRates),
+      value: rate('bare'),
       unit: 'rows/s',
       baseline: rawRate,
-      note: "the pool's page path alone, to tell its cost from the message's",
+      note: `the pool's page path alone, to tell its cost from the message's; ${spread('bare')}`,
+    }),
+    figure({
+      name: '2. client CPU per row, default pages + message (vs pg-cursor 5,000)',
+      value: cpuPerRow('pool'),
+      unit: 'us/row',
+      baseline: cpuPerRow('raw'),
+      note: "this process's CPU time (user + system) per row drained: steadier than wall time on a busy machine, and the server's share is not in it",
+    }),
+    figure({
+      name: '2. client CPU per row, default pages, no message (vs pg-cursor 5,000)',
+      value: cpuPerRow('bare'),
+      unit: 'us/row',
+      baseline: cpuPerRow('raw'),
+      note: 'as above, without building and serialising the message',
     }),
     figure({
       name: '2. drain 2M rows, default pages + message, next page requested first',
-      value: median(pipelinedRates),
+      value: rate('pipelined'),
       unit: 'rows/s',
       baseline: rawRate,
       target: { of: 'ratio', op: '>=', limit: 0.8 },
-      note: 'the host asks for page N+1 before it serialises page N, so the server works while the host does',
+      note: `the host asks for page N+1 before it serialises page N, so the server works while the host does; ${spread('pipelined')}`,
     }),
+    ...SCHEDULES.map((schedule) =>
+      figure({
+        name: `2. drain 2M rows, pages 100 then ${schedule.map((n) => n.toLocaleString('en')).join(', ')} + message`,
+        value: rate(`schedule:${schedule.join(',')}`),
+        unit: 'rows/s',
+        baseline: rawRate,
+        target: { of: 'ratio', op: '>=', limit: 0.8 },
+        note: `another page schedule for comparison (via fetchPage(id, size)); the first page stays 100, so figure 1 is unaffected; ${spread(`schedule:${schedule.join(',')}`)}`,
+      }),
+    ),
     figure({
       name: '2. drain 2M rows, default pages + message (vs psql COPY)',
       value: poolRate,
       unit: 'rows/s',
-      baseline: median(copyRates),
+      baseline: rate('copy'),
       note: 'baseline: psql -c "COPY big TO STDOUT" > /dev/null, psql start-up included',
     }),
   ];
-  // The page schedule question of issue 8: only worth the time when the default misses.
-  if (poolRate < 0.8 * rawRate) {
-    for (const schedule of SCHEDULES) {
-      const rates: number[] = [];
-      for (let i = 0; i < SCHEDULE_RUNS; i++) {
-        rates.push(await rowsPerSecond(BIG_ROWS, async () => (await drainThroughPool(pool, SESSION, BIG_SQL, schedule)).rows));
-      }
-      figures.push(
-        figure({
-          name: `2. drain 2M rows, pages 100 then ${schedule.map((n) => n.toLocaleString('en')).join(', ')}`,
-          value: median(rates),
-          unit: 'rows/s',
-          baseline: rawRate,
-          target: { of: 'ratio', op: '>=', limit: 0.8 },
-          note: 'a candidate schedule, tried because the default missed; first page unchanged (100), so figure 1 is unaffected',
-        }),
-      );
-    }
-  }
   await pool.releaseSession(SESSION);
   return { figures, messageNote };
 }

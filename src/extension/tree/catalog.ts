@@ -3,7 +3,7 @@
  * (they share the pool's browser session, which refuses a second call in flight), with the
  * answers cached until a refresh.
  */
-import type { DbSummary, DdlKind, PgPool, RelationDescription, SchemaContents, SchemaSummary } from '../../pool';
+import type { DbSummary, DdlKind, DdlOptions, PgPool, RelationDescription, SchemaContents, SchemaSummary } from '../../pool';
 
 export class Catalog {
   private queue: Promise<unknown> = Promise.resolve();
@@ -28,7 +28,9 @@ export class Catalog {
   }
 
   getDdl(kind: DdlKind, schema: string, name: string, identityArguments?: string): Promise<string> {
-    return this.serial(() => this.pool.getDdl(kind, schema, name, identityArguments !== undefined ? { arguments: identityArguments } : {}));
+    const options: DdlOptions = {};
+    if (identityArguments !== undefined) options.arguments = identityArguments;
+    return this.serial(() => this.pool.getDdl(kind, schema, name, options));
   }
 
   /** Forgets cached answers whose key starts with `prefix` (all of them when omitted). */

@@ -85,6 +85,27 @@ $body$`;
     assert.equal(statements[1].endWithTerminator, script.length);
   });
 
+  it('reads U&, B, X strings, $n parameters and $ inside identifiers as the server does', () => {
+    assert.deepEqual(texts("select U&'d\\0061t;a'; select B'01;'::bit(3) ; select X'ff'; select $1; select a$b$c from t; select 1"), [
+      "select U&'d\\0061t;a'",
+      "select B'01;'::bit(3)",
+      "select X'ff'",
+      'select $1',
+      'select a$b$c from t',
+      'select 1',
+    ]);
+  });
+
+  it('keeps a DO block with nested, differently tagged dollar quotes together', () => {
+    const block = "do $outer$\nbegin\n  execute $inner$ create table t (x text default ';') $inner$;\n  raise notice '%', $q$;$q$;\nend\n$outer$";
+    assert.deepEqual(texts(`${block};\nselect 2;`), [block, 'select 2']);
+  });
+
+  it('keeps a CREATE PROCEDURE ... BEGIN ATOMIC body with nested CASE together', () => {
+    const proc = 'create procedure p() language sql begin atomic insert into t values (case when 1 = 1 then 1 else 2 end); update t set x = 1; end';
+    assert.deepEqual(texts(`${proc}; call p();`), [proc, 'call p()']);
+  });
+
   it('handles operators and casts next to semicolons', () => {
     assert.deepEqual(texts("select 1::int;select '{}'::jsonb->>'a';select 2"), ['select 1::int', "select '{}'::jsonb->>'a'", 'select 2']);
   });

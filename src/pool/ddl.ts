@@ -11,7 +11,7 @@
 import type { Client } from 'pg';
 import { PgError } from './errors';
 import { describeRelation, listRoutines, listSequences, listTypes, sequencesOwnedBy, serverFacts } from './introspect';
-import type { ColumnDetail, DdlKind, IndexInfo, ObjectType, RelationDescription, RoutineKind, Sequence } from './introspect-types';
+import type { ColumnDetail, ConstraintInfo, DdlKind, IndexInfo, ObjectType, RelationDescription, Routine, RoutineKind, Sequence } from './introspect-types';
 
 /** Table-level facts describeRelation does not carry. $1: schema, $2: name. */
 const RELATION_META_SQL = `
@@ -33,8 +33,9 @@ LEFT JOIN pg_catalog.pg_foreign_server fs ON fs.oid = ft.ftserver
 WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p', 'v', 'm', 'f')`;
 
 /** $1: oids of the routines (aggregates have no pg_get_functiondef: see AGGREGATE_SQL). */
-const FUNCTION_DEF_SQL = `SELECT p.oid, pg_catalog.pg_get_functiondef(p.oid) AS def
-FROM pg_catalog.pg_proc p WHERE p.oid = ANY ($1::oid[]) AND p.prokind <> 'a'`;
+const FUNCTION_DEF_SQL = `SELECT p.oid, CASE WHEN p.prokind <> 'a' THEN pg_catalog.pg_get_functiondef(p.oid) END AS def,
+  pg_catalog.pg_get_function_identity_arguments(p.oid) AS args
+FROM pg_catalog.pg_proc p WHERE p.oid = ANY ($1::oid[])`;
 
 /**
  * $1: oids of aggregates. The CREATE AGGREGATE options, rebuilt from pg_aggregate as pg_dump does;
@@ -97,14 +98,19 @@ interface RelationMeta {
   inherits: string[];
 }
 
+/** For an overloaded function or procedure, which one; without either, every overload comes back. */
 export interface DdlOptions {
-  /** For an overloaded function or procedure: its identity arguments, as Routine.identityArguments. */
+  /** Its Routine.identityArguments, as listed (under the session's search_path). */
   arguments?: string;
+  /** Its Routine.oid. */
+  oid?: number;
 }
 
 export async function getDdl(client: Client, kind: DdlKind, schema: string, name: string, options: DdlOptions = {}): Promise<string> {
   const { keywords } = await serverFacts(client);
   const q = new Quoter(keywords);
+  // Overloads are picked before the search_path changes: identityArguments were listed under it.
+  const routines = kind === 'function' || kind === 'procedure' ? await pickRoutines(client, kind, schema, name, options) : [];
   await client.query(`BEGIN READ ONLY; SET LOCAL search_path = pg_catalog`);
   try {
     switch (kind) {
@@ -114,7 +120,7 @@ export async function getDdl(client: Client, kind: DdlKind, schema: string, name
         return await relationDdl(client, q, kind, schema, name);
       case 'function':
       case 'procedure':
-        return await routineDdl(client, q, kind, schema, name, options.arguments);
+        return await routineDdl(client, q, routines);
       case 'sequence':
         return sequenceDdl(q, await findOne(listSequences(client, schema), 'sequence', schema, name));
       case 'type':
@@ -212,7 +218,7 @@ async function relationDdl(
     statements.push(trigger.definition);
     if (trigger.enabled !== 'O') {
       const how = { D: 'DISABLE', R: 'ENABLE REPLICA', A: 'ENABLE ALWAYS' }[trigger.enabled];
-      statements.push(`ALTER TABLE ${target} ${how} TRIGGER ${q.ident(trigger.name)}`);
+      statements.push(`ALTER ${meta.relkind === 'f' ? 'FOREIGN TABLE' : 'TABLE'} ${target} ${how} TRIGGER ${q.ident(trigger.name)}`);
     }
   }
   statements.push(...relationComments(q, rel, meta.relkind));
@@ -240,8 +246,8 @@ function createTable(q: Quoter, rel: RelationDescription, meta: RelationMeta): s
     ...rel.exclusions,
     ...rel.foreignKeys.filter((fk) => fk.direction === 'outgoing'),
   ]
-    .filter((c) => c !== null && !c.isInherited)
-    .map((c) => `CONSTRAINT ${q.ident(c?.name ?? '')} ${c?.definition ?? ''}`);
+    .filter((c): c is ConstraintInfo => c !== null && !c.isInherited)
+    .map((c) => `CONSTRAINT ${q.ident(c.name)} ${c.definition}`);
   const tail: string[] = [];
   if (meta.inherits.length > 0) tail.push(`INHERITS (${meta.inherits.join(', ')})`);
   if (rel.partitionKey) tail.push(`PARTITION BY ${rel.partitionKey}`);
@@ -295,40 +301,54 @@ function relationComments(q: Quoter, rel: RelationDescription, relkind: Relation
 // -----------------------------------------------------------------------------------------------
 // Functions and procedures
 
-async function routineDdl(
+async function pickRoutines(
   client: Client,
-  q: Quoter,
   kind: 'function' | 'procedure',
   schema: string,
   name: string,
-  args: string | undefined,
-): Promise<string> {
+  options: DdlOptions,
+): Promise<Routine[]> {
+  // Aggregates come as CREATE AGGREGATE; window functions have a pg_get_functiondef (they are C).
   const kinds: RoutineKind[] = kind === 'procedure' ? ['procedure'] : ['function', 'window', 'aggregate'];
   const routines = (await listRoutines(client, schema)).filter(
-    (r) => r.name === name && kinds.includes(r.kind) && (args === undefined || r.identityArguments === args),
+    (r) =>
+      r.name === name &&
+      kinds.includes(r.kind) &&
+      (options.arguments === undefined || r.identityArguments === options.arguments) &&
+      (options.oid === undefined || r.oid === options.oid),
   );
-  if (routines.length === 0) throw notFound(kind, schema, args === undefined ? name : `${name}(${args})`);
+  if (routines.length === 0) {
+    throw notFound(kind, schema, options.arguments === undefined ? name : `${name}(${options.arguments})`);
+  }
+  return routines;
+}
+
+async function routineDdl(client: Client, q: Quoter, routines: Routine[]): Promise<string> {
   const oids = routines.map((r) => r.oid);
-  const { rows } = await client.query<{ oid: number; def: string }>(FUNCTION_DEF_SQL, [oids]);
-  const defs = new Map(rows.map((r) => [r.oid, r.def.trim()]));
+  const { rows } = await client.query<{ oid: number; def: string | null; args: string }>(FUNCTION_DEF_SQL, [oids]);
+  const defs = new Map(rows.map((r) => [r.oid, r.def?.trim() ?? '']));
+  // Printed here, under search_path = pg_catalog: qualified for COMMENT ON and CREATE AGGREGATE.
+  const args = new Map(rows.map((r) => [r.oid, r.args]));
   if (routines.some((r) => r.kind === 'aggregate')) {
     const aggregates = await client.query<AggregateRow>(AGGREGATE_SQL, [oids]);
     for (const a of aggregates.rows) {
       const routine = routines.find((r) => r.oid === a.oid);
-      if (routine) defs.set(a.oid, aggregateDefinition(q, routine.schema, routine.name, routine.identityArguments, a));
+      if (routine) defs.set(a.oid, aggregateDefinition(q, routine.schema, routine.name, args.get(a.oid) ?? '', a));
     }
   }
   // Overloads come one after the other, each with its comment.
-  return routines
-    .map((r) => {
-      const parts = [`${defs.get(r.oid) ?? ''};`];
-      if (r.comment !== null) {
-        const noun = r.kind === 'procedure' ? 'PROCEDURE' : r.kind === 'aggregate' ? 'AGGREGATE' : 'FUNCTION';
-        parts.push(`COMMENT ON ${noun} ${q.qualified(schema, name)}(${r.identityArguments}) IS ${q.literal(r.comment)};`);
-      }
-      return parts.join('\n\n');
-    })
-    .join('\n\n') + '\n';
+  return (
+    routines
+      .map((r) => {
+        const parts = [`${defs.get(r.oid) ?? ''};`];
+        if (r.comment !== null) {
+          const noun = r.kind === 'procedure' ? 'PROCEDURE' : r.kind === 'aggregate' ? 'AGGREGATE' : 'FUNCTION';
+          parts.push(`COMMENT ON ${noun} ${q.qualified(r.schema, r.name)}(${args.get(r.oid) ?? ''}) IS ${q.literal(r.comment)};`);
+        }
+        return parts.join('\n\n');
+      })
+      .join('\n\n') + '\n'
+  );
 }
 
 const MODIFY = { r: 'READ_ONLY', s: 'SHAREABLE', w: 'READ_WRITE' } as const;

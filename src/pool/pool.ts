@@ -283,7 +283,7 @@ export class PgPool {
     return this.browse((client) => introspect.listAllColumns(client, options));
   }
 
-  /** CREATE text for one object; `options.arguments` picks one overload of a function or procedure. */
+  /** CREATE text for one object; `options` picks one overload of a function or procedure. */
   getDdl(kind: introspect.DdlKind, schema: string, name: string, options: DdlOptions = {}): Promise<string> {
     return this.browse((client) => getDdl(client, kind, schema, name, options));
   }

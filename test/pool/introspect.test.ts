@@ -419,6 +419,19 @@ for (const major of ALL_MAJORS) {
       assert.match(view, /COMMENT ON VIEW "Shop Ω"\.big_customers IS 'score above ten';/);
       const fn = await pool.getDdl('function', SCHEMA, 'add_one');
       assert.match(fn, /^CREATE OR REPLACE FUNCTION "Shop Ω"\.add_one\(x integer, y integer DEFAULT 1\)/);
+      // Overloads: all of them, or the one picked by oid.
+      await cluster.sql(`CREATE FUNCTION "${SCHEMA}".add_one(x "${SCHEMA}".mood) RETURNS "${SCHEMA}".mood LANGUAGE sql AS 'SELECT x'`);
+      const both = await pool.getDdl('function', SCHEMA, 'add_one');
+      assert.equal(both.match(/CREATE OR REPLACE FUNCTION/g)?.length, 2);
+      const overload = byName((await pool.schemaContents(SCHEMA)).routines.filter((r) => r.arguments.includes('mood')), 'add_one');
+      const one = await pool.getDdl('function', SCHEMA, 'add_one', { oid: overload.oid });
+      assert.match(one, /^CREATE OR REPLACE FUNCTION "Shop Ω"\.add_one\(x "Shop Ω"\.mood\)/);
+      assert.equal(one.match(/CREATE OR REPLACE FUNCTION/g)?.length, 1);
+      assert.equal(await pool.getDdl('function', SCHEMA, 'add_one', { arguments: overload.identityArguments }), one);
+      const other = await pool.getDdl('function', SCHEMA, 'add_one', { arguments: 'x integer, y integer' });
+      assert.match(other, /add_one\(x integer, y integer DEFAULT 1\)/);
+      assert.match(other, /COMMENT ON FUNCTION "Shop Ω"\.add_one\(x integer, y integer\) IS 'adds';/);
+      await cluster.sql(`DROP FUNCTION "${SCHEMA}".add_one("${SCHEMA}".mood)`);
       const proc = await pool.getDdl('procedure', SCHEMA, 'reset_scores');
       assert.match(proc, /^CREATE OR REPLACE PROCEDURE "Shop Ω"\.reset_scores\(/);
       await rejectsWith(pool.getDdl('table', SCHEMA, 'big_customers'), 'query');

@@ -89,7 +89,7 @@ class App {
     } else if (PageNotification.is(m)) {
       const r = this.result(m.params.runId, m.params.resultId);
       if (!r) return;
-      r.addPage(m.params.page.rows, m.params.page.done, m.params.page.rowsSoFar, m.params.elapsedMs);
+      r.addPage(m.params.page.rows, m.params.page.done, m.params.page.rowsSoFar, m.params.elapsedMs, m.params.continuing);
       if (r === this.current) this.grid.refresh();
       this.renderFooter();
     } else if (PageFailedNotification.is(m)) {
@@ -107,13 +107,6 @@ class App {
         if (r.more && !r.fetching) {
           r.more = false;
           r.notPageableReason = m.params.reason ?? 'The cursor was closed; the rest of the result was not loaded.';
-        }
-      }
-      if (!m.params.fetching) {
-        // The host has nothing in flight: whatever this side still waits for will not come.
-        for (const r of this.results) {
-          r.fetching = false;
-          r.fetchingAll = false;
         }
       }
       this.renderFooter();
@@ -435,7 +428,7 @@ class App {
       const s = r.pending.summary;
       const busy = this.applying !== undefined;
       const pendingText = r.pending.isEmpty
-        ? `Editing ${r.editability.table}`
+        ? `Editing ${r.editability.table.replace(/"([a-z_][a-z0-9_$]*)"/g, '$1')}`
         : `${[s.edited && `${s.edited} edited`, s.inserted && `${s.inserted} new`, s.deleted && `${s.deleted} deleted`].filter(Boolean).join(', ')} (pending)`;
       left.append(
         h('span', { class: `edit-status${r.pending.isEmpty ? '' : ' pending'}` }, pendingText),

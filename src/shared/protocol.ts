@@ -119,6 +119,8 @@ export interface PageParams {
   page: PageView;
   /** Time the fetch took on the host, for the footer. */
   elapsedMs: number;
+  /** The host goes on with another page of the same request (fetch all) without being asked. */
+  continuing: boolean;
 }
 export const PageNotification = new IpcNotification<PageParams>('results/page');
 
@@ -138,8 +140,6 @@ export interface CursorStateParams {
   inTransaction: boolean;
   /** Why the cursor went away, when the pool closed it (idle timeout, connection lost). */
   reason?: string;
-  /** A page (or fetch all) is in flight. */
-  fetching: boolean;
 }
 export const CursorStateNotification = new IpcNotification<CursorStateParams>('results/cursorState');
 

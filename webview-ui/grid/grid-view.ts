@@ -101,7 +101,6 @@ export class GridView {
     this.scroller.addEventListener('keydown', (e) => this.onKey(e));
     this.scroller.addEventListener('mousedown', (e) => this.onMouseDown(e));
     this.scroller.addEventListener('mouseover', (e) => this.onMouseOver(e));
-    this.scroller.addEventListener('dblclick', (e) => this.onDoubleClick(e));
     const up = (): void => {
       this.dragging = false;
     };
@@ -312,8 +311,13 @@ export class GridView {
     const hadFocus = this.editor ? document.activeElement === this.editor.input : false;
     this.body.replaceChildren(...fragment);
     if (hadFocus && this.editor) this.editor.input.focus();
-    const last = rowItems.length > 0 ? rowItems[rowItems.length - 1].index : -1;
-    this.events.onViewport(last);
+    // The last row on screen, from the scroll position itself (not the overscanned range), and
+    // only once the grid has a size: a panel still being laid out must not look like a tall screen.
+    const height = this.scroller.clientHeight;
+    if (height > 0) {
+      const last = Math.floor((this.scroller.scrollTop + height - HEADER_HEIGHT) / ROW_HEIGHT);
+      this.events.onViewport(Math.min(last, source.rowCount() - 1));
+    }
   }
 
   private cellAt(target: EventTarget | null): { row: number; col: number | null } | undefined {
@@ -345,6 +349,13 @@ export class GridView {
     }
     const at = this.cellAt(target);
     if (!at) return;
+    // A double click is told by the click count: the cell under the mouse is redrawn (a new
+    // element) after the first click, so the browser's dblclick event would not fire reliably.
+    if (e.detail === 2 && at.col !== null) {
+      e.preventDefault();
+      this.onDoubleClick(at.row, at.col);
+      return;
+    }
     if (target.dataset.open) {
       e.preventDefault();
       if (at.col !== null) this.events.onOpenValue(at.row, at.col);
@@ -371,11 +382,10 @@ export class GridView {
     this.after();
   }
 
-  private onDoubleClick(e: MouseEvent): void {
-    const at = this.cellAt(e.target);
-    if (!at || at.col === null || !this.source) return;
-    if (this.source.canEdit(at.row, at.col)) this.startEdit(at.row, at.col);
-    else this.events.onOpenValue(at.row, at.col);
+  private onDoubleClick(row: number, col: number): void {
+    if (!this.source) return;
+    if (this.source.canEdit(row, col)) this.startEdit(row, col);
+    else this.events.onOpenValue(row, col);
   }
 
   private onKey(e: KeyboardEvent): void {

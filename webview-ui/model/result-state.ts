@@ -44,15 +44,15 @@ export class ResultState {
   }
 
   /** A page arrived: keep what fits under the cap. */
-  addPage(rows: RowValues[], done: boolean, rowsSoFar: number, elapsedMs: number): void {
+  addPage(rows: RowValues[], done: boolean, rowsSoFar: number, elapsedMs: number, continuing = false): void {
     this.store.append(rows);
     this.rowsSoFar = rowsSoFar;
     this.fetchMs += elapsedMs;
     this.fetchError = undefined;
     if (done) this.more = false;
-    if (done || this.store.capReached) this.fetchingAll = false;
     // During "fetch all" the host goes on reading: the next page is already on its way.
-    this.fetching = this.fetchingAll;
+    this.fetching = continuing && !done;
+    if (!this.fetching) this.fetchingAll = false;
   }
 
   get displayCount(): number {

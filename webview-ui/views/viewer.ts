@@ -18,8 +18,9 @@ export function openViewer(req: ViewerRequest): void {
   document.querySelector('.viewer-backdrop')?.remove();
   const shown = viewerText(req.value, req.column);
   const area = h('textarea', { class: 'viewer-text', spellcheck: 'false', 'aria-label': `Value of ${req.column.name}` });
-  // The editable text is the stored value itself, not its pretty or hex rendering.
-  area.value = req.editable ? (req.value ?? '') : shown.text;
+  // A hex dump cannot be typed back: an editable bytea shows its stored \x text instead.
+  const initial = req.editable && shown.language === 'hex' ? (req.value ?? '') : shown.text;
+  area.value = initial;
   area.readOnly = !req.editable;
   if (req.value === null) area.placeholder = 'NULL';
   const close = (): void => {
@@ -30,7 +31,8 @@ export function openViewer(req: ViewerRequest): void {
   if (req.editable) {
     const apply = hx('vscode-button', {}, 'Apply');
     apply.addEventListener('click', () => {
-      req.onApply(area.value);
+      // Untouched pretty-printed JSON is not a change.
+      if (area.value !== initial) req.onApply(area.value);
       close();
     });
     const setNull = hx('vscode-button', { secondary: true }, 'Set NULL');
@@ -41,7 +43,7 @@ export function openViewer(req: ViewerRequest): void {
     buttons.push(apply, setNull);
   }
   const copy = hx('vscode-button', { secondary: true }, 'Copy');
-  copy.addEventListener('click', () => req.onCopy(req.editable ? area.value : req.value ?? ''));
+  copy.addEventListener('click', () => req.onCopy(area.value === initial ? (req.value ?? '') : area.value));
   const closeButton = hx('vscode-button', { secondary: true }, 'Close');
   closeButton.addEventListener('click', close);
   buttons.push(copy, closeButton);

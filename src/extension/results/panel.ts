@@ -68,6 +68,7 @@ export class ResultsPanel implements vscode.Disposable {
   private pollTimer: NodeJS.Timeout | undefined;
   private disposed = false;
   private ownsSession = false;
+  private fetchChain: Promise<void> = Promise.resolve();
   private readonly closed = new vscode.EventEmitter<void>();
   readonly onDidClose = this.closed.event;
 
@@ -135,7 +136,8 @@ export class ResultsPanel implements vscode.Disposable {
     );
     this.run = {
       runId,
-      view: built.view,
+      // Rows are not kept: a reloaded webview gets the run without them (see onReady).
+      view: { ...built.view, results: built.view.results.map((r) => ({ ...r, firstPage: { ...r.firstPage, rows: [] } })) },
       sources: new Map(built.sources.map((s) => [s.resultId, s])),
       pageableResultId: built.pageableResultId,
       editable: new Map(),
@@ -145,8 +147,6 @@ export class ResultsPanel implements vscode.Disposable {
     this.post(ShowRunNotification, built.view);
     this.postCursorState();
     this.pollCursor();
-    // Rows are not kept: a reloaded webview gets the run without them (see onReady).
-    for (const r of built.view.results) r.firstPage = { rows: [], done: r.firstPage.done, rowsSoFar: r.firstPage.rowsSoFar };
     await Promise.all(
       built.sources.map(async (source) => {
         const result = await checkEditability(target.pool, source.columns, target.readOnly);
@@ -192,7 +192,12 @@ export class ResultsPanel implements vscode.Disposable {
     }
     if (!run) return;
     if (FetchPageCommand.is(m)) {
-      if (m.params.runId === run.runId) await this.fetch(run, m.params.resultId, m.params.all);
+      // One request at a time, each answered by its pages or a failure: the webview counts on it.
+      if (m.params.runId !== run.runId) return;
+      const { resultId, all } = m.params;
+      const next = this.fetchChain.then(() => this.fetch(run, resultId, all));
+      this.fetchChain = next.catch(() => undefined);
+      await next;
     } else if (StopFetchCommand.is(m)) {
       if (m.params.runId === run.runId) run.stopRequested = true;
     } else if (CloseCursorCommand.is(m)) {
@@ -239,7 +244,7 @@ export class ResultsPanel implements vscode.Disposable {
 
   /** Reads pages from the session's cursor and forwards each; `all` keeps going to the end or the cap. */
   private async fetch(run: CurrentRun, resultId: number, all: boolean): Promise<void> {
-    if (run.fetching) return;
+    if (this.run !== run) return;
     if (resultId !== run.pageableResultId) {
       this.post(PageFailedNotification, { runId: run.runId, resultId, error: { kind: 'noCursor', message: 'This result has no open cursor to page.' } });
       return;
@@ -253,13 +258,10 @@ export class ResultsPanel implements vscode.Disposable {
         const started = performance.now();
         const page = await pool.fetchPage(this.target.sessionId);
         if (this.run !== run || this.disposed) return;
-        this.post(PageNotification, { runId: run.runId, resultId, page, elapsedMs: performance.now() - started });
-        if (page.done) {
-          run.pageableResultId = null;
-          break;
-        }
-        if (!all || run.stopRequested || page.rowsSoFar >= cap) break;
-        this.postCursorState(true);
+        const continuing = all && !page.done && !run.stopRequested && page.rowsSoFar < cap;
+        this.post(PageNotification, { runId: run.runId, resultId, page, elapsedMs: performance.now() - started, continuing });
+        if (page.done) run.pageableResultId = null;
+        if (!continuing) break;
       }
     } catch (err) {
       if (this.run === run) {
@@ -275,7 +277,7 @@ export class ResultsPanel implements vscode.Disposable {
     }
   }
 
-  private postCursorState(fetching = false): void {
+  private postCursorState(): void {
     const run = this.run;
     if (!run) return;
     const info = this.target.pool.sessionInfo(this.target.sessionId);
@@ -290,7 +292,6 @@ export class ResultsPanel implements vscode.Disposable {
       cursorOpen,
       inTransaction: (info?.txStatus ?? 'idle') !== 'idle',
       ...(run.closedReason ? { reason: run.closedReason } : {}),
-      fetching: fetching || run.fetching,
     });
   }
 

@@ -79,6 +79,8 @@ export function buildRunView(
     }
     views.push(view);
   });
+  // Several result sets: number the tabs, as two may come from the same table.
+  if (results.length > 1) for (const r of results) r.title = `${r.resultId}: ${r.title}`;
   return {
     view: { runId, title: meta.title, readOnly: meta.readOnly, maxRowsInGrid: meta.maxRowsInGrid, statements: views, results },
     sources,
@@ -97,7 +99,9 @@ export function errorView(error: PgError | Error): ErrorView {
   return view;
 }
 
+/** "public.orders" from the FROM clause (quotes dropped where the name needs none), else "Result n". */
 function resultTitle(sql: string, resultId: number): string {
   const table = /\bfrom\s+((?:"(?:[^"]|"")+"|[\w$]+)(?:\.(?:"(?:[^"]|"")+"|[\w$]+))?)/i.exec(sql)?.[1];
-  return table ? `${resultId}: ${table}` : `Result ${resultId}`;
+  if (!table) return `Result ${resultId}`;
+  return table.replace(/"([a-z_][a-z0-9_$]*)"/g, '$1');
 }

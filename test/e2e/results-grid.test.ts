@@ -1,0 +1,334 @@
+/**
+ * The results grid in a real VS Code (code-server + Debian's chromium through playwright-core)
+ * against a real cluster: Open data of a 100,000-row table, paging to the bottom with a bounded
+ * DOM, editing (commit, conflict, insert, delete), cancel, and export compared with the server's
+ * own COPY. Screenshots go to test-results/results-*.png.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Frame, Page } from 'playwright-core';
+import { to as copyTo } from 'pg-copy-streams';
+import { startCluster } from '../harness/cluster';
+import type { Cluster } from '../harness/cluster';
+import { delay, openBrowser, repoRoot, resultsDir, startCodeServer, waitForWorkbench } from './harness/code-server';
+import type { Browser, CodeServer } from './harness/code-server';
+
+const DATABASE = 'grid';
+const PROFILE = 'Grid cluster';
+
+const FIXTURE = `
+CREATE TABLE public.big (id bigint PRIMARY KEY, label text, amount numeric(12,2), note text, doc jsonb, raw bytea);
+INSERT INTO public.big
+SELECT g, 'row ' || g, g * 1.25,
+       CASE WHEN g % 10 = 0 THEN NULL WHEN g % 10 = 5 THEN '' ELSE 'note ' || g END,
+       CASE WHEN g = 3 THEN '{"nested": {"big": 12345678901234567890, "list": [1, 2, 3]}, "text": "${'long '.repeat(80)}"}'::jsonb END,
+       CASE WHEN g = 3 THEN '\\x48656c6c6f'::bytea END
+FROM generate_series(1, 100000) g;
+CREATE TABLE public.people (id int PRIMARY KEY, name text NOT NULL, email text);
+INSERT INTO public.people VALUES (1, 'alice', 'a@x'), (2, 'bob', NULL), (3, 'carol', ''), (4, 'dave', 'd@x');
+CREATE VIEW public.slow AS SELECT g, pg_sleep(0.02)::text AS nap FROM generate_series(1, 100000) g;
+ANALYZE;
+`;
+
+describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
+  let cluster: Cluster;
+  let server: CodeServer;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
+    // Trust on loopback: the profile then needs no password in VS Code's secret storage.
+    cluster = await startCluster({ hbaFirst: ['host all all 127.0.0.1/32 trust'] });
+    await cluster.sql(`CREATE DATABASE ${DATABASE}`);
+    await cluster.sql(FIXTURE, [], DATABASE);
+    server = await startCodeServer({
+      name: 'results',
+      settings: {
+        'pgExplorer.connections': [
+          { id: 'grid-profile', name: PROFILE, host: cluster.host, port: cluster.port, database: DATABASE, user: 'postgres', auth: 'none' },
+        ],
+        // The save dialog as a quick input the test can type a path into.
+        'files.simpleDialog.enable': true,
+        'workbench.colorTheme': 'Default Dark Modern',
+      },
+      args: ['--vscode-option', 'enable-smoke-test-driver'],
+    });
+    browser = await openBrowser(server);
+    page = browser.page;
+    await page.goto(server.url([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${repoRoot}`]]));
+    await waitForWorkbench(page);
+    fs.mkdirSync(resultsDir, { recursive: true });
+  });
+
+  after(async () => {
+    if (page) await page.screenshot({ path: path.join(resultsDir, 'results-last.png') }).catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+    await cluster?.stop();
+  });
+
+  it('opens a 100,000-row table, pages it in order to the bottom with a bounded DOM', async () => {
+    const grid = await openData(page, 'Tables', 'big');
+    // The first page shows at once; being near its end, the grid asks for the next page right away.
+    await waitText(grid, '[data-testid=rows-loaded]', /^1,100 rows loaded/);
+    await waitText(grid, '.footer', /more available/);
+    assert.match(await grid.locator('.footer').innerText(), /holds a transaction/);
+    const headers = await grid.locator('.grid-hcell').allInnerTexts();
+    assert.match(headers[0], /id\s+bigint/);
+    assert.match(headers[2], /amount\s+numeric/);
+    // NULL is drawn apart from the empty string.
+    assert.equal(await cell(grid, 9, 3).innerText(), 'NULL');
+    assert.match((await cell(grid, 9, 3).getAttribute('class')) ?? '', /\bnull\b/);
+    assert.equal(await cell(grid, 4, 3).innerText(), '');
+    assert.doesNotMatch((await cell(grid, 4, 3).getAttribute('class')) ?? '', /\bnull\b/);
+    await shot(page, 'results-table-data');
+
+    let maxRows = 0;
+    for (let step = 0; step < 400; step++) {
+      const state = (await grid.evaluate(`(() => {
+        const g = document.querySelector('.grid');
+        g.scrollTop = g.scrollHeight;
+        const rows = [...document.querySelectorAll('.grid-row')];
+        const pairs = rows.map((r) => [r.querySelector('.grid-rownum')?.textContent ?? '', r.querySelector('[data-col="0"]')?.textContent ?? '']);
+        return { count: rows.length, pairs, footer: document.querySelector('.footer')?.textContent ?? '' };
+      })()`)) as { count: number; pairs: [string, string][]; footer: string };
+      maxRows = Math.max(maxRows, state.count);
+      // Row n holds id n: rows arrived in order, none missing or repeated.
+      for (const [label, id] of state.pairs) if (id) assert.equal(id, label);
+      if (/100,000 rows loaded/.test(state.footer) && /all rows/.test(state.footer)) break;
+      await delay(50);
+    }
+    const footer = await grid.locator('.footer').innerText();
+    assert.match(footer, /100,000 rows loaded/);
+    assert.match(footer, /all rows/);
+    assert.doesNotMatch(footer, /holds a transaction/, 'the cursor was read to the end and closed');
+    assert.ok(maxRows > 10 && maxRows < 120, `DOM rows stayed bounded (max ${maxRows})`);
+    // The last pages came in after the last scroll: scroll to the bottom once more.
+    await grid.evaluate(`document.querySelector('.grid').scrollTop = 1e9`);
+    await waitFor(
+      async () =>
+        (await grid.evaluate(`(() => {
+          const rows = [...document.querySelectorAll('.grid-row')];
+          return rows.map((r) => r.querySelector('[data-col="0"]')?.textContent ?? '').filter(Boolean).pop();
+        })()`)) === '100000',
+      'the last row, id 100000, at the bottom',
+    );
+    await shot(page, 'results-scrolled-to-end');
+    // Keyboard: Ctrl+Home goes back to the first row; Shift+Down selects, Ctrl+C copies.
+    await grid.locator('.grid').focus();
+    await page.keyboard.press('Control+Home');
+    await waitFor(async () => (await cell(grid, 0, 0).getAttribute('class'))?.includes('focused') ?? false, 'focus on row 1');
+  });
+
+  it('shows long values cut in the cell and whole in the viewer (JSON pretty-printed, bytea as hex)', async () => {
+    const grid = await gridFrame(page, 'big');
+    await grid.evaluate(`document.querySelector('.grid').scrollTop = 0`);
+    await cell(grid, 2, 4).locator('.more').click();
+    const viewer = grid.locator('.viewer-text');
+    await viewer.waitFor();
+    const text = await viewer.inputValue();
+    assert.match(text, /^\{\n {2}"text": "long long/);
+    assert.match(text, /\n {2}"nested": \{\n {4}"big"/);
+    assert.match(text, /"big": 12345678901234567890/);
+    await shot(page, 'results-value-viewer');
+    await page.keyboard.press('Escape');
+    await cell(grid, 2, 5).dblclick();
+    // The table is editable, so a double click edits; the viewer opens with Shift+Enter.
+    await page.keyboard.press('Escape');
+    await grid.locator('.grid').focus();
+    await page.keyboard.press('Shift+Enter');
+    await viewer.waitFor();
+    assert.match(await viewer.inputValue(), /\\x48656c6c6f|^\\x/);
+    await page.keyboard.press('Escape');
+  });
+
+  it('edits a cell and commits it', async () => {
+    const grid = await openData(page, 'Tables', 'people');
+    await waitText(grid, '[data-testid=rows-loaded]', /^4 rows loaded/);
+    await waitText(grid, '.edit-status', /Editing/);
+    await editCell(grid, 0, 1, 'alicia');
+    assert.match((await cell(grid, 0, 1).getAttribute('class')) ?? '', /edited/);
+    await waitText(grid, '.edit-status', /1 edited/);
+    await shot(page, 'results-pending-edit');
+    await grid.locator('[data-action=commit]').click();
+    await waitText(grid, '.banner', /Committed: 1 updated/);
+    assert.deepEqual(await cluster.sql('SELECT name FROM people WHERE id = 1', [], DATABASE), [{ name: 'alicia' }]);
+  });
+
+  it('shows a conflict when another connection changed the row first, writing nothing; keep mine re-applies', async () => {
+    const grid = await gridFrame(page, 'people');
+    await cluster.sql("UPDATE people SET name = 'BOB' WHERE id = 2", [], DATABASE);
+    await editCell(grid, 1, 1, 'robert');
+    await grid.locator('[data-action=commit]').click();
+    await waitText(grid, '.banner', /Nothing was written/);
+    const conflict = grid.locator('.conflict');
+    await conflict.waitFor();
+    assert.match(await conflict.innerText(), /"name" changed on the server/);
+    assert.match(await conflict.innerText(), /name=BOB/);
+    assert.deepEqual(await cluster.sql('SELECT name FROM people WHERE id = 2', [], DATABASE), [{ name: 'BOB' }]);
+    await shot(page, 'results-conflict');
+    await grid.locator('[data-action=keep-mine]').click();
+    await grid.locator('[data-action=commit]').click();
+    await waitText(grid, '.banner', /Committed: 1 updated/);
+    assert.deepEqual(await cluster.sql('SELECT name FROM people WHERE id = 2', [], DATABASE), [{ name: 'robert' }]);
+  });
+
+  it('inserts a row and deletes rows', async () => {
+    const grid = await gridFrame(page, 'people');
+    await grid.locator('[data-action=add-row]').click();
+    await waitFor(async () => (await grid.locator('.grid-row.row-new').count()) === 1, 'a new row');
+    await editCell(grid, 0, 0, '5');
+    await editCell(grid, 0, 1, 'eve');
+    // Select the row of carol (id 3, now display row 3 under the new row) and mark it deleted.
+    await grid.locator('.grid-rownum', { hasText: /^3$/ }).click();
+    await grid.locator('[data-action=delete-rows]').click();
+    await waitFor(async () => (await grid.locator('.grid-row.row-deleted').count()) === 1, 'a row marked deleted');
+    await waitText(grid, '.edit-status', /1 new, 1 deleted/);
+    await shot(page, 'results-insert-delete');
+    await grid.locator('[data-action=commit]').click();
+    await waitText(grid, '.banner', /Committed: 0 updated, 1 inserted, 1 deleted/);
+    assert.deepEqual(await cluster.sql('SELECT id, name, email FROM people ORDER BY id', [], DATABASE), [
+      { id: 1, name: 'alicia', email: 'a@x' },
+      { id: 2, name: 'robert', email: null },
+      { id: 4, name: 'dave', email: 'd@x' },
+      { id: 5, name: 'eve', email: null },
+    ]);
+    assert.equal(await grid.locator('.grid-row.row-new').count(), 0);
+  });
+
+  it('exports the whole table as CSV, equal to the server COPY output', async () => {
+    const grid = await gridFrame(page, 'big');
+    const file = path.join(server.workspace, 'big-export.csv');
+    await grid.locator('[data-action=export-csv]').click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    // The dialog fills in its default name a moment after it shows: type the path once it is settled.
+    await waitFor(async () => {
+      await input.fill(file);
+      await delay(300);
+      return (await input.inputValue()) === file;
+    }, 'the save dialog to take the path');
+    await page.keyboard.press('Enter');
+    await waitText(grid, '.footer', /CSV export done, 100,000 rows/, 60_000);
+    await shot(page, 'results-export-done');
+    const expected = await serverCopy(cluster, 'COPY (SELECT * FROM public.big ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER true)');
+    assert.ok(fs.readFileSync(file).equals(expected), 'the exported file is the server COPY output');
+  });
+
+  it('cancels a long fetch', async () => {
+    const grid = await openData(page, 'Views', 'slow', 30_000);
+    await waitText(grid, '[data-testid=rows-loaded]', /rows loaded/, 30_000);
+    await grid.locator('[data-action=fetch-all]').click();
+    await grid.locator('[data-action=cancel]').click();
+    await waitText(grid, '.footer', /cancelled/, 30_000);
+    await shot(page, 'results-cancelled');
+    const active = await cluster.sql<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND query LIKE '%slow%' AND state = 'active' AND pid <> pg_backend_pid()",
+      [DATABASE],
+    );
+    assert.equal(active[0].n, 0, 'nothing is left running on the server');
+  });
+});
+
+// -------------------------------------------------------------------------------------------------
+// Page objects
+
+async function openData(page: Page, group: string, name: string, timeoutMs = 20_000): Promise<Frame> {
+  // Clicking the view container of a visible view would hide the side bar again.
+  if (!(await treeRow(page, PROFILE).first().isVisible())) await page.locator('.activitybar [aria-label^="PG Explorer"]').first().click();
+  await expand(page, PROFILE);
+  await expand(page, DATABASE);
+  await expand(page, 'public');
+  await expand(page, group);
+  const row = treeRow(page, name);
+  await row.waitFor({ state: 'visible', timeout: 20_000 });
+  // The row's inline "Open Data" action (the same command as its context menu entry).
+  await row.hover();
+  await row.locator('.action-label[aria-label*="Open Data"]').click();
+  return gridFrame(page, name, timeoutMs);
+}
+
+function treeRow(page: Page, label: string) {
+  return page.locator('.monaco-list-row[role=treeitem]').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) });
+}
+
+async function expand(page: Page, label: string): Promise<void> {
+  const row = treeRow(page, label).first();
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  await waitFor(async () => (await row.getAttribute('aria-expanded')) === 'true', `${label} expanded`);
+}
+
+/** The webview frame (two iframes deep) whose result tab names the table. */
+async function gridFrame(page: Page, table: string, timeoutMs = 20_000): Promise<Frame> {
+  // Bring the table's panel to the front (panels of one editor group share the space).
+  const tab = page.locator('.tabs-container .tab', { hasText: `public.${table}` }).first();
+  await tab.waitFor({ state: 'visible', timeout: timeoutMs });
+  await tab.click();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const found = await frame
+        .evaluate(
+          `[...document.querySelectorAll('vscode-tab-header')].some((h) => h.textContent.trim() === ${JSON.stringify(`public.${table}`)}) && !!document.querySelector('.grid')`,
+        )
+        .catch(() => false);
+      if (found) return frame;
+    }
+    await delay(200);
+  }
+  throw new Error(`no results panel for ${table}`);
+}
+
+function cell(grid: Frame, row: number, col: number) {
+  return grid.locator(`.grid-cell[data-row="${row}"][data-col="${col}"]`);
+}
+
+async function editCell(grid: Frame, row: number, col: number, value: string): Promise<void> {
+  await cell(grid, row, col).dblclick();
+  const input = grid.locator('.cell-editor');
+  await input.waitFor();
+  await input.fill(value);
+  await input.press('Enter');
+  await waitFor(async () => (await cell(grid, row, col).innerText()) === value, `cell ${row},${col} shows ${value}`);
+}
+
+async function waitText(frame: Frame, selector: string, pattern: RegExp, timeoutMs = 20_000): Promise<void> {
+  let last = '';
+  await waitFor(
+    async () => {
+      last = String(await frame.evaluate(`document.querySelector(${JSON.stringify(selector)})?.textContent ?? 'MISSING ' + (document.querySelector('.footer')?.outerHTML ?? 'no footer')`).catch((err: Error) => err.message));
+      return pattern.test(last);
+    },
+    () => `${selector} to match ${pattern} (last: ${JSON.stringify(last)})`,
+    timeoutMs,
+  );
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string | (() => string), timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await delay(100);
+  }
+  throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(resultsDir, `${name}.png`) });
+}
+
+async function serverCopy(cluster: Cluster, sql: string): Promise<Buffer> {
+  const client = await cluster.admin(DATABASE);
+  try {
+    const chunks: Buffer[] = [];
+    for await (const chunk of client.query(copyTo(sql))) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  } finally {
+    await client.end();
+  }
+}

@@ -38,6 +38,24 @@ describe('SQL editors', () => {
     await screenshot('editor-run', { webview: true });
   });
 
+  it('shows a query\'s rows beside the editor (screenshot for the feature tour)', async () => {
+    const sql = [
+      '-- Orders per customer, biggest first',
+      'select c.name, c.email, count(o.id) as orders, sum(o.total) as total',
+      '  from app.customers c',
+      '  join app.orders o on o.customer_id = c.id',
+      ' group by c.id',
+      ' order by total desc;',
+    ].join('\n');
+    const editor = await openSql(sql, profileId);
+    editor.selection = new vscode.Selection(2, 0, 2, 0);
+    const report = await run('pgExplorer.runStatement', editor);
+    assert.equal(rowsOf(report).length, 50);
+    await vscode.commands.executeCommand('workbench.view.extension.pgExplorer');
+    await screenshot('editor-results', { webview: true });
+    await vscode.commands.executeCommand('workbench.view.explorer');
+  });
+
   it('runs the selection when there is one', async () => {
     const editor = await openSql('select 1 as a;\nselect 2 as b;\nselect 3 as c;', profileId);
     editor.selection = new vscode.Selection(1, 0, 2, 14);

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Client } from 'pg';
 import * as vscode from 'vscode';
 import { after, afterEach, before, describe, it } from './bdd';
@@ -199,6 +201,19 @@ describe('SQL editors', () => {
     } finally {
       await removeProfile(id);
     }
+  });
+
+  it('writes server notices to the connection\'s output channel', async () => {
+    const marker = `notice-${Date.now()}`;
+    const editor = await openSql(`do $$ begin raise notice 'hello from %', '${marker}'; end $$;`, profileId);
+    const report = await run('pgExplorer.runStatement', editor);
+    assert.deepEqual(report.statements[0].outcome?.notices, [`NOTICE: hello from ${marker}`]);
+    // Output channels are written to the window's log folder: find ours by its name.
+    const logs = path.join(path.dirname(process.env.PGX_SCREENSHOT_DIR ?? ''), 'user-data', 'logs');
+    await waitFor('the notice in the output channel', () => {
+      const files = fs.readdirSync(logs, { recursive: true, encoding: 'utf8' }).filter((f) => /PG Explorer\W*Editors\.log$/.test(f));
+      return files.some((f) => fs.readFileSync(path.join(logs, f), 'utf8').includes(`NOTICE: hello from ${marker}`)) || undefined;
+    });
   });
 
   it('starts sessions of a read-only profile read-only', async () => {

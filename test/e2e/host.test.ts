@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SUPERUSER, SUPERUSER_PASSWORD, startCluster } from '../harness/cluster';
@@ -15,6 +16,13 @@ import { ensureToolchain, repoRoot } from './harness/code-server';
 import type { Toolchain } from './harness/code-server';
 import { runExtensionHostTests } from './harness/extension-host';
 import { FIXTURE_DATABASE, createFixture } from './harness/fixture-schema';
+
+/** Files under `dir` whose text contains `needle` (secret storage is encrypted, so it does not show). */
+function filesContaining(dir: string, needle: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[])
+    .map((f) => path.join(dir, f))
+    .filter((f) => fs.statSync(f).isFile() && fs.readFileSync(f).includes(needle));
+}
 
 describe('extension host (code-server)', { timeout: 8 * 60_000 }, () => {
   let tools: Toolchain;
@@ -34,6 +42,7 @@ describe('extension host (code-server)', { timeout: 8 * 60_000 }, () => {
   });
 
   it('passes the extension-host suites', async () => {
+    let leaks: string[] = [];
     const run = await runExtensionHostTests({
       name: 'host',
       extensionPath: repoRoot,
@@ -44,14 +53,20 @@ describe('extension host (code-server)', { timeout: 8 * 60_000 }, () => {
         PGX_PG_HOST: cluster.host,
         PGX_PG_PORT: String(cluster.port),
         PGX_PG_USER: SUPERUSER,
-        // A throwaway cluster's password, handed to the tests that add profiles with it.
-        PGX_PG_PASSWORD: SUPERUSER_PASSWORD,
         PGX_PG_DATABASE: FIXTURE_DATABASE,
         PGX_DEAD_PORT: String(await freePort()),
       },
+      // The throwaway cluster's password, for the tests that add profiles with it.
+      secretEnv: { PGX_PG_PASSWORD: SUPERUSER_PASSWORD },
       onLog: process.env.PGX_E2E_VERBOSE ? (line) => console.log(`  [ext-host] ${line}`) : undefined,
+      inspectRunDir: (runDir) => {
+        leaks = filesContaining(path.join(runDir, 'user-data'), SUPERUSER_PASSWORD);
+      },
     });
     if (run.exitCode !== 0) console.log(run.log);
     assert.equal(run.exitCode, 0, 'extension-host tests failed (their output is above)');
+    // Profiles were added with the password and used all through: it went to SecretStorage only,
+    // never into settings.json, the extension's log, the output channels or any other file.
+    assert.deepEqual(leaks, [], 'the password was written to these files');
   });
 });

@@ -12,11 +12,17 @@ import type { PgExplorerApi, RunReport } from '../../src/extension/extension';
 
 export const EXTENSION_ID = 'pg-explorer.pg-explorer';
 
+/** What the harness keeps out of the URL (see secretEnv in test/e2e/harness/extension-host.ts). */
+const secretEnv = (): Record<string, string> => {
+  const file = process.env.PGX_SECRET_ENV_FILE;
+  return file ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>) : {};
+};
+
 export const env = {
   host: process.env.PGX_PG_HOST ?? '127.0.0.1',
   port: Number(process.env.PGX_PG_PORT ?? 0),
   user: process.env.PGX_PG_USER ?? 'postgres',
-  password: process.env.PGX_PG_PASSWORD ?? '',
+  password: secretEnv().PGX_PG_PASSWORD ?? '',
   database: process.env.PGX_PG_DATABASE ?? 'pgx_fixture',
   /** A port nothing listens on, for the broken profile. */
   deadPort: Number(process.env.PGX_DEAD_PORT ?? 1),

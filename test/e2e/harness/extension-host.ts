@@ -20,12 +20,20 @@ export interface ExtensionHostRunOptions extends Omit<CodeServerOptions, 'args' 
   extensionPath: string;
   /** The built test entry: a CommonJS module exporting `run(): Promise<void>`. */
   testsEntry: string;
-  /** Environment for the extension host (the tests read it from process.env). */
+  /** Environment for the extension host (the tests read it from process.env). It travels in the URL. */
   env?: Record<string, string>;
+  /**
+   * Values the tests need that must not travel in the URL (code-server keeps the last URL in
+   * user-data/coder.json): written to RUN/secret-env.json (mode 600), outside user-data, whose
+   * path the tests get as PGX_SECRET_ENV_FILE.
+   */
+  secretEnv?: Record<string, string>;
   /** Whole run limit; default 5 min. */
   timeoutMs?: number;
   /** Streams each log line as it arrives. */
   onLog?: (line: string) => void;
+  /** Looks at the run folder (logs, settings) after the tests, before it is removed. */
+  inspectRunDir?: (runDir: string) => void;
 }
 
 export interface ExtensionHostRun {
@@ -90,7 +98,9 @@ export async function runExtensionHostTests(options: ExtensionHostRunOptions): P
       }
     });
     const remote = (p: string): string => `vscode-remote://127.0.0.1:${server.port}${p}`;
-    const env = { ...options.env, PGX_SCREENSHOT_DIR: screenshotDir };
+    const secretEnvFile = path.join(server.runDir, 'secret-env.json');
+    fs.writeFileSync(secretEnvFile, JSON.stringify(options.secretEnv ?? {}), { mode: 0o600 });
+    const env = { ...options.env, PGX_SCREENSHOT_DIR: screenshotDir, PGX_SECRET_ENV_FILE: secretEnvFile };
     await page.goto(
       server.url([
         ['extensionTestsPath', remote(options.testsEntry)],
@@ -113,6 +123,9 @@ export async function runExtensionHostTests(options: ExtensionHostRunOptions): P
       lines.push('--- code-server output ---', server.output().slice(-20_000));
     }
     passed = exitCode === 0;
+    // Stop the workbench first so that what it buffered reaches the files looked at.
+    await browser.close();
+    options.inspectRunDir?.(server.runDir);
     return { exitCode, log: lines.join('\n'), screenshots };
   } finally {
     await browser.close();

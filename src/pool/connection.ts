@@ -117,7 +117,8 @@ export class PooledConnection {
   }
 
   async close(): Promise<void> {
-    this.broken = true;
+    // Through markBroken, so a statement still waiting on this wire settles instead of hanging.
+    this.markBroken(new Error('Connection closed by the pool'));
     await this.client.end().catch(() => undefined);
   }
 }

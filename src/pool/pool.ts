@@ -179,13 +179,20 @@ export class PgPool {
 
   /**
    * Sends a protocol CancelRequest for the session's running statement, over the same route as
-   * its connection. Returns false when the session has nothing running.
+   * its connection; a call still waiting for a connection ends at once as `cancelled`. Returns
+   * false when the session has nothing running.
    */
   async cancel(sessionId: string): Promise<boolean> {
     const session = this.sessions.get(sessionId);
-    const connection = session?.connection;
-    if (!session?.busy || !connection || connection.broken) return false;
+    if (!session?.busy) return false;
     session.cancelRequested = true;
+    const connection = session.connection;
+    if (!connection) {
+      // Still waiting for a connection: end the wait; the statement never reaches the server.
+      this.wake();
+      return true;
+    }
+    if (connection.broken) return false;
     try {
       await connection.cancel();
     } catch (err) {
@@ -238,6 +245,15 @@ export class PgPool {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Statements in flight are cancelled on the server first: ending the socket alone leaves the
+    // backend running (and holding its locks) until the statement finishes.
+    const running = [...this.sessions.values()].filter((s) => s.busy && s.connection && !s.connection.broken);
+    await Promise.all(
+      running.map((s) => {
+        s.cancelRequested = true;
+        return s.connection?.cancel().catch(() => undefined);
+      }),
+    );
     for (const session of this.sessions.values()) session.clearCursor();
     this.sessions.clear();
     for (const timer of this.idleTimers.values()) clearTimeout(timer);
@@ -446,6 +462,7 @@ export class PgPool {
 
   /** Maps a failed call's error; a broken connection is dropped from the session and the pool. */
   private callFailed(session: Session, connection: PooledConnection, err: unknown): PgError {
+    if (this.closed) return closedError();
     if (connection.broken) return this.lost(session, connection, err);
     const error = toQueryError(err, { cancelRequested: session.cancelRequested });
     if (error.kind === 'connectionLost') return this.lost(session, connection, err);
@@ -469,6 +486,9 @@ export class PgPool {
     const deadline = Date.now() + this.options.acquireTimeoutMs;
     for (;;) {
       if (this.closed) throw closedError();
+      if (forSession.cancelRequested) {
+        throw new PgError('cancelled', 'The statement was cancelled while it waited for a free connection; it never ran.');
+      }
       const idle = this.takeIdle();
       if (idle) return idle;
       if (this.connections.size + this.opening < this.options.maxSize) return this.openConnection();

@@ -198,8 +198,9 @@ export class Connections implements vscode.Disposable {
       if (entry.pool.stats().leased > 1) continue;
       this.entries.delete(key);
       this.log.info(`Closing the idle connection pool of ${key}.`);
+      // No state event: the tree would redraw its expanded nodes and open the pool again at once.
+      // It is opened again on the next use; the profile's icon catches up on the next refresh.
       await entry.pool.close().catch(() => undefined);
-      this.stateChanged.fire(entry.profileId);
     }
   }
 

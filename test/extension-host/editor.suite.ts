@@ -173,7 +173,7 @@ describe('SQL editors', () => {
     let picked = false;
     void picking.then(() => (picked = true), () => (picked = true));
     // The quick pick lists the newest entry first: accept it (again until the pick has opened).
-    for (let tries = 0; !picked && tries < 50; tries += 1) {
+    for (const until = Date.now() + 30_000; !picked && Date.now() < until; ) {
       await new Promise((resolve) => setTimeout(resolve, 200));
       await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     }
@@ -281,7 +281,7 @@ describe('connection walk-through', () => {
       let done = false;
       void editing.then(() => (done = true), () => (done = true));
       // Accept each prompt with what it offers: the current values, the current choice first.
-      for (let steps = 0; !done && steps < 60; steps += 1) {
+      for (const until = Date.now() + 40_000; !done && Date.now() < until; ) {
         await new Promise((resolve) => setTimeout(resolve, 150));
         await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
       }

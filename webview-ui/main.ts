@@ -213,6 +213,7 @@ class App {
     const r = this.current;
     if (!r) return;
     r.setCell(displayRow, col, value);
+    this.clearBanner();
     this.grid.refresh();
     this.renderToolbar();
   }
@@ -247,6 +248,7 @@ class App {
     const r = this.current;
     if (!r?.canEdit) return;
     r.pending.addRow();
+    this.clearBanner();
     this.grid.refresh();
     const first = r.editability.editable ? r.editability.columns.findIndex((c) => c.writable) : 0;
     this.grid.scrollToCell(r.pending.newRows.length - 1, Math.max(0, first));
@@ -533,6 +535,13 @@ class App {
       }
     }
     this.footer.append(...parts.map((p) => (typeof p === 'string' ? h('span', {}, p) : p)));
+  }
+
+  /** A commit's outcome stays until the next change, so it never describes newer edits. */
+  private clearBanner(): void {
+    const r = this.current;
+    if (r && r.pending.summary.conflicts > 0) return;
+    this.banner.hidden = true;
   }
 
   private flash(text: string, kind: 'ok' | 'warn' | 'error' | 'info'): void {

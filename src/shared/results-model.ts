@@ -48,6 +48,8 @@ export interface StatementView {
   /** Command tag, e.g. "SELECT", "UPDATE"; with `rowCount` when the server gave one. */
   command?: string;
   rowCount?: number | null;
+  /** Rows delivered so far, when the count is not known yet (the cursor still has more). */
+  rowsSoFar?: number;
   notices: string[];
   durationMs?: number;
   error?: ErrorView;

@@ -13,7 +13,7 @@ import type { Frame, Page } from 'playwright-core';
 import { to as copyTo } from 'pg-copy-streams';
 import { startCluster } from '../harness/cluster';
 import type { Cluster } from '../harness/cluster';
-import { delay, openBrowser, repoRoot, resultsDir, startCodeServer, waitForWorkbench } from './harness/code-server';
+import { delay, openBrowser, repoRoot, resultsDir, runCommand, startCodeServer, waitForWorkbench } from './harness/code-server';
 import type { Browser, CodeServer } from './harness/code-server';
 
 const DATABASE = 'grid';
@@ -56,9 +56,20 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
         'workbench.colorTheme': 'Default Dark Modern',
       },
       args: ['--vscode-option', 'enable-smoke-test-driver'],
+      workspaceFiles: {
+        'multi.sql': [
+          'SELECT id, name FROM people ORDER BY id;',
+          'UPDATE people SET email = email WHERE id = 1;',
+          "DO $$ BEGIN RAISE NOTICE 'hello from the run'; END $$;",
+          'SELECT g AS n, g * 2 AS twice FROM generate_series(1, 5000) g;',
+          '',
+        ].join('\n'),
+      },
     });
     browser = await openBrowser(server);
     page = browser.page;
+    // Copy goes through VS Code's clipboard, which is the browser's here.
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://127.0.0.1:${server.port}` });
     await page.goto(server.url([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${repoRoot}`]]));
     await waitForWorkbench(page);
     fs.mkdirSync(resultsDir, { recursive: true });
@@ -122,6 +133,28 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
     await grid.locator('.grid').focus();
     await page.keyboard.press('Control+Home');
     await waitFor(async () => (await cell(grid, 0, 0).getAttribute('class'))?.includes('focused') ?? false, 'focus on row 1');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+ArrowRight');
+    assert.equal(await grid.locator('.grid-cell.selected').count(), 6);
+    await page.keyboard.press('Control+c');
+    await waitFor(async () => (await readClipboard(page)) === 'id\tlabel\n1\trow 1\n2\trow 2\n3\trow 3', 'the selection as TSV on the clipboard');
+    await page.keyboard.press('PageDown');
+    const afterPage = await grid.evaluate(`document.querySelector('.grid-cell.focused')?.dataset.row`);
+    assert.ok(Number(afterPage) > 10, `Page Down moved a screen (to row ${String(afterPage)})`);
+
+    // Column resize: drag the label column's right edge.
+    const header = grid.locator('.grid-hcell[data-col="1"]');
+    const before = (await header.boundingBox())?.width ?? 0;
+    const handle = await grid.locator('.col-resize[data-resize="1"]').boundingBox();
+    assert.ok(handle);
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(handle.x + 80, handle.y + handle.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const width = (await header.boundingBox())?.width ?? 0;
+    assert.ok(Math.abs(width - before - 78) < 6, `the column grew by the drag (${before} -> ${width})`);
+    assert.equal(Math.round((await cell(grid, 0, 1).boundingBox())?.width ?? 0), Math.round(width), 'its cells follow');
   });
 
   it('shows long values cut in the cell and whole in the viewer (JSON pretty-printed, bytea as hex)', async () => {
@@ -144,6 +177,7 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
     await viewer.waitFor();
     assert.match(await viewer.inputValue(), /\\x48656c6c6f|^\\x/);
     await page.keyboard.press('Escape');
+    await grid.evaluate(`document.querySelector('.grid').scrollTop = 22 * 5000`);
   });
 
   it('edits a cell and commits it', async () => {
@@ -202,6 +236,9 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
 
   it('exports the whole table as CSV, equal to the server COPY output', async () => {
     const grid = await gridFrame(page, 'big');
+    // The panel was hidden behind the people panel: its rows and scroll position are still there.
+    assert.match((await grid.locator('.footer').textContent()) ?? '', /100,000 rows loaded/);
+    assert.equal(await grid.evaluate(`document.querySelector('.grid').scrollTop`), 22 * 5000);
     const file = path.join(server.workspace, 'big-export.csv');
     await grid.locator('[data-action=export-csv]').click();
     const input = page.locator('.quick-input-widget input');
@@ -231,6 +268,74 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
       [DATABASE],
     );
     assert.equal(active[0].n, 0, 'nothing is left running on the server');
+  });
+
+  it('shows every result set of a run as a tab, and every statement under Messages', async () => {
+    await page.keyboard.press('Control+p');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('multi.sql');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'multi.sql' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-editor .view-lines', { hasText: 'generate_series' }).first().waitFor();
+    await runCommand(page, 'PG Explorer: Run All Statements');
+    await pick(page, PROFILE);
+    await pick(page, DATABASE);
+    const grid = await gridFrame(page, 'people', 30_000, { editorTab: 'Results: multi.sql', resultTab: '1: people' });
+    const tabs = await grid.locator('vscode-tab-header').allTextContents();
+    assert.deepEqual(tabs.map((t) => t.trim()), ['1: people', '2: generate_series', 'Messages']);
+    await grid.locator('vscode-tab-header', { hasText: '2: generate_series' }).click();
+    await waitText(grid, '[data-testid=rows-loaded]', /rows loaded/);
+    assert.match((await grid.locator('.read-only').textContent()) ?? '', /computed|not a column of a table/);
+    await grid.locator('vscode-tab-header', { hasText: 'Messages' }).click();
+    const messages = grid.locator('.messages');
+    await messages.waitFor();
+    const text = (await messages.textContent()) ?? '';
+    assert.match(text, /UPDATE.*1 row/);
+    assert.match(text, /NOTICE: hello from the run/);
+    assert.equal(await grid.locator('.statement').count(), 4);
+    await shot(page, 'results-messages');
+    assert.match(text, /SELECT\s*100\+ rows/, 'the pageable result says more rows may come');
+    await grid.locator('vscode-tab-header', { hasText: '2: generate_series' }).click();
+    await waitText(grid, '.footer', /more available/);
+    assert.match((await grid.locator('.footer').textContent()) ?? '', /holds a transaction/);
+    await grid.locator('[data-action=close-cursor]').click();
+    await waitFor(async () => !/holds a transaction/.test((await grid.locator('.footer').textContent()) ?? ''), 'the cursor closed');
+    assert.match((await grid.locator('.footer').textContent()) ?? '', /you closed the cursor/);
+  });
+
+  it('follows the light and high contrast themes', async () => {
+    await gridFrame(page, 'big');
+    for (const [theme, className, name] of [
+      [/light modern/i, 'vs', 'results-theme-light'],
+      [/dark high contrast/i, 'hc-black', 'results-theme-high-contrast'],
+      [/dark modern/i, 'vs-dark', 'results-theme-dark'],
+    ] as const) {
+      // Not runCommand: its first match can be "Browse Color Themes in Marketplace", offline here.
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').fill('>Preferences: Color Theme');
+      await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^Preferences: Color Theme$/ }) }).first().click();
+      await delay(300);
+      // The list is virtualized: filter it so the theme is among the rendered rows.
+      await page.locator('.quick-input-widget input').fill(theme.source.replace(/\\/g, ''));
+      await delay(300);
+      const rows = page.locator('.quick-input-list .monaco-list-row');
+      await rows.first().waitFor({ state: 'visible' });
+      const labels = await page.locator('.quick-input-list .monaco-list-row .label-name').allTextContents();
+      const index = labels.findIndex((l) => theme.test(l));
+      assert.ok(index >= 0, `no ${String(theme)} among ${JSON.stringify(labels)}`);
+      await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: labels[index] }) }).first().click();
+      let classes = '';
+      await waitFor(
+        async () => {
+          classes = String(await page.evaluate(`document.querySelector('.monaco-workbench')?.className ?? ''`));
+          return classes.split(/\s+/).includes(className);
+        },
+        () => `the ${String(theme)} theme (workbench classes: ${classes})`,
+      );
+      await delay(500);
+      await shot(page, name);
+    }
   });
 });
 
@@ -264,9 +369,11 @@ async function expand(page: Page, label: string): Promise<void> {
 }
 
 /** The webview frame (two iframes deep) whose result tab names the table. */
-async function gridFrame(page: Page, table: string, timeoutMs = 20_000): Promise<Frame> {
+async function gridFrame(page: Page, table: string, timeoutMs = 20_000, names?: { editorTab: string; resultTab: string }): Promise<Frame> {
+  const editorTab = names?.editorTab ?? `public.${table}`;
+  const resultTab = names?.resultTab ?? `public.${table}`;
   // Bring the table's panel to the front (panels of one editor group share the space).
-  const tab = page.locator('.tabs-container .tab', { hasText: `public.${table}` }).first();
+  const tab = page.locator('.tabs-container .tab', { hasText: editorTab }).first();
   await tab.waitFor({ state: 'visible', timeout: timeoutMs });
   await tab.click();
   const deadline = Date.now() + timeoutMs;
@@ -274,7 +381,7 @@ async function gridFrame(page: Page, table: string, timeoutMs = 20_000): Promise
     for (const frame of page.frames()) {
       const found = await frame
         .evaluate(
-          `[...document.querySelectorAll('vscode-tab-header')].some((h) => h.textContent.trim() === ${JSON.stringify(`public.${table}`)}) && !!document.querySelector('.grid')`,
+          `[...document.querySelectorAll('vscode-tab-header')].some((h) => h.textContent.trim() === ${JSON.stringify(resultTab)}) && !!document.querySelector('.grid')`,
         )
         .catch(() => false);
       if (found) return frame;
@@ -316,6 +423,16 @@ async function waitFor(check: () => Promise<boolean>, what: string | (() => stri
     await delay(100);
   }
   throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
+}
+
+async function pick(page: Page, label: string): Promise<void> {
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: new RegExp(`^${label}`) }).first();
+  await row.waitFor({ state: 'visible', timeout: 20_000 });
+  await row.click();
+}
+
+async function readClipboard(page: Page): Promise<string> {
+  return String(await page.evaluate(`navigator.clipboard.readText()`).catch(() => ''));
 }
 
 async function shot(page: Page, name: string): Promise<void> {

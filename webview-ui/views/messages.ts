@@ -21,6 +21,7 @@ function renderStatement(s: StatementView): HTMLElement {
   if (s.status === 'ok' && s.rowCount !== undefined && s.rowCount !== null) {
     facts.push(`${formatCount(s.rowCount)} ${s.rowCount === 1 ? 'row' : 'rows'}`);
   }
+  if (s.status === 'ok' && s.rowCount === null && s.rowsSoFar !== undefined) facts.push(`${formatCount(s.rowsSoFar)}+ rows`);
   if (s.durationMs !== undefined) facts.push(formatMs(s.durationMs));
   const item = h(
     'div',

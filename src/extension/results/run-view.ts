@@ -55,6 +55,7 @@ export function buildRunView(
         const resultId = results.length + 1;
         view.command = 'SELECT';
         view.rowCount = o.page.done ? o.page.rowsSoFar : null;
+        if (!o.page.done) view.rowsSoFar = o.page.rowsSoFar;
         view.resultId = resultId;
         const pageable = index === lastRan && !o.page.done && meta.cursorOpen;
         if (pageable) pageableResultId = resultId;

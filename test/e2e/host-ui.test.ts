@@ -7,7 +7,6 @@
  * Needs root and openssh-server (the sshd harness); skipped otherwise.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,7 +14,7 @@ import { SUPERUSER, startCluster } from '../harness/cluster';
 import type { Cluster } from '../harness/cluster';
 import { KEY_USER, canRunSshd, startSshd } from '../harness/sshd';
 import type { Sshd } from '../harness/sshd';
-import { openBrowser, repoRoot, resultsDir, startCodeServer, waitForWorkbench } from './harness/code-server';
+import { ensureExtensionBuilt, openBrowser, repoRoot, resultsDir, startCodeServer, waitForWorkbench } from './harness/code-server';
 import type { Browser, CodeServer } from './harness/code-server';
 
 const skip = canRunSshd();
@@ -28,7 +27,7 @@ describe('extension UI: SSH host key trust (code-server)', { skip, timeout: 6 * 
   let passed = false;
 
   before(async () => {
-    execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
+    ensureExtensionBuilt();
     // trust for loopback TCP: the profile needs no secret, so it can live in settings.json as is.
     [cluster, sshd] = await Promise.all([startCluster({ hbaFirst: ['host all all 127.0.0.1/32 trust'] }), startSshd()]);
     const profile = {

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { SUPERUSER, SUPERUSER_PASSWORD, startCluster } from '../harness/cluster';
 import { freePort } from '../harness/ports';
 import type { Cluster } from '../harness/cluster';
-import { ensureToolchain, repoRoot } from './harness/code-server';
+import { ensureExtensionBuilt, ensureToolchain, repoRoot } from './harness/code-server';
 import type { Toolchain } from './harness/code-server';
 import { runExtensionHostTests } from './harness/extension-host';
 import { FIXTURE_DATABASE, createFixture } from './harness/fixture-schema';
@@ -31,7 +31,7 @@ describe('extension host (code-server)', { timeout: 8 * 60_000 }, () => {
 
   before(async () => {
     tools = await ensureToolchain();
-    execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
+    ensureExtensionBuilt();
     testsEntry = execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'e2e-build.mjs')], { cwd: repoRoot }).toString().trim();
     cluster = await startCluster();
     await createFixture(cluster);

@@ -14,7 +14,7 @@
  * Build the extension first (node scripts/build.mjs). For mocha suites inside the extension
  * host, see extension-host.ts.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -45,6 +45,44 @@ async function setupModule(): Promise<SetupModule> {
 /** Installs the toolchain if it is missing or stale (cold ~1.5-2.5 min, then instant). */
 export async function ensureToolchain(): Promise<Toolchain> {
   return (await setupModule()).ensureE2eToolchain();
+}
+
+/**
+ * Builds the extension (scripts/build.mjs) unless dist/ is newer than every source. `npm test`
+ * builds before the test files start, so parallel files then never rebuild dist/ under each other.
+ */
+export function ensureExtensionBuilt(): void {
+  // Test files run in parallel: one builds while the others wait, then find dist/ fresh.
+  const lock = path.join(repoRoot, '.e2e', 'build.lock');
+  fs.mkdirSync(path.dirname(lock), { recursive: true });
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  for (const until = Date.now() + 5 * 60_000; ; ) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (Date.now() > until) fs.rmSync(lock, { recursive: true, force: true });
+      else Atomics.wait(sleeper, 0, 0, 250);
+    }
+  }
+  try {
+    const bundle = path.join(repoRoot, 'dist', 'extension.js');
+    const builtAt = fs.existsSync(bundle) ? fs.statSync(bundle).mtimeMs : 0;
+    const sources = ['src', 'webview-ui', 'media', 'package.json', path.join('scripts', 'build.mjs')];
+    const newest = Math.max(...sources.map((s) => newestMtime(path.join(repoRoot, s))));
+    if (newest <= builtAt && fs.existsSync(path.join(repoRoot, 'dist', 'libpg-query.wasm'))) return;
+    execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function newestMtime(file: string): number {
+  if (!fs.existsSync(file)) return 0;
+  const stat = fs.statSync(file);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(0, ...fs.readdirSync(file).map((name) => newestMtime(path.join(file, name))));
 }
 
 /** User settings that keep the workbench quiet and its screens stable. */

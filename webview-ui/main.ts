@@ -485,7 +485,12 @@ class App {
       const loaded = r.store.length;
       parts.push(h('span', { 'data-testid': 'rows-loaded' }, `${formatCount(loaded)} ${loaded === 1 ? 'row' : 'rows'} loaded`));
       if (r.store.capReached && (r.more || r.rowsSoFar > loaded)) {
-        parts.push(h('span', { class: 'warn' }, `Row cap (${formatCount(run.maxRowsInGrid)}) reached: the grid holds no more rows. Export for the whole result.`));
+        parts.push(h('span', { class: 'warn' }, `Row cap (${formatCount(run.maxRowsInGrid)}) reached: the grid holds no more rows. Export the whole result:`));
+        for (const f of ['csv', 'json'] as const) {
+          const b = hx('vscode-button', { secondary: true, 'data-action': `export-${f}` }, `Export ${f.toUpperCase()}…`);
+          b.addEventListener('click', () => this.exportAs(f));
+          parts.push(b);
+        }
       } else if (r.more) {
         parts.push(h('span', {}, r.fetching ? (r.fetchingAll ? 'fetching all…' : 'loading more…') : 'more available'));
       } else if (r.notPageableReason) {

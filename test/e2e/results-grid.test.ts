@@ -18,6 +18,8 @@ import type { Browser, CodeServer } from './harness/code-server';
 
 const DATABASE = 'grid';
 const PROFILE = 'Grid cluster';
+/** Above big's 100,000 rows, below huge's 200,000. */
+const ROW_CAP = 150_000;
 
 const FIXTURE = `
 CREATE TABLE public.big (id bigint PRIMARY KEY, label text, amount numeric(12,2), note text, doc jsonb, raw bytea);
@@ -29,6 +31,8 @@ SELECT g, 'row ' || g, g * 1.25,
 FROM generate_series(1, 100000) g;
 CREATE TABLE public.people (id int PRIMARY KEY, name text NOT NULL, email text);
 INSERT INTO public.people VALUES (1, 'alice', 'a@x'), (2, 'bob', NULL), (3, 'carol', ''), (4, 'dave', 'd@x');
+CREATE TABLE public.huge (id int PRIMARY KEY);
+INSERT INTO public.huge SELECT g FROM generate_series(1, 200000) g;
 CREATE VIEW public.slow AS SELECT g, pg_sleep(0.02)::text AS nap FROM generate_series(1, 100000) g;
 ANALYZE;
 `;
@@ -54,6 +58,7 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
         // The save dialog as a quick input the test can type a path into.
         'files.simpleDialog.enable': true,
         'workbench.colorTheme': 'Default Dark Modern',
+        'pgExplorer.results.maxRowsInGrid': ROW_CAP,
       },
       args: ['--vscode-option', 'enable-smoke-test-driver'],
       workspaceFiles: {
@@ -254,6 +259,20 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
     await shot(page, 'results-export-done');
     const expected = await serverCopy(cluster, 'COPY (SELECT * FROM public.big ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER true)');
     assert.ok(fs.readFileSync(file).equals(expected), 'the exported file is the server COPY output');
+  });
+
+  it('stops holding rows at the row cap and offers export instead', async () => {
+    const grid = await openData(page, 'Tables', 'huge');
+    await waitText(grid, '.footer', /more available/);
+    await grid.locator('[data-action=fetch-all]').click();
+    await waitText(grid, '.footer', /Row cap \(150,000\) reached/, 60_000);
+    const footer = (await grid.locator('.footer').textContent()) ?? '';
+    assert.match(footer, /^150,000 rows loaded/);
+    assert.equal(await grid.locator('.footer [data-action=fetch-all]').count(), 0);
+    assert.equal(await grid.locator('.footer [data-action=export-csv]').count(), 1);
+    await shot(page, 'results-row-cap');
+    await grid.locator('.footer [data-action=close-cursor]').click();
+    await waitFor(async () => !/holds a transaction/.test((await grid.locator('.footer').textContent()) ?? ''), 'the cursor closed');
   });
 
   it('cancels a long fetch', async () => {

@@ -42,6 +42,7 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
   let server: CodeServer;
   let browser: Browser;
   let page: Page;
+  const cspViolations: string[] = [];
 
   before(async () => {
     execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
@@ -73,6 +74,10 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
     });
     browser = await openBrowser(server);
     page = browser.page;
+    // Console messages of every frame, the webviews' included: a CSP violation shows up here.
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to (load|execute|apply)/i.test(message.text())) cspViolations.push(message.text());
+    });
     // Copy goes through VS Code's clipboard, which is the browser's here.
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://127.0.0.1:${server.port}` });
     await page.goto(server.url([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${repoRoot}`]]));
@@ -321,6 +326,10 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
     await grid.locator('[data-action=close-cursor]').click();
     await waitFor(async () => !/holds a transaction/.test((await grid.locator('.footer').textContent()) ?? ''), 'the cursor closed');
     assert.match((await grid.locator('.footer').textContent()) ?? '', /you closed the cursor/);
+  });
+
+  it('loads everything under its Content-Security-Policy (nothing refused)', () => {
+    assert.deepEqual(cspViolations, []);
   });
 
   it('follows the light and high contrast themes', async () => {

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { to as copyTo } from 'pg-copy-streams';
 import { PgPool } from '../../src/pool';
 import type { ColumnMeta } from '../../src/pool';
-import { applyGridChanges, checkEditability } from '../../src/extension/results/edits';
+import { applyGridChanges, checkEditability, planChanges } from '../../src/extension/results/edits';
 import type { EditableResult } from '../../src/extension/results/edits';
 import { decodeCopyText, startExport } from '../../src/extension/results/export';
 import { buildRunView } from '../../src/extension/results/run-view';
@@ -210,6 +210,32 @@ describe('grid change sets', () => {
     });
     assert.equal(outcome.kind, 'failed');
     if (outcome.kind === 'failed') assert.equal(outcome.error.code, '23505');
+  });
+});
+
+describe('planChanges', () => {
+  test('several cells of a row become several updates, key columns last, the key following them', () => {
+    const target = {
+      editable: true as const,
+      target: { schema: 's', table: 't' },
+      key: ['a', 'b'],
+      keyIndexes: [0, 1],
+      columns: [{ column: 'a', writable: true }, { column: 'b', writable: true }, { column: 'c', writable: true }],
+    };
+    const plan = planChanges(target, {
+      keyColumns: [0, 1],
+      changes: [
+        { kind: 'update', rowIndex: 4, key: ['1', 'x'], cells: [{ column: 0, old: '1', value: '2' }, { column: 1, old: 'x', value: 'y' }, { column: 2, old: null, value: 'c' }] },
+        { kind: 'delete', rowIndex: 5, key: ['3', 'z'], row: ['3', 'z', null] },
+      ],
+    });
+    assert.deepEqual(plan.changes, [
+      { kind: 'update', key: { a: '1', b: 'x' }, column: 'c', value: 'c', expected: null },
+      { kind: 'update', key: { a: '1', b: 'x' }, column: 'a', value: '2', expected: '1' },
+      { kind: 'update', key: { a: '2', b: 'x' }, column: 'b', value: 'y', expected: 'x' },
+      { kind: 'delete', key: { a: '3', b: 'z' }, expected: { a: '3', b: 'z', c: null } },
+    ]);
+    assert.deepEqual(plan.origin, [0, 0, 0, 1]);
   });
 });
 

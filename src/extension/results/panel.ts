@@ -147,14 +147,13 @@ export class ResultsPanel implements vscode.Disposable {
     this.post(ShowRunNotification, built.view);
     this.postCursorState();
     this.pollCursor();
-    await Promise.all(
-      built.sources.map(async (source) => {
-        const result = await checkEditability(target.pool, source.columns, target.readOnly);
-        if (this.run?.runId !== runId) return;
-        if (result.editable) this.run.editable.set(source.resultId, result.editable);
-        this.post(EditabilityNotification, { runId, resultId: source.resultId, editability: result.view });
-      }),
-    );
+    // One after another: each check takes a short lease, and a run may have many result sets.
+    for (const source of built.sources) {
+      const result = await checkEditability(target.pool, source.columns, target.readOnly);
+      if (this.run?.runId !== runId) return;
+      if (result.editable) this.run.editable.set(source.resultId, result.editable);
+      this.post(EditabilityNotification, { runId, resultId: source.resultId, editability: result.view });
+    }
   }
 
   dispose(): void {

@@ -165,7 +165,7 @@ export class Connections implements vscode.Disposable {
         const error = err instanceof PgError ? err : new PgError('connect', String(err));
         this.log.error(`Could not connect to ${target}: ${error.message}`);
         if (this.disposed || attempt >= 2) throw error;
-        if (error.kind === 'tunnel' && error.fingerprint && current.ssh && !/revoked/i.test(error.message)) {
+        if (error.kind === 'tunnel' && error.fingerprint && current.ssh && (error.hostKey === 'unknown' || error.hostKey === 'changed')) {
           const trusted = await askTrust(current, error);
           if (!trusted) throw error;
           current = { ...current, ssh: { ...current.ssh, trustedFingerprint: error.fingerprint } };

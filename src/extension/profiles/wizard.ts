@@ -41,7 +41,7 @@ export async function runProfileWizard(
     const secrets = { ...stored, ...stripUndefined(result.secrets) };
     const verdict = await testWithProgress(connections, result.profile, secrets);
     if (verdict === undefined) break;
-    if (verdict.kind === 'tunnel' && verdict.fingerprint && result.profile.ssh && !/revoked/i.test(verdict.message)) {
+    if (verdict.kind === 'tunnel' && verdict.fingerprint && result.profile.ssh && (verdict.hostKey === 'unknown' || verdict.hostKey === 'changed')) {
       const trust = 'Trust this key';
       const answer = await vscode.window.showWarningMessage(
         `Unknown or changed SSH host key for ${result.profile.ssh.host}`,

@@ -33,6 +33,10 @@ CREATE TABLE public.people (id int PRIMARY KEY, name text NOT NULL, email text);
 INSERT INTO public.people VALUES (1, 'alice', 'a@x'), (2, 'bob', NULL), (3, 'carol', ''), (4, 'dave', 'd@x');
 CREATE TABLE public.huge (id int PRIMARY KEY);
 INSERT INTO public.huge SELECT g FROM generate_series(1, 200000) g;
+DO $$ BEGIN
+  EXECUTE 'CREATE TABLE public.wide (id int PRIMARY KEY, ' || (SELECT string_agg(format('c%s int', g), ', ') FROM generate_series(2, 500) g) || ')';
+  EXECUTE 'INSERT INTO public.wide SELECT r, ' || (SELECT string_agg(format('r * %s', g), ', ') FROM generate_series(2, 500) g) || ' FROM generate_series(1, 1000) r';
+END $$;
 CREATE VIEW public.slow AS SELECT g, pg_sleep(0.02)::text AS nap FROM generate_series(1, 100000) g;
 ANALYZE;
 `;
@@ -63,6 +67,7 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
       },
       args: ['--vscode-option', 'enable-smoke-test-driver'],
       workspaceFiles: {
+        'broken.sql': 'SELECT 1;\nSELECT 1 / 0 AS boom;\nSELECT 2;\n',
         'multi.sql': [
           'SELECT id, name FROM people ORDER BY id;',
           'UPDATE people SET email = email WHERE id = 1;',
@@ -164,7 +169,7 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
     await page.mouse.up();
     const width = (await header.boundingBox())?.width ?? 0;
     assert.ok(Math.abs(width - before - 78) < 6, `the column grew by the drag (${before} -> ${width})`);
-    assert.equal(Math.round((await cell(grid, 0, 1).boundingBox())?.width ?? 0), Math.round(width), 'its cells follow');
+    assert.equal(Math.round((await cell(grid, Number(afterPage), 1).boundingBox())?.width ?? 0), Math.round(width), 'its cells follow');
   });
 
   it('shows long values cut in the cell and whole in the viewer (JSON pretty-printed, bytea as hex)', async () => {
@@ -295,13 +300,7 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
   });
 
   it('shows every result set of a run as a tab, and every statement under Messages', async () => {
-    await page.keyboard.press('Control+p');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('multi.sql');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'multi.sql' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator('.monaco-editor .view-lines', { hasText: 'generate_series' }).first().waitFor();
+    await openFile(page, 'multi.sql');
     await runCommand(page, 'PG Explorer: Run All Statements');
     await pick(page, PROFILE);
     await pick(page, DATABASE);
@@ -330,6 +329,42 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
 
   it('loads everything under its Content-Security-Policy (nothing refused)', () => {
     assert.deepEqual(cspViolations, []);
+  });
+
+  it('keeps a 500-column result to the columns in view', async () => {
+    const grid = await openData(page, 'Tables', 'wide');
+    await waitText(grid, '[data-testid=rows-loaded]', /rows loaded/);
+    const before = await grid.locator('.grid-hcell').count();
+    assert.ok(before > 3 && before < 40, `header cells in the DOM: ${before}`);
+    assert.ok((await grid.locator('.grid-row').first().locator('.grid-cell').count()) < 40);
+    await grid.evaluate(`document.querySelector('.grid').scrollLeft = 1e9`);
+    await waitFor(async () => (await grid.locator('.grid-hcell .col-name').allTextContents()).includes('c500'), 'the last column in view');
+    assert.ok((await grid.locator('.grid-hcell').count()) < 40);
+    await shot(page, 'results-wide');
+  });
+
+  it('shows a failing statement under Messages with the server error', async () => {
+    await openFile(page, 'broken.sql');
+    await runCommand(page, 'PG Explorer: Run All Statements');
+    await pick(page, PROFILE);
+    await pick(page, DATABASE);
+    const tab = page.locator('.tabs-container .tab', { hasText: 'Results: broken.sql' }).first();
+    await tab.waitFor({ state: 'visible', timeout: 30_000 });
+    await tab.click();
+    let frame: Frame | undefined;
+    await waitFor(async () => {
+      for (const f of page.frames()) {
+        const found = await f.evaluate(`[...document.querySelectorAll('.statement')].some((s) => s.textContent.includes('1 / 0'))`).catch(() => false);
+        if (found) frame = f;
+      }
+      return frame !== undefined;
+    }, 'the Messages of broken.sql');
+    assert.ok(frame);
+    const text = (await frame.locator('.messages').textContent()) ?? '';
+    assert.match(text, /division by zero \(SQLSTATE 22012\)/);
+    assert.equal(await frame.locator('.statement').count(), 2, 'the run stopped at the error');
+    assert.match((await frame.locator('vscode-tab-header').allTextContents()).join('|'), /Messages \(1 error\)/);
+    await shot(page, 'results-error');
   });
 
   it('follows the light and high contrast themes', async () => {
@@ -451,6 +486,16 @@ async function waitFor(check: () => Promise<boolean>, what: string | (() => stri
     await delay(100);
   }
   throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
+}
+
+async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+p');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor();
 }
 
 async function pick(page: Page, label: string): Promise<void> {

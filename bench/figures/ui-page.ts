@@ -4,6 +4,7 @@
  * the page's own clock, so no polling delay lands in a figure), and the extension host's RSS read
  * from /proc. Scripts run in the page as strings: bench/ is type-checked without the DOM library.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { Frame, Page } from 'playwright-core';
 import { ShowRunNotification } from '../../src/shared/protocol';
@@ -138,7 +139,9 @@ export interface ProbeState {
 }
 
 export async function probeState(frame: Frame): Promise<ProbeState> {
-  return frame.evaluate<ProbeState>(`(() => { const b = window.__pgxBench; return { armed: b.armed, firstRowAt: b.firstRowAt, firstCell: b.firstCell, runId: b.runId, loads: b.loads }; })()`);
+  return frame.evaluate<ProbeState>(
+    `(() => { const b = window.__pgxBench; return { armed: b.armed, firstRowAt: b.firstRowAt, firstCell: b.firstCell, runId: b.runId, loads: b.loads }; })()`,
+  );
 }
 
 /** Text of the first visible row's first cell, or null (for the first run, before any probe exists). */
@@ -149,14 +152,21 @@ export async function firstVisibleCell(frame: Frame): Promise<string | null> {
 export interface Footer {
   text: string;
   rowsLoaded: number | null;
+  /** The host's own time reading pages ("+ 772 ms paging"), in ms; null when the footer shows none. */
+  pagingMs: number | null;
 }
 
 export async function footer(frame: Frame): Promise<Footer> {
-  return frame.evaluate<Footer>(`(() => {
-    const text = document.querySelector('.footer')?.textContent ?? '';
-    const m = /^([\\d,]+) rows? loaded/.exec(document.querySelector('[data-testid=rows-loaded]')?.textContent ?? '');
-    return { text, rowsLoaded: m ? Number(m[1].replace(/,/g, '')) : null };
-  })()`);
+  const f = await frame.evaluate<{ text: string; rows: string }>(
+    `({ text: document.querySelector('.footer')?.textContent ?? '', rows: document.querySelector('[data-testid=rows-loaded]')?.textContent ?? '' })`,
+  );
+  const rows = /^([\d,]+) rows? loaded/.exec(f.rows);
+  const paging = /\+ ([\d.]+) (ms|s) paging/.exec(f.text);
+  return {
+    text: f.text,
+    rowsLoaded: rows ? Number(rows[1].replace(/,/g, '')) : null,
+    pagingMs: paging ? Number(paging[1]) * (paging[2] === 's' ? 1000 : 1) : null,
+  };
 }
 
 export interface DomCount {
@@ -187,9 +197,9 @@ export async function scrollGrid(frame: Frame, to: 'top' | 'end'): Promise<void>
 }
 
 // -------------------------------------------------------------------------------------------------
-// The extension host process
+// The run's processes: the extension host's memory, CPU time per side
 
-interface ProcInfo {
+export interface ProcInfo {
   pid: number;
   ppid: number;
   cmdline: string;
@@ -212,27 +222,46 @@ function processes(): ProcInfo[] {
   return out;
 }
 
-/**
- * The extension host of a code-server run: a descendant of the code-server process started with
- * that run's folder whose command line names the extension host (code-server forks
- * bootstrap-fork with --type=extensionHost).
- */
-export function findExtensionHost(runDir: string): { pid: number; cmdline: string } | undefined {
-  const all = processes();
-  const roots = all.filter((p) => p.cmdline.includes(runDir) && p.cmdline.includes('entry.js'));
+function withDescendants(all: ProcInfo[], roots: ProcInfo[]): ProcInfo[] {
   const children = new Map<number, ProcInfo[]>();
   for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
-  const descendants: ProcInfo[] = [];
-  const queue = [...roots];
-  while (queue.length) {
-    const p = queue.shift() as ProcInfo;
-    for (const c of children.get(p.pid) ?? []) {
-      descendants.push(c);
-      queue.push(c);
-    }
+  const out = [...roots];
+  for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i].pid) ?? []));
+  return out;
+}
+
+export interface RunProcesses {
+  /** code-server's server process and every process under it, the extension host included. */
+  codeServer: ProcInfo[];
+  /**
+   * The extension host: under code-server, its command line names it (code-server forks
+   * bootstrap-fork with --type=extensionHost).
+   */
+  extensionHost: ProcInfo | undefined;
+  /** The browser's processes (its profile folder is in the run folder). */
+  chromium: ProcInfo[];
+}
+
+export function runProcesses(runDir: string): RunProcesses {
+  const all = processes();
+  const codeServer = withDescendants(all, all.filter((p) => p.cmdline.includes(runDir) && p.cmdline.includes('entry.js')));
+  const chromium = withDescendants(all, all.filter((p) => p.cmdline.includes(runDir) && /chrom/.test(p.cmdline) && !p.cmdline.includes('entry.js')));
+  const extensionHost = codeServer.find((p) => /extensionHost/.test(p.cmdline)) ?? codeServer.find((p) => /bootstrap-fork/.test(p.cmdline));
+  return { codeServer, extensionHost, chromium };
+}
+
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/** User + system CPU seconds a process has used so far (0 once it is gone). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of stat (utime, stime), counted from the state field, which is field 3.
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
   }
-  const host = descendants.find((p) => /extensionHost/.test(p.cmdline)) ?? descendants.find((p) => /bootstrap-fork/.test(p.cmdline));
-  return host && { pid: host.pid, cmdline: host.cmdline };
 }
 
 /** VmRSS of a process in bytes (null once it is gone). */

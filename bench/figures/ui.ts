@@ -33,7 +33,7 @@ import {
   caretOnLine,
   delay,
   domCount,
-  findExtensionHost,
+  cpuSeconds,
   firstVisibleCell,
   footer,
   installProbe,
@@ -41,10 +41,11 @@ import {
   pickConnection,
   probeState,
   resultsFrame,
+  runProcesses,
   scrollGrid,
   waitFor,
 } from './ui-page';
-import type { DomCount } from './ui-page';
+import type { DomCount, ProcInfo } from './ui-page';
 
 const PROFILE = 'Bench cluster';
 const DATABASE = 'postgres';
@@ -103,7 +104,15 @@ interface Measured {
   smallMs: number[];
   bigMs: number[];
   runRss: { start: number; peak: number; end: number } | null;
-  fetch: { rowsPerSecond: number; fromRows: number; seconds: number; samples: number } | null;
+  fetch: {
+    rowsPerSecond: number;
+    fromRows: number;
+    seconds: number;
+    samples: number;
+    hostPagingMs: number | null;
+    /** CPU seconds used during the Fetch all, per side. */
+    cpu: { extensionHost: number; codeServerRest: number; chromium: number; chromiumByType: Record<string, number> };
+  } | null;
   fetchRss: { start: number; peak: number; end: number } | null;
   domSmall: DomCount | null;
   domFetchTop: DomCount | null;
@@ -166,7 +175,7 @@ async function measure(server: CodeServer, browser: Browser, m: Measured, log: L
   await installProbe(grid);
   log(`first run (opens the panel): ${m.coldMs} ms`);
 
-  const host = findExtensionHost(server.runDir);
+  const host = runProcesses(server.runDir).extensionHost;
   m.hostPid = host?.pid ?? null;
   if (!host) m.notes.push('no extension host process found under the code-server process: RSS not measured');
   else log(`extension host: pid ${host.pid} (${host.cmdline.slice(0, 120)})`);
@@ -202,6 +211,21 @@ async function measure(server: CodeServer, browser: Browser, m: Measured, log: L
   const fetchSampler = host ? new RssSampler(host.pid) : undefined;
   const fetchAll = grid.locator('[data-action=fetch-all]');
   await fetchAll.waitFor({ state: 'visible' });
+  const procs = runProcesses(server.runDir);
+  const cpuOf = (ps: ProcInfo[]): number => ps.reduce((sum, p) => sum + cpuSeconds(p.pid), 0);
+  const hostPid = procs.extensionHost?.pid;
+  const rest = procs.codeServer.filter((p) => p.pid !== hostPid);
+  const chromiumType = (p: ProcInfo): string => /--type=([\w-]+)/.exec(p.cmdline)?.[1] ?? 'browser';
+  const byType = (): Record<string, number> => {
+    const out: Record<string, number> = {};
+    // Renderers one by one: the workbench's and, when the webview runs out of process, the webview's.
+    for (const p of procs.chromium) {
+      const key = chromiumType(p) === 'renderer' ? `renderer pid ${p.pid}` : chromiumType(p);
+      out[key] = (out[key] ?? 0) + cpuSeconds(p.pid);
+    }
+    return out;
+  };
+  const cpuBefore = { extensionHost: hostPid ? cpuSeconds(hostPid) : 0, codeServerRest: cpuOf(rest), chromium: cpuOf(procs.chromium), byType: byType() };
   const clicked = Date.now();
   await fetchAll.click();
   let last = before;
@@ -214,11 +238,20 @@ async function measure(server: CodeServer, browser: Browser, m: Measured, log: L
     120_000,
   );
   m.fetchRss = fetchSampler?.stop() ?? null;
-  const loads = (await probeState(grid)).loads;
+  const cpu = {
+    extensionHost: (hostPid ? cpuSeconds(hostPid) : 0) - cpuBefore.extensionHost,
+    codeServerRest: cpuOf(rest) - cpuBefore.codeServerRest,
+    chromium: cpuOf(procs.chromium) - cpuBefore.chromium,
+    chromiumByType: Object.fromEntries(Object.entries(byType()).map(([type, secs]) => [type, secs - (cpuBefore.byType[type] ?? 0)])),
+  };
+  const probe = await probeState(grid);
+  const loads = probe.loads;
   const end = loads.find(([, n]) => n === FETCH.rows);
   if (end) {
     const seconds = (end[0] - clicked) / 1000;
-    m.fetch = { rowsPerSecond: (FETCH.rows - fromRows) / seconds, fromRows, seconds, samples: loads.length };
+    // The footer's paging time covers the Run's pages too (a few ms for 1,100 rows).
+    const hostPagingMs = last.pagingMs;
+    m.fetch = { rowsPerSecond: (FETCH.rows - fromRows) / seconds, fromRows, seconds, samples: loads.length, hostPagingMs, cpu };
     log(`fetch all: ${FETCH.rows - fromRows} rows in ${seconds.toFixed(2)} s (${loads.length} footer updates)`);
   } else {
     m.notes.push('the footer count was never seen reaching 200,000 by the probe');
@@ -304,6 +337,10 @@ function figuresFrom(m: Measured, rawRowsPerSecond: number | null): BenchFigure[
       baseline: rawRowsPerSecond,
       note: m.fetch
         ? `rows loaded as the footer reports them: ${FETCH.rows - m.fetch.fromRows} rows (after the ${m.fetch.fromRows} the Run loaded) in ${m.fetch.seconds.toFixed(2)} s from the click on Fetch all to the footer's 200,000, ${m.fetch.samples} footer updates; ` +
+          `of that time, the host read pages from the cursor for ${m.fetch.hostPagingMs === null ? '?' : `${(m.fetch.hostPagingMs / 1000).toFixed(2)} s`} (the footer's paging time) ` +
+          'the rest is the trip from the extension host through the workbench into the webview, and the grid taking each page in; ' +
+          `CPU used meanwhile: extension host ${m.fetch.cpu.extensionHost.toFixed(2)} s, the rest of code-server ${m.fetch.cpu.codeServerRest.toFixed(2)} s, chromium ${m.fetch.cpu.chromium.toFixed(2)} s (` +
+          `${Object.entries(m.fetch.cpu.chromiumByType).filter(([, secs]) => secs >= 0.01).sort((a, b) => b[1] - a[1]).map(([type, secs]) => `${type} ${secs.toFixed(2)} s`).join(', ')}); ` +
           'baseline: pg-cursor read(5000) of the same table until the end in the bench process, values as text, no webview'
         : `not measured: ${m.notes.join('; ')}`,
     }),

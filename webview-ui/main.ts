@@ -76,7 +76,7 @@ class App {
     this.renderAll();
     onMessage((m) => this.onMessage(m));
     // Handshake: the host holds its messages until this arrives.
-    post(ReadyCommand, { runId: null });
+    post(ReadyCommand, {});
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -127,6 +127,7 @@ class App {
 
   private showRun(run: RunView): void {
     this.run = run;
+    this.banner.hidden = true;
     this.cursor = undefined;
     const byStatement = new Map(run.statements.map((s) => [s.index, s]));
     this.results = run.results.map((v) => new ResultState(v, run.maxRowsInGrid, byStatement.get(v.statementIndex)?.durationMs ?? 0));
@@ -137,6 +138,7 @@ class App {
     this.active = sameRun ? Math.min(this.state.activeTab, this.results.length) : failed ? this.results.length : 0;
     if (!sameRun) this.state = { runId: run.runId, activeTab: this.active, views: {} };
     this.renderAll();
+    if (run.rowsReleased) this.flash('The panel was reloaded. Its rows were kept only in the panel: run the statement again to see them.', 'info');
   }
 
   private onApplied(p: AppliedParams): void {

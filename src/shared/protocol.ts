@@ -62,14 +62,12 @@ export class IpcNotification<Params> extends IpcType<Params> {
 // -------------------------------------------------------------------------------------------------
 // Webview -> host
 
-export interface ReadyParams {
-  /**
-   * The run the webview already shows (from its saved state), so the host re-posts only what it
-   * lacks: nothing when it matches the host's current run.
-   */
-  runId: string | null;
-}
-export const ReadyCommand = new IpcCommand<ReadyParams>('webview/ready');
+/**
+ * The webview's script runs and listens. It brings no rows of its own: rows live only in the page,
+ * so a page that was rebuilt has none, and the host re-posts the run's metadata (RunView with
+ * `rowsReleased`), never rows it does not have.
+ */
+export const ReadyCommand = new IpcCommand<Record<string, never>>('webview/ready');
 
 export interface FetchParams {
   runId: string;

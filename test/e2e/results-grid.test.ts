@@ -327,6 +327,16 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
     assert.match((await grid.locator('.footer').textContent()) ?? '', /you closed the cursor/);
   });
 
+  it('says so when a reloaded panel lost its rows, and never re-runs the query', async () => {
+    await gridFrame(page, 'people');
+    await runCommand(page, 'Developer: Reload Webviews');
+    const grid = await gridFrame(page, 'people');
+    await waitText(grid, '.banner', /The panel was reloaded/);
+    await waitText(grid, '.edit-status', /Editing public\.people/);
+    // Nothing ran again: the grid is empty rather than refilled.
+    assert.match((await grid.locator('.footer').textContent()) ?? '', /^0 rows loaded/);
+  });
+
   it('loads everything under its Content-Security-Policy (nothing refused)', () => {
     assert.deepEqual(cspViolations, []);
   });

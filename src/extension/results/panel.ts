@@ -27,7 +27,7 @@ import {
   StopFetchCommand,
   isIpcMessage,
 } from '../../shared/protocol';
-import type { ExportParams, IpcMessage, IpcNotification, RunView } from '../../shared/protocol';
+import type { EditabilityView, ExportParams, IpcMessage, IpcNotification, RunView } from '../../shared/protocol';
 import type { ResultsTarget, StatementRun } from './contract';
 import { applyGridChanges, checkEditability } from './edits';
 import type { EditableResult } from './edits';
@@ -51,6 +51,8 @@ interface CurrentRun {
   sources: Map<number, ResultSource>;
   pageableResultId: number | null;
   editable: Map<number, EditableResult>;
+  /** What the webview was told about each result's editability (re-posted to a reloaded webview). */
+  editability: Map<number, EditabilityView>;
   fetching: boolean;
   stopRequested: boolean;
   closedReason?: string;
@@ -141,6 +143,7 @@ export class ResultsPanel implements vscode.Disposable {
       sources: new Map(built.sources.map((s) => [s.resultId, s])),
       pageableResultId: built.pageableResultId,
       editable: new Map(),
+      editability: new Map(),
       fetching: false,
       stopRequested: false,
     };
@@ -152,6 +155,7 @@ export class ResultsPanel implements vscode.Disposable {
       const result = await checkEditability(target.pool, source.columns, target.readOnly);
       if (this.run?.runId !== runId) return;
       if (result.editable) this.run.editable.set(source.resultId, result.editable);
+      this.run.editability.set(source.resultId, result.view);
       this.post(EditabilityNotification, { runId, resultId: source.resultId, editability: result.view });
     }
   }
@@ -235,6 +239,9 @@ export class ResultsPanel implements vscode.Disposable {
         })),
       };
       void this.panel.webview.postMessage(ShowRunNotification.message(view));
+      for (const [resultId, editability] of this.run.editability) {
+        void this.panel.webview.postMessage(EditabilityNotification.message({ runId: this.run.runId, resultId, editability }));
+      }
       this.postCursorState();
       return;
     }

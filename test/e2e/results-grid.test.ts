@@ -328,8 +328,9 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
   });
 
   it('says so when a reloaded panel lost its rows, and never re-runs the query', async () => {
-    await gridFrame(page, 'people');
+    const old = await gridFrame(page, 'people');
     await runCommand(page, 'Developer: Reload Webviews');
+    await waitFor(async () => old.isDetached(), 'the old webview page to go');
     const grid = await gridFrame(page, 'people');
     await waitText(grid, '.banner', /The panel was reloaded/);
     await waitText(grid, '.edit-status', /Editing public\.people/);

@@ -274,11 +274,20 @@ export function rssBytes(pid: number): number | null {
   }
 }
 
+export interface RssReading {
+  start: number;
+  peak: number;
+  peakAt: number;
+  end: number;
+}
+
 /** Samples a process's RSS every `everyMs` until stopped: start, peak and end. */
 export class RssSampler {
   private readonly timer: NodeJS.Timeout;
   readonly start: number;
   peak: number;
+  /** Date.now() of the peak sample. */
+  peakAt = Date.now();
   constructor(private readonly pid: number, everyMs = 50) {
     this.start = rssBytes(pid) ?? 0;
     this.peak = this.start;
@@ -287,13 +296,16 @@ export class RssSampler {
 
   private sample(): number {
     const now = rssBytes(this.pid) ?? 0;
-    this.peak = Math.max(this.peak, now);
+    if (now > this.peak) {
+      this.peak = now;
+      this.peakAt = Date.now();
+    }
     return now;
   }
 
-  stop(): { start: number; peak: number; end: number } {
+  stop(): RssReading {
     clearInterval(this.timer);
     const end = this.sample();
-    return { start: this.start, peak: this.peak, end };
+    return { start: this.start, peak: this.peak, peakAt: this.peakAt, end };
   }
 }

@@ -41,11 +41,12 @@ import {
   pickConnection,
   probeState,
   resultsFrame,
+  rssBytes,
   runProcesses,
   scrollGrid,
   waitFor,
 } from './ui-page';
-import type { DomCount, ProcInfo } from './ui-page';
+import type { DomCount, ProcInfo, RssReading } from './ui-page';
 
 const PROFILE = 'Bench cluster';
 const DATABASE = 'postgres';
@@ -103,7 +104,7 @@ interface Measured {
   coldMs: number | null;
   smallMs: number[];
   bigMs: number[];
-  runRss: { start: number; peak: number; end: number } | null;
+  runRss: RssReading | null;
   fetch: {
     rowsPerSecond: number;
     fromRows: number;
@@ -113,7 +114,7 @@ interface Measured {
     /** CPU seconds used during the Fetch all, per side. */
     cpu: { extensionHost: number; codeServerRest: number; chromium: number; chromiumByType: Record<string, number> };
   } | null;
-  fetchRss: { start: number; peak: number; end: number } | null;
+  fetchRss: (RssReading & { clicked: number; rowsAtPeak: number | null; settled: number | null }) | null;
   domSmall: DomCount | null;
   domFetchTop: DomCount | null;
   domFetchEnd: DomCount | null;
@@ -237,7 +238,7 @@ async function measure(server: CodeServer, browser: Browser, m: Measured, log: L
     () => `all ${FETCH.rows} rows (footer: ${last.text})`,
     120_000,
   );
-  m.fetchRss = fetchSampler?.stop() ?? null;
+  const fetchRss = fetchSampler?.stop();
   const cpu = {
     extensionHost: (hostPid ? cpuSeconds(hostPid) : 0) - cpuBefore.extensionHost,
     codeServerRest: cpuOf(rest) - cpuBefore.codeServerRest,
@@ -246,6 +247,11 @@ async function measure(server: CodeServer, browser: Browser, m: Measured, log: L
   };
   const probe = await probeState(grid);
   const loads = probe.loads;
+  if (fetchRss) {
+    // Rows the footer showed when the host's memory peaked: early means pages waiting on their way to the webview.
+    const seen = loads.filter(([at]) => at <= fetchRss.peakAt);
+    m.fetchRss = { ...fetchRss, clicked, rowsAtPeak: seen.length ? seen[seen.length - 1][1] : fromRows, settled: null };
+  }
   const end = loads.find(([, n]) => n === FETCH.rows);
   if (end) {
     const seconds = (end[0] - clicked) / 1000;
@@ -264,6 +270,11 @@ async function measure(server: CodeServer, browser: Browser, m: Measured, log: L
   m.domFetchEnd = await domCount(grid);
   fs.mkdirSync(resultsDir, { recursive: true });
   await page.screenshot({ path: SCREENSHOT });
+  // Whether the growth stays: the host's RSS a few seconds after the last page.
+  if (m.fetchRss && host) {
+    await delay(3_000);
+    m.fetchRss.settled = rssBytes(host.pid);
+  }
 }
 
 function mb(bytes: number): string {
@@ -278,10 +289,17 @@ function figuresFrom(m: Measured, rawRowsPerSecond: number | null): BenchFigure[
   const timing =
     'Ctrl+Enter in a .sql editor bound to the profile, to the first grid row drawn, stamped in the webview (one clock with the key press); ' +
     `median of ${ROUNDS}, tables alternated, after one untimed run of each`;
-  const rss = (r: Measured['runRss'], what: string) =>
+  const rss = (r: RssReading | null, what: string) =>
     r === null
       ? `not measured: ${m.notes.join('; ') || 'no extension host'}`
-      : `peak minus start VmRSS of the extension host (pid ${m.hostPid}) ${what}: start ${mb(r.start)}, peak ${mb(r.peak)}, end ${mb(r.end)}`;
+      : `peak minus start VmRSS of the extension host (pid ${m.hostPid}, sampled every 50 ms) ${what}: start ${mb(r.start)}, peak ${mb(r.peak)}, end ${mb(r.end)}`;
+  const f = m.fetchRss;
+  const fetchRssNote =
+    rss(f, 'from the Fetch all click until the footer showed 200,000 rows') +
+    (f
+      ? `; the peak came ${((f.peakAt - f.clicked) / 1000).toFixed(2)} s after the click, with ${f.rowsAtPeak?.toLocaleString('en') ?? '?'} rows in the footer; ` +
+        `3 s after the last page: ${f.settled === null ? '?' : mb(f.settled)}`
+      : '');
   const out: BenchFigure[] = [
     figure({
       name: '7. Run to first row, 1,000 rows (code-server)',
@@ -328,7 +346,7 @@ function figuresFrom(m: Measured, rawRowsPerSecond: number | null): BenchFigure[
       unit: 'MB',
       baseline: null,
       target: { of: 'value', op: '<', limit: 64 },
-      note: rss(m.fetchRss, 'from the Fetch all click until the footer showed 200,000 rows'),
+      note: fetchRssNote,
     }),
     figure({
       name: '7. cursor to grid, Fetch all 200,000 rows',
@@ -337,7 +355,7 @@ function figuresFrom(m: Measured, rawRowsPerSecond: number | null): BenchFigure[
       baseline: rawRowsPerSecond,
       note: m.fetch
         ? `rows loaded as the footer reports them: ${FETCH.rows - m.fetch.fromRows} rows (after the ${m.fetch.fromRows} the Run loaded) in ${m.fetch.seconds.toFixed(2)} s from the click on Fetch all to the footer's 200,000, ${m.fetch.samples} footer updates; ` +
-          `of that time, the host read pages from the cursor for ${m.fetch.hostPagingMs === null ? '?' : `${(m.fetch.hostPagingMs / 1000).toFixed(2)} s`} (the footer's paging time) ` +
+          `of that time, the host read pages from the cursor for ${m.fetch.hostPagingMs === null ? '?' : `${(m.fetch.hostPagingMs / 1000).toFixed(2)} s`} (the footer's paging time); ` +
           'the rest is the trip from the extension host through the workbench into the webview, and the grid taking each page in; ' +
           `CPU used meanwhile: extension host ${m.fetch.cpu.extensionHost.toFixed(2)} s, the rest of code-server ${m.fetch.cpu.codeServerRest.toFixed(2)} s, chromium ${m.fetch.cpu.chromium.toFixed(2)} s (` +
           `${Object.entries(m.fetch.cpu.chromiumByType).filter(([, secs]) => secs >= 0.01).sort((a, b) => b[1] - a[1]).map(([type, secs]) => `${type} ${secs.toFixed(2)} s`).join(', ')}); ` +

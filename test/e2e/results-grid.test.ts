@@ -159,17 +159,37 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
     assert.ok(Number(afterPage) > 10, `Page Down moved a screen (to row ${String(afterPage)})`);
 
     // Column resize: drag the label column's right edge.
-    const header = grid.locator('.grid-hcell[data-col="1"]');
-    const before = (await header.boundingBox())?.width ?? 0;
-    const handle = await grid.locator('.col-resize[data-resize="1"]').boundingBox();
-    assert.ok(handle);
+    // Header cells are redrawn with the grid: measure the current one each time.
+    const headerWidth = async (): Promise<number> => {
+      let width = 0;
+      await waitFor(async () => {
+        width = Number(await grid.evaluate(`document.querySelector('.grid-hcell[data-col="1"]')?.getBoundingClientRect().width ?? 0`));
+        return width > 0;
+      }, 'the label header');
+      return width;
+    };
+    const before = await headerWidth();
+    const box = { x: 0, y: 0, width: 0, height: 0 };
+    await waitFor(async () => {
+      const found = await grid.locator('.col-resize[data-resize="1"]').boundingBox().catch(() => null);
+      if (found) Object.assign(box, found);
+      return found !== null;
+    }, 'the resize handle');
+    const handle = box;
     await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
     await page.mouse.down();
     await page.mouse.move(handle.x + 80, handle.y + handle.height / 2, { steps: 5 });
     await page.mouse.up();
-    const width = (await header.boundingBox())?.width ?? 0;
-    assert.ok(Math.abs(width - before - 78) < 6, `the column grew by the drag (${before} -> ${width})`);
-    assert.equal(Math.round((await cell(grid, Number(afterPage), 1).boundingBox())?.width ?? 0), Math.round(width), 'its cells follow');
+    let width = 0;
+    let cellWidth = 0;
+    await waitFor(
+      async () => {
+        width = await headerWidth();
+        cellWidth = (await cell(grid, Number(afterPage), 1).boundingBox().catch(() => null))?.width ?? 0;
+        return Math.abs(width - before - 77) < 6 && Math.round(cellWidth) === Math.round(width);
+      },
+      () => `the column and its cells to grow by the drag (${before} -> header ${width}, cell ${cellWidth})`,
+    );
   });
 
   it('shows long values cut in the cell and whole in the viewer (JSON pretty-printed, bytea as hex)', async () => {
@@ -301,7 +321,7 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
 
   it('shows every result set of a run as a tab, and every statement under Messages', async () => {
     await openFile(page, 'multi.sql');
-    await runCommand(page, 'PG Explorer: Run All Statements');
+    await command(page, 'PG Explorer: Run All Statements');
     await pick(page, PROFILE);
     await pick(page, DATABASE);
     const grid = await gridFrame(page, 'people', 30_000, { editorTab: 'Results: multi.sql', resultTab: '1: people' });
@@ -329,7 +349,7 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
 
   it('says so when a reloaded panel lost its rows, and never re-runs the query', async () => {
     const old = await gridFrame(page, 'people');
-    await runCommand(page, 'Developer: Reload Webviews');
+    await command(page, 'Developer: Reload Webviews');
     await waitFor(async () => old.isDetached(), 'the old webview page to go');
     const grid = await gridFrame(page, 'people');
     await waitText(grid, '.banner', /The panel was reloaded/);
@@ -356,7 +376,7 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
 
   it('shows a failing statement under Messages with the server error', async () => {
     await openFile(page, 'broken.sql');
-    await runCommand(page, 'PG Explorer: Run All Statements');
+    await command(page, 'PG Explorer: Run All Statements');
     await pick(page, PROFILE);
     await pick(page, DATABASE);
     const tab = page.locator('.tabs-container .tab', { hasText: 'Results: broken.sql' }).first();
@@ -497,6 +517,12 @@ async function waitFor(check: () => Promise<boolean>, what: string | (() => stri
     await delay(100);
   }
   throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
+}
+
+/** runCommand, after any quick input still closing has gone (F1 is lost while one is open). */
+async function command(page: Page, title: string): Promise<void> {
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' }).catch(() => undefined);
+  await runCommand(page, title);
 }
 
 async function openFile(page: Page, name: string): Promise<void> {

@@ -34,8 +34,14 @@ export function toolchainPaths() {
 /** Environment for anything run with the toolchain: Node 24 first, its headers for node-gyp, XDG dirs of our own. */
 export function toolchainEnv(runDir) {
   for (const dir of ['config', 'data', 'cache', 'tmp']) mkdirSync(join(runDir, dir), { recursive: true });
+  // Under `npm test` the outer npm's variables (npm_config_user_agent names Node 20, npm_node_execpath
+  // points at it) leak into the nested install, and code-server's postinstall refuses Node 20 on
+  // their word: drop them so the nested npm describes the Node 24 it runs on.
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) && name !== 'NODE' && name !== 'INIT_CWD'),
+  );
   return {
-    ...process.env,
+    ...inherited,
     PATH: `${join(nodeDir, 'bin')}:${process.env.PATH ?? ''}`,
     npm_config_nodedir: nodeDir,
     XDG_CONFIG_HOME: join(runDir, 'config'),

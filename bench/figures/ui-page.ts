@@ -264,6 +264,41 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
+export interface CpuTimes {
+  extensionHost: number;
+  /** code-server's other processes (the server itself, its file watcher, ...). */
+  codeServerRest: number;
+  chromium: number;
+  /** chromium by process type, each renderer apart (the workbench's; the webview's if it runs out of process). */
+  chromiumByType: Record<string, number>;
+}
+
+/** CPU seconds each side of a run has used so far. */
+export function cpuTimes(procs: RunProcesses): CpuTimes {
+  const hostPid = procs.extensionHost?.pid;
+  const chromiumByType: Record<string, number> = {};
+  for (const p of procs.chromium) {
+    const type = /--type=([\w-]+)/.exec(p.cmdline)?.[1] ?? 'browser';
+    const key = type === 'renderer' ? `renderer pid ${p.pid}` : type;
+    chromiumByType[key] = (chromiumByType[key] ?? 0) + cpuSeconds(p.pid);
+  }
+  return {
+    extensionHost: hostPid === undefined ? 0 : cpuSeconds(hostPid),
+    codeServerRest: procs.codeServer.filter((p) => p.pid !== hostPid).reduce((sum, p) => sum + cpuSeconds(p.pid), 0),
+    chromium: Object.values(chromiumByType).reduce((a, b) => a + b, 0),
+    chromiumByType,
+  };
+}
+
+export function cpuSince(before: CpuTimes, after: CpuTimes): CpuTimes {
+  return {
+    extensionHost: after.extensionHost - before.extensionHost,
+    codeServerRest: after.codeServerRest - before.codeServerRest,
+    chromium: after.chromium - before.chromium,
+    chromiumByType: Object.fromEntries(Object.entries(after.chromiumByType).map(([key, secs]) => [key, secs - (before.chromiumByType[key] ?? 0)])),
+  };
+}
+
 /** VmRSS of a process in bytes (null once it is gone). */
 export function rssBytes(pid: number): number | null {
   try {

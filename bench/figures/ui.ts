@@ -33,7 +33,8 @@ import {
   caretOnLine,
   delay,
   domCount,
-  cpuSeconds,
+  cpuSince,
+  cpuTimes,
   firstVisibleCell,
   footer,
   installProbe,
@@ -46,7 +47,7 @@ import {
   scrollGrid,
   waitFor,
 } from './ui-page';
-import type { DomCount, ProcInfo, RssReading } from './ui-page';
+import type { CpuTimes, DomCount, RssReading } from './ui-page';
 
 const PROFILE = 'Bench cluster';
 const DATABASE = 'postgres';
@@ -112,7 +113,7 @@ interface Measured {
     samples: number;
     hostPagingMs: number | null;
     /** CPU seconds used during the Fetch all, per side. */
-    cpu: { extensionHost: number; codeServerRest: number; chromium: number; chromiumByType: Record<string, number> };
+    cpu: CpuTimes;
   } | null;
   fetchRss: (RssReading & { clicked: number; rowsAtPeak: number | null; settled: number | null }) | null;
   domSmall: DomCount | null;
@@ -213,20 +214,7 @@ async function measure(server: CodeServer, browser: Browser, m: Measured, log: L
   const fetchAll = grid.locator('[data-action=fetch-all]');
   await fetchAll.waitFor({ state: 'visible' });
   const procs = runProcesses(server.runDir);
-  const cpuOf = (ps: ProcInfo[]): number => ps.reduce((sum, p) => sum + cpuSeconds(p.pid), 0);
-  const hostPid = procs.extensionHost?.pid;
-  const rest = procs.codeServer.filter((p) => p.pid !== hostPid);
-  const chromiumType = (p: ProcInfo): string => /--type=([\w-]+)/.exec(p.cmdline)?.[1] ?? 'browser';
-  const byType = (): Record<string, number> => {
-    const out: Record<string, number> = {};
-    // Renderers one by one: the workbench's and, when the webview runs out of process, the webview's.
-    for (const p of procs.chromium) {
-      const key = chromiumType(p) === 'renderer' ? `renderer pid ${p.pid}` : chromiumType(p);
-      out[key] = (out[key] ?? 0) + cpuSeconds(p.pid);
-    }
-    return out;
-  };
-  const cpuBefore = { extensionHost: hostPid ? cpuSeconds(hostPid) : 0, codeServerRest: cpuOf(rest), chromium: cpuOf(procs.chromium), byType: byType() };
+  const cpuBefore = cpuTimes(procs);
   const clicked = Date.now();
   await fetchAll.click();
   let last = before;
@@ -239,12 +227,7 @@ async function measure(server: CodeServer, browser: Browser, m: Measured, log: L
     120_000,
   );
   const fetchRss = fetchSampler?.stop();
-  const cpu = {
-    extensionHost: (hostPid ? cpuSeconds(hostPid) : 0) - cpuBefore.extensionHost,
-    codeServerRest: cpuOf(rest) - cpuBefore.codeServerRest,
-    chromium: cpuOf(procs.chromium) - cpuBefore.chromium,
-    chromiumByType: Object.fromEntries(Object.entries(byType()).map(([type, secs]) => [type, secs - (cpuBefore.byType[type] ?? 0)])),
-  };
+  const cpu = cpuSince(cpuBefore, cpuTimes(procs));
   const probe = await probeState(grid);
   const loads = probe.loads;
   if (fetchRss) {
@@ -330,7 +313,7 @@ function figuresFrom(m: Measured, rawRowsPerSecond: number | null): BenchFigure[
       value: m.coldMs,
       unit: 'ms',
       baseline: smallMs,
-      note: 'the 1,000-row table, once, when the results panel does not exist yet (webview created and loaded); polled from the test process, so up to ~50 ms late; baseline: the same run with the panel open',
+      note: 'the 1,000-row table, once, when the results panel does not exist yet (webview created and loaded); polled from the bench process, so up to ~50 ms late; baseline: the same run with the panel open',
     }),
     figure({
       name: '7. extension-host RSS growth, the Runs above',

@@ -31,6 +31,7 @@ const DEFAULTS = {
   idleTimeoutMs: 60_000,
   cursorIdleTimeoutMs: 5 * 60_000,
   onWarning: () => undefined,
+  maxSizeHint: 'maxSize',
 } satisfies Required<PoolOptions>;
 
 /**
@@ -632,12 +633,12 @@ export class PgPool {
   }
 
   private exhausted(): PgError {
-    const { maxSize, acquireTimeoutMs } = this.options;
+    const { maxSize, acquireTimeoutMs, maxSizeHint } = this.options;
     return new PgError(
       'poolExhausted',
       `All ${maxSize} connections to ${this.target} are held by sessions with an open result or transaction ` +
         `(waited ${formatDuration(acquireTimeoutMs)}). Close a results tab or finish its transaction, ` +
-        `or raise the connection limit (maxSize, now ${maxSize}).`,
+        `or raise the connection limit (${maxSizeHint}, now ${maxSize}).`,
     );
   }
 }

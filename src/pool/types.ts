@@ -17,6 +17,8 @@ export interface PoolOptions {
    * closed by the pool; default 5 minutes, 0 = never.
    */
   cursorIdleTimeoutMs?: number;
+  /** How the user changes maxSize (e.g. a setting's name), named in `poolExhausted` messages. */
+  maxSizeHint?: string;
   /**
    * Non-fatal problems the user should see, e.g. a password file ignored because others can
    * read it (libpq's warning). Never carries a secret. Default: dropped.

@@ -115,12 +115,12 @@ describe('1. leasing', () => {
   });
 
   test('with no reclaimable session the caller waits, then gets poolExhausted naming the limit', async () => {
-    const pool = await openPool('leasing-exhausted', { maxSize: 2, acquireTimeoutMs: 300 });
+    const pool = await openPool('leasing-exhausted', { maxSize: 2, acquireTimeoutMs: 300, maxSizeHint: 'the setting pgExplorer.maxConnections' });
     await pool.execute('cursor', 'SELECT n FROM numbers', { pageSize: 10 });
     await pool.execute('tx', 'BEGIN');
     const error = await rejectsWith(pool.execute('third', 'SELECT 1'), 'poolExhausted');
     assert.match(error.message, /All 2 connections/);
-    assert.match(error.message, /maxSize/);
+    assert.match(error.message, /raise the connection limit \(the setting pgExplorer\.maxConnections, now 2\)/);
     assert.equal(pool.stats().total, 2);
     // The holders keep what they hold.
     assert.equal(pool.sessionInfo('cursor')?.cursorOpen, true);

@@ -156,7 +156,11 @@ export class Connections implements vscode.Disposable {
       const target = `${current.name} (${describeProfile({ ...current, database })})`;
       this.log.info(`Connecting to ${target}…`);
       try {
+        const settings = vscode.workspace.getConfiguration('pgExplorer');
         const pool = await PgPool.open(toPgConfig(current, database, secrets), {
+          maxSize: settings.get<number>('maxConnections', 10),
+          maxSizeHint: 'the setting pgExplorer.maxConnections',
+          cursorIdleTimeoutMs: Math.round(settings.get<number>('closeIdleResultsMinutes', 5) * 60_000),
           onWarning: (message) => this.log.warn(`${current.name}: ${message}`),
         });
         this.log.info(`Connected to ${target}.`);

@@ -128,7 +128,7 @@ export class ResultsPanel implements vscode.Disposable {
     this.ownsSession = ownsSession;
     this.target = target;
     this.panel.title = target.title;
-    for (const handle of this.exports.values()) handle.cancel();
+    // Exports run on leases of their own with their own copy of the SQL: a new run does not stop them.
     const runId = randomUUID();
     const info = target.pool.sessionInfo(target.sessionId);
     const built = buildRunView(

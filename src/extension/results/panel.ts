@@ -120,7 +120,7 @@ export class ResultsPanel implements vscode.Disposable {
    * `ownsSession`: the session exists for this panel alone ("Open data" gets a fresh one each time
    * and nobody else releases it), so the panel releases it when it is replaced or closed.
    */
-  async show(target: ResultsTarget, statements: StatementRun[], ownsSession = false): Promise<void> {
+  show(target: ResultsTarget, statements: StatementRun[], ownsSession = false): void {
     const previous = this.target;
     if (this.ownsSession && previous.sessionId !== target.sessionId) {
       void previous.pool.releaseSession(previous.sessionId).catch(() => undefined);
@@ -150,10 +150,15 @@ export class ResultsPanel implements vscode.Disposable {
     this.post(ShowRunNotification, built.view);
     this.postCursorState();
     this.pollCursor();
-    // One after another: each check takes a short lease, and a run may have many result sets.
-    for (const source of built.sources) {
+    // In the background: the editor's run is over once the rows are shown, whatever the checks take.
+    void this.checkEditability(target, runId, built.sources).catch((err: unknown) => this.log?.warn(`editability: ${(err as Error).message}`));
+  }
+
+  /** One result after another: each check takes a short lease, and a run may have many result sets. */
+  private async checkEditability(target: ResultsTarget, runId: string, sources: ResultSource[]): Promise<void> {
+    for (const source of sources) {
       const result = await checkEditability(target.pool, source.columns, target.readOnly);
-      if (this.run?.runId !== runId) return;
+      if (this.run?.runId !== runId || this.disposed) return;
       if (result.editable) this.run.editable.set(source.resultId, result.editable);
       this.run.editability.set(source.resultId, result.view);
       this.post(EditabilityNotification, { runId, resultId: source.resultId, editability: result.view });

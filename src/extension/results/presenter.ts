@@ -21,7 +21,7 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
   async showRun(target: ResultsTarget, statements: StatementRun[]): Promise<void> {
     const panel = this.panelFor(target, vscode.ViewColumn.Beside);
     if (!panel.visible) panel.reveal();
-    await panel.show(target, statements);
+    panel.show(target, statements);
   }
 
   async openTableData(target: ResultsTarget, table: { schema: string; table: string }): Promise<void> {
@@ -34,7 +34,7 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
     } catch (err) {
       statement = { sql, offset: 0, error: err instanceof PgError ? err : new PgError('query', (err as Error).message) };
     }
-    await panel.show(target, [statement], true);
+    panel.show(target, [statement], true);
   }
 
   dispose(key?: string): void {

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { PgPool } from '../../pool';
+import type { PageResult, PgPool } from '../../pool';
 import {
   AppliedNotification,
   ApplyChangesCommand,
@@ -172,12 +172,17 @@ export class ResultsPanel implements vscode.Disposable {
   // -----------------------------------------------------------------------------------------------
 
   private post<P>(type: IpcNotification<P>, params: P): void {
+    void this.postNow(type, params);
+  }
+
+  /** Posts (or queues until the webview is ready); resolves when VS Code has taken the message. */
+  private postNow<P>(type: IpcNotification<P>, params: P): Thenable<unknown> {
     const message = type.message(params);
     if (!this.ready) {
       this.queue.push(message);
-      return;
+      return Promise.resolve();
     }
-    void this.panel.webview.postMessage(message);
+    return this.panel.webview.postMessage(message);
   }
 
   private async onMessage(m: IpcMessage): Promise<void> {
@@ -264,13 +269,27 @@ export class ResultsPanel implements vscode.Disposable {
     run.stopRequested = false;
     const cap = run.view.maxRowsInGrid;
     const pool: PgPool = this.target.pool;
+    // While one page is being serialised and posted, the next is already being read from the
+    // server (the round trip overlaps the host's work), and at most one page is on its way to
+    // the webview, so a slow webview slows Fetch all down instead of piling pages up in the host.
+    const read = (): { page: Promise<PageResult>; started: number } => {
+      const page = pool.fetchPage(this.target.sessionId);
+      page.catch(() => undefined);
+      return { page, started: performance.now() };
+    };
+    let next = read();
+    let delivered: Thenable<unknown> = Promise.resolve();
     try {
       for (;;) {
-        const started = performance.now();
-        const page = await pool.fetchPage(this.target.sessionId);
+        const page = await next.page;
+        const elapsedMs = performance.now() - next.started;
         if (this.run !== run || this.disposed) return;
+        // Stop is checked before the next read only: a page already read is always shown.
         const continuing = all && !page.done && !run.stopRequested && page.rowsSoFar < cap;
-        this.post(PageNotification, { runId: run.runId, resultId, page, elapsedMs: performance.now() - started, continuing });
+        if (continuing) next = read();
+        await delivered;
+        if (this.run !== run || this.disposed) return;
+        delivered = this.postNow(PageNotification, { runId: run.runId, resultId, page, elapsedMs, continuing });
         if (page.done) run.pageableResultId = null;
         if (!continuing) break;
       }

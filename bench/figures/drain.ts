@@ -161,12 +161,19 @@ export async function drainFigures(pool: PgPool, client: Client, cluster: Cluste
   const rawRate = rate('raw');
   const figures: BenchFigure[] = [
     figure({
-      name: '2. drain 2M rows, default pages + message (vs pg-cursor 5,000)',
-      value: poolRate,
+      name: '2. drain 2M rows, default pages + message, as the results host reads (vs pg-cursor 5,000)',
+      value: rate('pipelined'),
       unit: 'rows/s',
       baseline: rawRate,
       target: { of: 'ratio', op: '>=', limit: 0.8 },
-      note: `baseline: pg-cursor read(5000) until the end, values as text, no serialisation; ${spread('pool')}. ${messageNote}`,
+      note: `page N+1 is requested before page N is serialised, as Fetch all does (src/extension/results/panel.ts), so the server works while the host does; baseline: pg-cursor read(5000) until the end, values as text, no serialisation; ${spread('pipelined')}. ${messageNote}`,
+    }),
+    figure({
+      name: '2. drain 2M rows, default pages + message, one page at a time',
+      value: poolRate,
+      unit: 'rows/s',
+      baseline: rawRate,
+      note: `each page requested only after the previous one was serialised (how the host read before it prefetched); ${spread('pool')}`,
     }),
     figure({
       name: '2. drain 2M rows, default pages, no message (vs pg-cursor 5,000)',
@@ -189,27 +196,18 @@ export async function drainFigures(pool: PgPool, client: Client, cluster: Cluste
       baseline: cpuPerRow('raw'),
       note: 'as above, without building and serialising the message',
     }),
-    figure({
-      name: '2. drain 2M rows, default pages + message, next page requested first',
-      value: rate('pipelined'),
-      unit: 'rows/s',
-      baseline: rawRate,
-      target: { of: 'ratio', op: '>=', limit: 0.8 },
-      note: `the host asks for page N+1 before it serialises page N, so the server works while the host does; ${spread('pipelined')}`,
-    }),
     ...SCHEDULES.map((schedule) =>
       figure({
         name: `2. drain 2M rows, pages 100 then ${schedule.map((n) => n.toLocaleString('en')).join(', ')} + message`,
         value: rate(`schedule:${schedule.join(',')}`),
         unit: 'rows/s',
         baseline: rawRate,
-        target: { of: 'ratio', op: '>=', limit: 0.8 },
         note: `another page schedule for comparison (via fetchPage(id, size)); the first page stays 100, so figure 1 is unaffected; ${spread(`schedule:${schedule.join(',')}`)}`,
       }),
     ),
     figure({
-      name: '2. drain 2M rows, default pages + message (vs psql COPY)',
-      value: poolRate,
+      name: '2. drain 2M rows, default pages + message, as the results host reads (vs psql COPY)',
+      value: rate('pipelined'),
       unit: 'rows/s',
       baseline: rate('copy'),
       note: 'baseline: psql -c "COPY big TO STDOUT" > /dev/null, psql start-up included',

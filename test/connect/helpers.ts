@@ -12,16 +12,6 @@ export async function firstValue(pool: PgPool, session: string, sql: string): Pr
   return rowsOf(await pool.execute(session, sql)).rows[0][0];
 }
 
-export async function rejectsWith(promise: Promise<unknown>, kind: PgError['kind']): Promise<PgError> {
-  const error = await promise.then(
-    () => assert.fail(`expected PgError ${kind}, but the call succeeded`),
-    (err: unknown) => err,
-  );
-  assert.ok(error instanceof PgError, `expected a PgError, got ${String(error)}`);
-  assert.equal(error.kind, kind, `expected kind ${kind}, got ${error.kind}: ${error.message}`);
-  return error;
-}
-
 export function throwsWith(fn: () => unknown, kind: PgError['kind']): PgError {
   try {
     fn();
@@ -46,3 +36,5 @@ export async function until(check: () => Promise<boolean> | boolean, what: strin
   }
   assert.fail(`timed out waiting for ${what}`);
 }
+
+export { rejectsWith } from '../harness/expect';

@@ -3,27 +3,8 @@
  * pool still works after.
  */
 import assert from 'node:assert/strict';
-import { PgError } from '../../src/pool';
 import type { ExecutionOutcome, PageResult, PgPool } from '../../src/pool';
 import type { Cluster } from '../harness/cluster';
-
-/** Awaits a call that must fail with a PgError of `kind` whose message matches `says` (what to do). */
-export async function failsWith(promise: Promise<unknown>, kind: PgError['kind'], says?: RegExp): Promise<PgError> {
-  const error = await promise.then(
-    (value: unknown) => assert.fail(`expected PgError ${kind}, but the call succeeded with ${JSON.stringify(value)?.slice(0, 200)}`),
-    (err: unknown) => err,
-  );
-  assert.ok(error instanceof PgError, `expected a PgError, got ${String(error)}`);
-  assert.equal(error.kind, kind, `expected kind ${kind}, got ${error.kind}: ${error.message}`);
-  if (says) assert.match(error.message, says);
-  return error;
-}
-
-/** Attaches a handler at once, so a rejection that comes before the drill awaits it is not unhandled. */
-export function settle<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => undefined);
-  return promise;
-}
 
 export function pageOf(outcome: ExecutionOutcome): PageResult {
   assert.equal(outcome.kind, 'rows', `expected rows, got ${outcome.kind}`);
@@ -62,3 +43,5 @@ export async function activeStatements(cluster: Cluster, marker: string): Promis
   );
   return Number(rows[0].n);
 }
+
+export { rejectsWith as failsWith, settle } from '../harness/expect';

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { BROWSER_SESSION_ID, PgError, PgPool } from '../../src/pool';
+import { BROWSER_SESSION_ID, PgPool } from '../../src/pool';
 import type { ObjectType, Relation, RelationDescription, SchemaSummary } from '../../src/pool';
 import { ALL_MAJORS, startCluster } from '../harness/cluster';
 import type { Cluster, Major } from '../harness/cluster';
@@ -22,16 +22,7 @@ import {
   TABLES,
   TYPES,
 } from './introspect-fixture';
-
-async function rejectsWith(promise: Promise<unknown>, kind: PgError['kind']): Promise<PgError> {
-  const error = await promise.then(
-    () => assert.fail(`expected PgError ${kind}, but the call succeeded`),
-    (err: unknown) => err,
-  );
-  assert.ok(error instanceof PgError, `expected a PgError, got ${String(error)}`);
-  assert.equal(error.kind, kind, `expected kind ${kind}, got ${error.kind}: ${error.message}`);
-  return error;
-}
+import { rejectsWith } from '../harness/expect';
 
 function byName<T extends { name: string }>(items: T[], name: string): T {
   const found = items.find((i) => i.name === name);

@@ -3,9 +3,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { PgError, PgPool } from '../../src/pool';
+import { PgPool } from '../../src/pool';
 import type { ExecutionOutcome, PageResult, PoolOptions } from '../../src/pool';
 import { startCluster } from '../harness/cluster';
+import { rejectsWith, settle } from '../harness/expect';
 import type { Cluster } from '../harness/cluster';
 
 let cluster: Cluster;
@@ -36,22 +37,6 @@ function rowsOf(outcome: ExecutionOutcome): PageResult {
 
 async function firstValue(pool: PgPool, session: string, sql: string): Promise<string | null> {
   return rowsOf(await pool.execute(session, sql)).rows[0][0];
-}
-
-async function rejectsWith(promise: Promise<unknown>, kind: PgError['kind']): Promise<PgError> {
-  const error = await promise.then(
-    () => assert.fail(`expected PgError ${kind}, but the call succeeded`),
-    (err: unknown) => err,
-  );
-  assert.ok(error instanceof PgError, `expected a PgError, got ${String(error)}`);
-  assert.equal(error.kind, kind, `expected kind ${kind}, got ${error.kind}: ${error.message}`);
-  return error;
-}
-
-/** Attaches a handler at once, so a rejection that comes before the test awaits it is not unhandled. */
-function settle<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => undefined);
-  return promise;
 }
 
 async function backendsNamed(name: string): Promise<number> {

@@ -68,6 +68,8 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
       args: ['--vscode-option', 'enable-smoke-test-driver'],
       workspaceFiles: {
         'broken.sql': 'SELECT 1;\nSELECT 1 / 0 AS boom;\nSELECT 2;\n',
+        // Fault drill (issue 8): one 100 MB value in a result.
+        'hundred.sql': "SELECT 1 AS id, repeat('x', 100 * 1024 * 1024) AS v;\n",
         'multi.sql': [
           'SELECT id, name FROM people ORDER BY id;',
           'UPDATE people SET email = email WHERE id = 1;',
@@ -396,6 +398,31 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
     assert.equal(await frame.locator('.statement').count(), 2, 'the run stopped at the error');
     assert.match((await frame.locator('vscode-tab-header').allTextContents()).join('|'), /Messages \(1 error\)/);
     await shot(page, 'results-error');
+  });
+
+  it('shows a single 100 MB value cut in its cell, and the host carries on', { timeout: 180_000 }, async () => {
+    await openFile(page, 'hundred.sql');
+    await command(page, 'PG Explorer: Run All Statements');
+    await pick(page, PROFILE);
+    await pick(page, DATABASE);
+    const tab = page.locator('.tabs-container .tab', { hasText: 'Results: hundred.sql' }).first();
+    await tab.waitFor({ state: 'visible', timeout: 120_000 });
+    await tab.click();
+    let grid: Frame | undefined;
+    await waitFor(async () => {
+      for (const f of page.frames()) {
+        if ((await f.locator('.grid-cell[data-row="0"][data-col="1"]').count().catch(() => 0)) > 0) grid = f;
+      }
+      return grid !== undefined;
+    }, 'the 100 MB row in the grid', 120_000);
+    assert.ok(grid);
+    const shown = await cell(grid, 0, 1).innerText();
+    // Cut in the cell: the DOM holds a short prefix, not 100 MB.
+    assert.match(shown, /^x{100,}/);
+    assert.ok(shown.length < 1_000, `the cell holds ${shown.length} characters`);
+    await waitText(grid, '[data-testid=rows-loaded]', /^1 row/);
+    await shot(page, 'results-100mb-value');
+    // The host is alive: the next test runs statements through it.
   });
 
   it('follows the light and high contrast themes', async () => {

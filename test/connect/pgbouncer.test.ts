@@ -100,11 +100,9 @@ for (const mode of ['transaction', 'session'] as const) {
         const rows = await cluster.sql("SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'");
         return rows.length > 0;
       }, 'pg_sleep to start');
-      const started = Date.now();
       assert.equal(await pool.cancel('s'), true);
       const error = await running;
       assert.equal(error.code, '57014');
-      assert.ok(Date.now() - started < 5_000, `cancel took ${Date.now() - started} ms`);
       assert.equal(await firstValue(pool, 's', 'SELECT 1'), '1');
     });
 

@@ -9,11 +9,8 @@
  *
  * Never run from tests: timings are facts to read, not assertions.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import { Client } from 'pg';
 import { PgPool } from '../src/pool';
 import { SUPERUSER, SUPERUSER_PASSWORD } from '../test/harness/cluster';
@@ -26,6 +23,7 @@ import { packageFigures } from './figures/package';
 import { roundTripFigures } from './figures/round-trips';
 import { uiFigures } from './figures/ui';
 import { figure } from './figure';
+import { runIntrospectionBench } from './introspect';
 import { fillTables, serverVersion, startBenchCluster } from './fixtures';
 import { machineInfo } from './machine';
 import { reportFromSaved, textTable, updateBenchmarksMd, writeResults } from './report';
@@ -35,37 +33,12 @@ function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
 }
 
-function isBenchFigure(value: unknown): value is BenchFigure {
-  if (typeof value !== 'object' || value === null) return false;
-  const f = value as Record<string, unknown>;
-  const numOrNull = (v: unknown): boolean => v === null || typeof v === 'number';
-  return (
-    typeof f.name === 'string' &&
-    numOrNull(f.value) &&
-    typeof f.unit === 'string' &&
-    numOrNull(f.baseline) &&
-    numOrNull(f.ratio) &&
-    (f.target === null || typeof f.target === 'string') &&
-    (f.met === null || typeof f.met === 'boolean')
-  );
-}
-
-/** Figure 4 comes from bench/introspect.ts (another engineer's), loaded only if it is there. */
+/** Figure 4: the introspection figures of bench/introspect.ts (also runnable on its own). */
 async function introspectionFigures(): Promise<BenchFigure[]> {
-  const name = '4. introspection';
-  const file = path.join(__dirname, 'introspect.ts');
-  if (!fs.existsSync(file)) {
-    return [figure({ name, value: null, unit: 'ms', baseline: null, note: 'bench/introspect.ts is not there yet: skipped' })];
-  }
   try {
-    const mod = (await import(pathToFileURL(file).href)) as { runIntrospectionBench?: unknown; default?: { runIntrospectionBench?: unknown } };
-    const fn = mod.runIntrospectionBench ?? mod.default?.runIntrospectionBench;
-    if (typeof fn !== 'function') throw new Error('bench/introspect.ts exports no runIntrospectionBench()');
-    const result: unknown = await (fn as (log: (message: string) => void) => Promise<unknown>)((m) => log(`  introspection: ${m}`));
-    if (!Array.isArray(result) || !result.every(isBenchFigure)) throw new Error('runIntrospectionBench() did not return BenchFigure[]');
-    return result;
+    return await runIntrospectionBench((m) => log(`  introspection: ${m}`));
   } catch (err) {
-    return [figure({ name, value: null, unit: 'ms', baseline: null, note: `bench/introspect.ts failed: ${(err as Error).message.split('\n')[0]}` })];
+    return [figure({ name: '4. introspection', value: null, unit: 'ms', baseline: null, note: `failed: ${(err as Error).message.split('\n')[0]}` })];
   }
 }
 

@@ -29,6 +29,7 @@ interface Toolchain {
 interface SetupModule {
   ensureE2eToolchain(): Toolchain;
   toolchainEnv(runDir: string): NodeJS.ProcessEnv;
+  codeServerArgs(runDir: string, port: number, workspace: string, extra?: string[]): string[];
 }
 
 function freePort(): Promise<number> {
@@ -174,25 +175,10 @@ async function openCodeServer(tmp: string, workspace: string, settings: object, 
     const source = path.join(root, entry);
     if (fs.existsSync(source)) fs.cpSync(source, path.join(extensionDir, entry), { recursive: true });
   }
-  const configFile = path.join(runDir, 'config.yaml');
-  fs.writeFileSync(configFile, 'auth: none\n');
   const port = Number(process.env.PGX_DEMO_PORT ?? (await freePort()));
   const child: ChildProcess = spawn(
     tools.node,
-    [
-      tools.codeServerEntry,
-      '--config', configFile,
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--auth', 'none',
-      '--disable-telemetry',
-      '--disable-update-check',
-      '--disable-workspace-trust',
-      '--disable-getting-started-override',
-      '--ignore-last-opened',
-      '--user-data-dir', path.join(runDir, 'user-data'),
-      '--extensions-dir', path.join(runDir, 'extensions'),
-      workspace,
-    ],
+    setup.codeServerArgs(runDir, port, workspace),
     { env: setup.toolchainEnv(path.join(runDir, 'env')), detached: true, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   cleanups.push(() => {

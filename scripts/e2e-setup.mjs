@@ -52,6 +52,31 @@ export function toolchainEnv(runDir) {
 }
 
 /**
+ * code-server's arguments for a run folder (user data, extensions and config.yaml inside it):
+ * loopback only, no auth, nothing that phones home or asks about trust. The tests and the demo
+ * start it the same way; `extra` goes before the workspace folder.
+ */
+export function codeServerArgs(runDir, port, workspace, extra = []) {
+  const configFile = join(runDir, 'config.yaml');
+  writeFileSync(configFile, 'auth: none\n');
+  return [
+    toolchainPaths().codeServerEntry,
+    '--config', configFile,
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth', 'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    '--user-data-dir', join(runDir, 'user-data'),
+    '--extensions-dir', join(runDir, 'extensions'),
+    ...extra,
+    workspace,
+  ];
+}
+
+/**
  * Debian packages the e2e run needs, with a file that shows each is there: chromium drives the
  * workbench; code-server's kerberos module builds from source (krb5 headers, pkg-config, a C++
  * toolchain and python3 for node-gyp). As root with apt they are installed; otherwise we say which.

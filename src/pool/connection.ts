@@ -26,8 +26,6 @@ export class PooledConnection {
   /** Set when the socket died or the server terminated the backend: the connection is never reused. */
   broken = false;
   brokenReason?: Error;
-  /** When the connection last went back to the idle list (for idle timeout). */
-  idleSince = 0;
   private noticeSink: string[] | undefined;
   private readonly onBrokenListeners = new Set<(err: Error) => void>();
 

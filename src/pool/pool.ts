@@ -589,7 +589,6 @@ export class PgPool {
 
   private toIdle(connection: PooledConnection): void {
     if (this.closed || connection.broken) return this.discard(connection);
-    connection.idleSince = Date.now();
     this.idle.push(connection);
     const timeout = this.options.idleTimeoutMs;
     if (timeout > 0) {

@@ -30,8 +30,6 @@ export class Session {
   cancelRequested = false;
   /** Reported on the session's next outcome. */
   pendingReset: SessionResetReason | undefined;
-  /** The connection died while the session was not running a call: its next call reports it. */
-  pendingLoss: Error | undefined;
   /** Why the last cursor was closed by the pool rather than by the caller. */
   cursorClosedReason: string | undefined;
 
@@ -39,11 +37,6 @@ export class Session {
 
   get busy(): boolean {
     return this.inFlight !== undefined;
-  }
-
-  get state(): 'detached' | 'attached' | 'paging' {
-    if (!this.connection) return 'detached';
-    return this.cursor ? 'paging' : 'attached';
   }
 
   /** Reclaimable: holds a connection but no cursor, no transaction and no call in flight. */

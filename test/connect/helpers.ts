@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import { PgError } from '../../src/pool';
 import type { ExecutionOutcome, PageResult, PgPool } from '../../src/pool';
+import type { Cluster } from '../harness/cluster';
+import { rejectsWith, until } from '../harness/expect';
 
 export function rowsOf(outcome: ExecutionOutcome): PageResult {
   assert.equal(outcome.kind, 'rows', `expected rows, got ${outcome.kind}`);
@@ -28,13 +30,21 @@ export function everythingShown(error: Error): string {
   return `${error.message}\n${error.stack ?? ''}\n${JSON.stringify(error)}`;
 }
 
-export async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  assert.fail(`timed out waiting for ${what}`);
+/**
+ * Runs pg_sleep(30) in session `s`, cancels it once the server shows it active, and checks that it
+ * ended as kind `cancelled` (SQLSTATE 57014) and that the session still works. Without a working
+ * CancelRequest the sleep would finish and the call succeed, failing the check.
+ */
+export async function cancelsSleep(pool: PgPool, cluster: Cluster): Promise<void> {
+  // Awaited later: the rejection may come before the cancel call returns.
+  const running = rejectsWith(pool.execute('s', 'SELECT pg_sleep(30)'), 'cancelled');
+  await until(async () => {
+    const rows = await cluster.sql("SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'");
+    return rows.length > 0;
+  }, 'pg_sleep to start');
+  assert.equal(await pool.cancel('s'), true);
+  assert.equal((await running).code, '57014');
+  assert.equal(await firstValue(pool, 's', 'SELECT 1'), '1');
 }
 
-export { rejectsWith } from '../harness/expect';
+export { rejectsWith, until };

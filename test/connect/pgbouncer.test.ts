@@ -12,7 +12,7 @@ import { startCluster } from '../harness/cluster';
 import type { Cluster } from '../harness/cluster';
 import { BOUNCER_DB, canRunPgbouncer, startPgbouncer } from '../harness/pgbouncer';
 import type { Pgbouncer, PoolMode } from '../harness/pgbouncer';
-import { firstValue, rejectsWith, rowsOf, until } from './helpers';
+import { cancelsSleep, firstValue, rejectsWith, rowsOf } from './helpers';
 
 const skip = canRunPgbouncer();
 const RO_PW = 'read-only-role-pw-31';
@@ -94,16 +94,7 @@ for (const mode of ['transaction', 'session'] as const) {
 
     test('cancel of pg_sleep(30) by CancelRequest ends it as kind cancelled', async () => {
       const pool = await open(through(bouncer, mode, { applicationName: `bouncer-cancel-${mode}` }));
-      // Awaited later: the rejection may come before the cancel call returns.
-      const running = rejectsWith(pool.execute('s', 'SELECT pg_sleep(30)'), 'cancelled');
-      await until(async () => {
-        const rows = await cluster.sql("SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'");
-        return rows.length > 0;
-      }, 'pg_sleep to start');
-      assert.equal(await pool.cancel('s'), true);
-      const error = await running;
-      assert.equal(error.code, '57014');
-      assert.equal(await firstValue(pool, 's', 'SELECT 1'), '1');
+      await cancelsSleep(pool, cluster);
     });
 
     test('errors carry SQLSTATE and position', async () => {

@@ -22,14 +22,6 @@ export async function stillWorks(pool: PgPool, sessionId = 'after-the-fault'): P
  * Waits for a condition the server reaches on its own (a backend starting a statement, going
  * away). Polls; this never asserts how long anything took, it only gives up on a hang.
  */
-export async function until(check: () => Promise<boolean> | boolean, what: string, attempts = 200): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  assert.fail(`gave up waiting for ${what}`);
-}
-
 export async function backendsNamed(cluster: Cluster, applicationName: string): Promise<number> {
   const rows = await cluster.sql<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
   return Number(rows[0].n);
@@ -44,4 +36,4 @@ export async function activeStatements(cluster: Cluster, marker: string): Promis
   return Number(rows[0].n);
 }
 
-export { rejectsWith as failsWith, settle } from '../harness/expect';
+export { rejectsWith as failsWith, settle, until } from '../harness/expect';

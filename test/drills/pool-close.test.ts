@@ -53,9 +53,9 @@ describe('pool.close() with work in flight', () => {
     await pool.close();
 
     // Nothing of a closed pool keeps running: the backend (and any locks it held) goes away.
-    await until(async () => (await backendsNamed(cluster, name)) === 0, 'the backend of the closed pool to go (it kept running pg_sleep)', 100);
+    await until(async () => (await backendsNamed(cluster, name)) === 0, 'the backend of the closed pool to go (it kept running pg_sleep)', 5_000);
     // The caller is not left waiting forever: the call ends, and says why.
-    await until(() => running.state() === 'settled', 'the in-flight execute to settle after pool.close()', 40);
+    await until(() => running.state() === 'settled', 'the in-flight execute to settle after pool.close()', 2_000);
     await failsWith(running.result, 'closed', /closed/);
   });
 

@@ -1,4 +1,4 @@
-/** Assertions the pool's tests share: a call fails with a given PgError kind. */
+/** Assertions the pool's tests share: a call fails with a given PgError kind; a condition comes true. */
 import assert from 'node:assert/strict';
 import { PgError } from '../../src/pool';
 
@@ -18,4 +18,14 @@ export async function rejectsWith(promise: Promise<unknown>, kind: PgError['kind
 export function settle<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;
+}
+
+/** Polls `check` until it holds; fails the test naming `what` after `timeoutMs` (a hang guard, not a timing assertion). */
+export async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.fail(`timed out waiting for ${what}`);
 }

@@ -7,12 +7,11 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SUPERUSER, SUPERUSER_PASSWORD, chownToServer } from './cluster';
 import type { Cluster } from './cluster';
-import { freePort } from './ports';
+import { accepts, freePort } from './ports';
 
 export type PoolMode = 'transaction' | 'session';
 
@@ -134,13 +133,3 @@ function readLog(dir: string): string {
   }
 }
 
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}

@@ -7,10 +7,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { freePort } from './ports';
+import { accepts, freePort } from './ports';
 
 export const KEY_USER = 'pgx_ssh_key';
 export const PASSWORD_USER = 'pgx_ssh_pw';
@@ -81,17 +80,6 @@ async function waitFor(check: () => Promise<boolean> | boolean, what: string, ti
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`timed out waiting for ${what}`);
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 export async function startSshd(): Promise<Sshd> {

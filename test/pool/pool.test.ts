@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { PgPool } from '../../src/pool';
 import type { ExecutionOutcome, PageResult, PoolOptions } from '../../src/pool';
 import { startCluster } from '../harness/cluster';
-import { rejectsWith, settle } from '../harness/expect';
+import { rejectsWith, settle, until } from '../harness/expect';
 import type { Cluster } from '../harness/cluster';
 
 let cluster: Cluster;
@@ -42,14 +42,6 @@ async function firstValue(pool: PgPool, session: string, sql: string): Promise<s
 async function backendsNamed(name: string): Promise<number> {
   const rows = await cluster.sql<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [name]);
   return Number(rows[0].n);
-}
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`timed out waiting for ${what}`);
 }
 
 describe('1. leasing', () => {

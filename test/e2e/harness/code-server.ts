@@ -35,6 +35,7 @@ export interface Toolchain {
 interface SetupModule {
   ensureE2eToolchain(): Toolchain;
   toolchainEnv(runDir: string): NodeJS.ProcessEnv;
+  codeServerArgs(runDir: string, port: number, workspace: string, extra?: string[]): string[];
 }
 
 async function setupModule(): Promise<SetupModule> {
@@ -155,25 +156,11 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     fs.mkdirSync(path.dirname(path.join(workspace, file)), { recursive: true });
     fs.writeFileSync(path.join(workspace, file), content);
   }
-  const configFile = path.join(runDir, 'config.yaml');
-  fs.writeFileSync(configFile, 'auth: none\n');
 
-  const args = [
-    tools.codeServerEntry,
-    '--config', configFile,
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
-    '--disable-telemetry',
-    '--disable-update-check',
-    '--disable-workspace-trust',
-    '--disable-getting-started-override',
-    '--ignore-last-opened',
-    '--user-data-dir', path.join(runDir, 'user-data'),
-    '--extensions-dir', path.join(runDir, 'extensions'),
+  const args = setup.codeServerArgs(runDir, port, workspace, [
     ...(options.extensionDevelopmentPath ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     ...(options.args ?? []),
-    workspace,
-  ];
+  ]);
   const child = spawn(tools.node, args, {
     env: setup.toolchainEnv(path.join(runDir, 'env')),
     // Own process group, so stop() ends code-server and every child it started.

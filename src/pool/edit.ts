@@ -16,7 +16,8 @@ import type { FieldDef, QueryArrayConfig } from 'pg';
 import type { PooledConnection } from './connection';
 import { PgError, toQueryError } from './errors';
 import type { PgErrorFields } from './errors';
-import type { ColumnMeta } from './types';
+import { applyContext } from './session-context';
+import type { ColumnMeta, SessionContext } from './types';
 
 // -------------------------------------------------------------------------------------------------
 // Public shapes
@@ -56,10 +57,14 @@ export type RowChange =
   /** Without `expected` the row is deleted whatever it holds now. */
   | { kind: 'delete'; key: RowKey; expected?: RowValues };
 
-/** `conflict`: change `index` found its row changed or gone; the transaction was rolled back. */
+/**
+ * `conflict`: change `index` found its row changed or gone; the transaction was rolled back.
+ * `current` is that row as the server has it now (read by its key in the same transaction), or
+ * null when it is gone, so the caller needs no query of its own to show what changed.
+ */
 export type ApplyOutcome =
   | { kind: 'applied'; results: (UpdateOutcome | InsertedRow)[] }
-  | { kind: 'conflict'; index: number; outcome: UpdateOutcome };
+  | { kind: 'conflict'; index: number; outcome: UpdateOutcome; current: RowValues | null };
 
 /** One result column as the grid may edit it. */
 export interface ResultColumnTarget {
@@ -361,6 +366,8 @@ export async function editabilityOfResult(connection: PooledConnection, columns:
     }
     seen.add(columnNumber);
   }
+  const denied = await missingPrivileges(connection, table);
+  if (denied) return { editable: false, reason: denied };
   const key = table.identity.key;
   const keyIndexes = key.map((k) => targets.findIndex((t, i) => t.column === k && (columns[i].columnNumber ?? 0) > 0));
   const missing = key.filter((_, i) => keyIndexes[i] < 0);
@@ -371,6 +378,20 @@ export async function editabilityOfResult(connection: PooledConnection, columns:
     };
   }
   return { editable: true, target: table.ref, key, keyIndexes, columns: targets };
+}
+
+/** Why the current role (after SET ROLE) may not change the table at all, or undefined. */
+async function missingPrivileges(connection: PooledConnection, table: TableInfo): Promise<string | undefined> {
+  const result = await run(
+    connection,
+    `SELECT current_user::text, pg_catalog.has_table_privilege($1::oid, 'UPDATE')::text,
+            pg_catalog.has_any_column_privilege($1::oid, 'UPDATE')::text,
+            pg_catalog.has_table_privilege($1::oid, 'INSERT')::text, pg_catalog.has_table_privilege($1::oid, 'DELETE')::text`,
+    [table.oid],
+  );
+  const [role, update, columnUpdate, insert, del] = result.rows[0] ?? [];
+  if (update === 'true' || columnUpdate === 'true' || insert === 'true' || del === 'true') return undefined;
+  return `Role ${quoteIdent(role ?? '')} may only read ${table.sql} (it has no UPDATE, INSERT or DELETE privilege on it), so the result is read-only.`;
 }
 
 function readOnlyReason(info: ColumnInfo): string | undefined {
@@ -386,7 +407,7 @@ function readOnlyReason(info: ColumnInfo): string | undefined {
 export const EDIT_LOCK_TIMEOUT_MS = 10_000;
 
 /** Applies the changes in order in one transaction: all of them, or none. */
-export async function applyChanges(connection: PooledConnection, target: TableRef, changes: RowChange[]): Promise<ApplyOutcome> {
+export async function applyChanges(connection: PooledConnection, target: TableRef, changes: RowChange[], context?: SessionContext): Promise<ApplyOutcome> {
   checkTableRef(target);
   if (!Array.isArray(changes)) throw invalid('changes must be a list.');
   if (changes.length === 0) return { kind: 'applied', results: [] };
@@ -394,6 +415,10 @@ export async function applyChanges(connection: PooledConnection, target: TableRe
   await run(connection, 'BEGIN ISOLATION LEVEL READ COMMITTED');
   let index = -1;
   try {
+    // As the session the result came from: its role (a SELECT-only role cannot write), its
+    // search_path, TimeZone and DateStyle (a timestamptz typed without an offset), its settings
+    // (row-level security policies that read one).
+    if (context) await applyContext(connection.client, context);
     // A row locked by a transaction left open (often the user's own, in an editor tab) would
     // block the edit, and the grid with it, forever. A profile's own lock_timeout wins.
     await run(connection, `SELECT pg_catalog.set_config('lock_timeout', $1, true) WHERE pg_catalog.current_setting('lock_timeout') IN ('0', '0ms')`, [
@@ -408,8 +433,9 @@ export async function applyChanges(connection: PooledConnection, target: TableRe
       const change = changes[index];
       const result = await applyOne(connection, table, key, change);
       if ('kind' in result && result.kind !== 'updated') {
+        const current = change.kind === 'insert' || result.kind === 'notFound' ? null : await currentRow(connection, table, key, change.key);
         await rollback(connection);
-        return { kind: 'conflict', index, outcome: result };
+        return { kind: 'conflict', index, outcome: result, current };
       }
       results.push(result);
     }
@@ -500,6 +526,13 @@ async function insert(connection: PooledConnection, table: TableInfo, inputs: In
   const body = names.length > 0 ? `(${names.join(', ')}) VALUES (${values.join(', ')})` : 'DEFAULT VALUES';
   const result = await run(connection, `INSERT INTO ${table.sql} ${body} RETURNING *`, params.values);
   return { row: records(result)[0] ?? {} };
+}
+
+/** The row with that key as committed now (READ COMMITTED: a new snapshot per statement), or null. */
+async function currentRow(connection: PooledConnection, table: TableInfo, key: string[], rowKey: RowKey): Promise<RowValues | null> {
+  const params = new Params();
+  const result = await run(connection, `SELECT * FROM ${table.sql} WHERE ${keyCondition(table, key, rowKey, params)}`, params.values);
+  return records(result)[0] ?? null;
 }
 
 type Locked = { kind: 'locked' } | Extract<UpdateOutcome, { kind: 'conflict' | 'notFound' }>;

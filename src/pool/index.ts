@@ -4,6 +4,11 @@
  */
 export { PgPool, BROWSER_SESSION_ID, FIRST_PAGE_SIZE } from './pool';
 export type { ExecuteOptions } from './pool';
+export { Session } from './session-handle';
+export type { ExportRequest } from './session-handle';
+export type { CopyFormat, CopyProgress } from './copy';
+export { MAX_NOTICES } from './connection';
+export type { Disposable, Event } from './event';
 export { PgError } from './errors';
 export type { PgErrorKind, PgErrorFields } from './errors';
 export type { PgConfig, PgAuthMethod, PgTlsMode, PgTlsOptions, SshTunnelRef } from './config';
@@ -15,6 +20,8 @@ export type {
   PoolOptions,
   PoolStats,
   Row,
+  SessionChange,
+  SessionContext,
   SessionInfo,
   SessionResetReason,
   TxStatus,

@@ -9,17 +9,23 @@ import { describeTarget, validateConfig } from './config';
 import type { PgConfig, Route } from './config';
 import { openProfileConnection } from './connect';
 import { PooledConnection } from './connection';
+import { copyOut } from './copy';
+import type { CopyProgress, CopyRequest } from './copy';
 import { PgError, toQueryError } from './errors';
 import { openStatement } from './exec';
 import * as edit from './edit';
 import { getDdl } from './ddl';
 import type { DdlOptions } from './ddl';
 import * as introspect from './introspect';
-import { Session } from './session';
+import { LOGIN_CONTEXT, SessionState } from './session';
+import { Session } from './session-handle';
+import type { SessionOwner } from './session-handle';
+import { applyContext, collectCustomSettingNames, mayChangeContext, readContext } from './session-context';
+import { whyNotPlainQuery } from './statement-kind';
 import { checkParameters, checkStatementText } from './statement-text';
 import { SshTunnel } from './tunnel';
 import { TypeNameCache } from './type-names';
-import type { ExecutionOutcome, PageResult, PoolOptions, PoolStats, SessionInfo } from './types';
+import type { ExecutionOutcome, PageResult, PoolOptions, PoolStats, SessionChange, SessionContext, SessionInfo } from './types';
 
 /** The schema tree's own session. The colon keeps it from ever equalling a UUID. */
 export const BROWSER_SESSION_ID = 'pg-explorer:browser';
@@ -48,8 +54,10 @@ export interface ExecuteOptions {
   pageSize?: number;
 }
 
-export class PgPool {
-  private readonly sessions = new Map<string, Session>();
+export class PgPool implements SessionOwner {
+  private readonly sessions = new Map<string, SessionState>();
+  /** Handles given out by session(id), until the session is released. */
+  private readonly handles = new Map<string, Session>();
   private readonly connections = new Set<PooledConnection>();
   private readonly idle: PooledConnection[] = [];
   private readonly idleTimers = new Map<PooledConnection, NodeJS.Timeout>();
@@ -92,6 +100,20 @@ export class PgPool {
     return describeTarget(this.config);
   }
 
+  /**
+   * The handle of the session named `id` (the same handle until the session is released). The
+   * session itself starts with its first call; `onDidChange` tells what happens to it.
+   */
+  session(id: string): Session {
+    if (this.closed) throw closedError();
+    let handle = this.handles.get(id);
+    if (!handle) {
+      handle = new Session(this, id);
+      this.handles.set(id, handle);
+    }
+    return handle;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Statements and pages
 
@@ -114,11 +136,18 @@ export class PgPool {
       if (session.cursor) await this.closeCursor(session);
       session.cursorClosedReason = undefined;
       try {
-        const { value: opened, notices } = await connection.collectingNotices(() =>
+        // Read before the statement: once it leaves a cursor open, the wire cannot be asked.
+        if (session.contextStale) await this.refreshContext(session, connection);
+        const { value: opened, notices, dropped } = await connection.collectingNotices(() =>
           openStatement(connection, sql, options.params, pageSize, this.typeNames),
         );
+        if (mayChangeContext(sql, opened.command)) {
+          session.contextStale = true;
+          collectCustomSettingNames(sql, session.customSettingNames);
+        }
         const common = {
           notices,
+          noticesDropped: dropped,
           durationMs: performance.now() - started,
           txStatus: connection.txStatus,
           backendPid: connection.backendPid,
@@ -205,7 +234,12 @@ export class PgPool {
   /** Closes the session's cursor, rolls back its open transaction and frees its connection. */
   async releaseSession(sessionId: string): Promise<void> {
     const session = this.sessions.get(sessionId);
-    if (!session) return;
+    const handle = this.handles.get(sessionId);
+    this.handles.delete(sessionId);
+    if (!session) {
+      handle?.finish({ change: 'released', info: DETACHED_INFO });
+      return;
+    }
     // New calls under this id start a new session from here on.
     this.sessions.delete(sessionId);
     if (session.busy) {
@@ -223,17 +257,13 @@ export class PgPool {
       else await this.recycle(connection);
     }
     this.wake();
+    handle?.finish({ change: 'released', info: DETACHED_INFO });
   }
 
   sessionInfo(sessionId: string): SessionInfo | undefined {
     const session = this.sessions.get(sessionId);
     if (!session) return undefined;
-    const connection = session.connection && !session.connection.broken ? session.connection : undefined;
-    return {
-      txStatus: connection?.txStatus ?? 'idle',
-      cursorOpen: connection !== undefined && session.cursor !== undefined,
-      backendPid: connection?.backendPid ?? null,
-    };
+    return infoOf(session);
   }
 
   stats(): PoolStats {
@@ -257,6 +287,8 @@ export class PgPool {
     );
     for (const session of this.sessions.values()) session.clearCursor();
     this.sessions.clear();
+    for (const handle of this.handles.values()) handle.finish({ change: 'released', info: DETACHED_INFO, reason: 'The connection pool was closed.' });
+    this.handles.clear();
     for (const timer of this.idleTimers.values()) clearTimeout(timer);
     this.idleTimers.clear();
     this.wake();
@@ -321,14 +353,38 @@ export class PgPool {
   // ---------------------------------------------------------------------------------------------
   // Editing (edit.ts): thin methods that delegate, each on a short lease of its own
 
+  /**
+   * The statement "Open Data" runs for a table: every row, in the order of its row identity when
+   * it has one, so the rows come in a stable order that an index scan delivers at once (a
+   * cursor's plan favours the first rows).
+   */
+  async tableDataSql(target: edit.TableRef): Promise<string> {
+    const e = await this.editability(target).catch(() => undefined);
+    const order = e?.editable ? ` ORDER BY ${e.key.map(edit.quoteIdent).join(', ')}` : '';
+    return `SELECT * FROM ${edit.quoteIdent(target.schema)}.${edit.quoteIdent(target.table)}${order}`;
+  }
+
   /** Whether rows of the table can be edited here: its row identity columns, or why not. */
   editability(target: edit.TableRef): Promise<edit.Editability> {
     return this.withShortLease((connection) => edit.editability(connection, target));
   }
 
-  /** Whether a result's rows can be edited in place (one table, its row identity selected). */
-  editabilityOfResult(columns: edit.ResultColumnMeta[]): Promise<edit.ResultEditability> {
-    return this.withShortLease((connection) => edit.editabilityOfResult(connection, columns));
+  /**
+   * Whether a result's rows can be edited in place (one table, its row identity selected, and the
+   * privileges to change it). `asSession`: checked as that session's role, with its settings.
+   */
+  async editabilityOfResult(columns: edit.ResultColumnMeta[], asSession?: string): Promise<edit.ResultEditability> {
+    const context = asSession === undefined ? undefined : await this.contextOf(asSession);
+    return this.withShortLease(async (connection) => {
+      if (!context) return edit.editabilityOfResult(connection, columns);
+      await connection.query('BEGIN TRANSACTION READ ONLY');
+      try {
+        await applyContext(connection.client, context);
+        return await edit.editabilityOfResult(connection, columns);
+      } finally {
+        await connection.query('ROLLBACK').catch(() => undefined);
+      }
+    });
   }
 
   /** Sets one cell if it still holds `expected`; else `conflict` with its current value, nothing written. */
@@ -345,16 +401,112 @@ export class PgPool {
     return this.withShortLease((connection) => edit.deleteRow(connection, target, key, expected));
   }
 
-  /** Applies the changes in order in one transaction: all, or none (a conflict or an error undoes the batch). */
-  applyChanges(target: edit.TableRef, changes: edit.RowChange[]): Promise<edit.ApplyOutcome> {
-    return this.withShortLease((connection) => edit.applyChanges(connection, target, changes));
+  /**
+   * Applies the changes in order in one transaction: all, or none (a conflict or an error undoes
+   * the batch). `asSession`: as that session (its role, search_path, TimeZone, DateStyle and
+   * other settings, by SET LOCAL), so the result's tab and its edits see the same rules.
+   */
+  async applyChanges(target: edit.TableRef, changes: edit.RowChange[], asSession?: string): Promise<edit.ApplyOutcome> {
+    const context = asSession === undefined ? undefined : await this.contextOf(asSession);
+    return this.withShortLease((connection) => edit.applyChanges(connection, target, changes, context));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Export (copy.ts)
+
+  /**
+   * Writes the whole result of a plain query to `request.destination` with COPY, as the session
+   * `sessionId`: on a short lease with its role and settings applied (so the tab can go on
+   * paging), or, when the session has temporary tables (which no other connection sees), on the
+   * session's own connection, serialised with its calls. Never re-runs anything but one plain
+   * SELECT / VALUES / TABLE, and always in a read-only transaction.
+   */
+  async exportResult(sessionId: string, request: CopyRequest): Promise<CopyProgress> {
+    const notPlain = await whyNotPlainQuery(request.sql);
+    if (notPlain) {
+      throw new PgError(
+        'query',
+        `This result cannot be exported: exporting runs its statement again, and ${notPlain}. ` +
+          'Export a SELECT of the rows instead (for example from the table, or a CTE that reads them).',
+      );
+    }
+    const context = await this.contextOf(sessionId);
+    if (!context.hasTempTables) {
+      const outcome = await this.withShortLease(async (connection) => {
+        await connection.query('BEGIN TRANSACTION READ ONLY');
+        await applyContext(connection.client, context);
+        try {
+          const progress = await copyOut(connection, request);
+          await connection.query('COMMIT');
+          return { progress };
+        } catch (err) {
+          // A COPY that failed part-way leaves nothing worth keeping: the lease's connection is
+          // closed (the server ends the backend and its transaction), never recycled. The error
+          // is the export's own, not a lost connection's, so it is returned past the lease.
+          await connection.close();
+          return { error: err instanceof PgError ? err : toQueryError(err, { cancelRequested: false }) };
+        }
+      });
+      if ('error' in outcome) throw outcome.error;
+      return outcome.progress;
+    }
+    const session = this.sessions.get(sessionId);
+    if (!session?.connection || session.busy || session.cursor) {
+      throw new PgError(
+        'query',
+        "This tab's session has temporary tables, which only its own connection can see, and that connection is busy " +
+          'with an open result. Read the result to the end or close its cursor, then export again.',
+      );
+    }
+    return this.run(session, async () => {
+      const connection = await this.attach(session);
+      const inTransaction = connection.txStatus !== 'idle';
+      if (connection.txStatus === 'failed') {
+        throw new PgError('query', "This tab's transaction has failed: roll it back before exporting.");
+      }
+      try {
+        // Inside the tab's own transaction a savepoint keeps the export from touching it.
+        await connection.query(inTransaction ? 'SAVEPOINT pg_explorer_export; SET LOCAL transaction_read_only = on' : 'BEGIN TRANSACTION READ ONLY');
+        let progress: CopyProgress;
+        try {
+          progress = await copyOut(connection, request);
+        } finally {
+          if (!connection.broken) await connection.query(inTransaction ? 'ROLLBACK TO SAVEPOINT pg_explorer_export; RELEASE SAVEPOINT pg_explorer_export' : 'ROLLBACK');
+        }
+        return progress;
+      } catch (err) {
+        throw this.callFailed(session, connection, err);
+      }
+    });
+  }
+
+  /** The session's context, read from its connection now when the wire is free and it may have changed. */
+  private async contextOf(sessionId: string): Promise<SessionContext> {
+    const session = this.sessions.get(sessionId);
+    if (!session?.connection) return LOGIN_CONTEXT;
+    if (session.contextStale && !session.busy && !session.cursor && !session.connection.broken) {
+      await this.run(session, async () => {
+        const connection = await this.attach(session);
+        await this.refreshContext(session, connection).catch((err: unknown) => {
+          throw this.callFailed(session, connection, err);
+        });
+      }).catch(() => undefined);
+    }
+    return session.context;
+  }
+
+  private async refreshContext(session: SessionState, connection: PooledConnection): Promise<void> {
+    // Any statement in a failed transaction fails: the context is read after the ROLLBACK instead.
+    if (connection.txStatus === 'failed') return;
+    session.context = await readContext(connection.client, session.customSettingNames);
+    session.contextStale = false;
   }
 
   // ---------------------------------------------------------------------------------------------
   // Connection access for the pool's other modules (introspection, editing)
 
   /** Runs `fn` on the session's connection, as one call of that session (closing its cursor first). */
-  async withSessionConnection<T>(sessionId: string, fn: (connection: PooledConnection) => Promise<T>): Promise<T> {
+  private async withSessionConnection<T>(sessionId: string, fn: (connection: PooledConnection) => Promise<T>): Promise<T> {
     const session = this.sessionFor(sessionId);
     return this.run(session, async () => {
       const connection = await this.attach(session);
@@ -372,8 +524,8 @@ export class PgPool {
    * Runs `fn` on a connection of its own, leased for the call and returned after, so that short
    * work (an edit) never queues behind a session's open cursor. A transaction left open is rolled back.
    */
-  async withShortLease<T>(fn: (connection: PooledConnection) => Promise<T>): Promise<T> {
-    const session = new Session(`pg-explorer:lease:${++this.anonymousLeases}`);
+  private async withShortLease<T>(fn: (connection: PooledConnection) => Promise<T>): Promise<T> {
+    const session = new SessionState(`pg-explorer:lease:${++this.anonymousLeases}`);
     this.sessions.set(session.id, session);
     try {
       return await this.run(session, async () => {
@@ -392,18 +544,18 @@ export class PgPool {
   // ---------------------------------------------------------------------------------------------
   // Sessions
 
-  private sessionFor(sessionId: string): Session {
+  private sessionFor(sessionId: string): SessionState {
     if (this.closed) throw closedError();
     let session = this.sessions.get(sessionId);
     if (!session) {
-      session = new Session(sessionId);
+      session = new SessionState(sessionId);
       this.sessions.set(sessionId, session);
     }
     return session;
   }
 
   /** One call at a time per session; `inFlight` settles when the call ends, whatever its result. */
-  private async run<T>(session: Session, call: () => Promise<T>): Promise<T> {
+  private async run<T>(session: SessionState, call: () => Promise<T>): Promise<T> {
     if (this.closed) throw closedError();
     if (session.busy) {
       throw new PgError(
@@ -414,27 +566,47 @@ export class PgPool {
     let settle!: () => void;
     session.inFlight = new Promise<void>((resolve) => (settle = resolve));
     session.cancelRequested = false;
+    this.report(session, 'busy');
     try {
+      // A CancelRequest still on its way must land before this call's statement is sent, or it
+      // could stop the wrong statement.
+      await session.connection?.cancelSettled();
       return await call();
     } finally {
       session.inFlight = undefined;
       session.lastUsed = Date.now();
       settle();
       this.wake();
+      this.report(session, 'idle');
+    }
+  }
+
+  /** Tells the session's handle (if any) what changed; a transaction status change is its own event too. */
+  private report(session: SessionState, change: SessionChange['change'], reason?: string): void {
+    const handle = this.handles.get(session.id);
+    if (!handle || this.sessions.get(session.id) !== session) return;
+    const info = infoOf(session);
+    handle.fire(reason === undefined ? { change, info } : { change, info, reason });
+    if (change === 'idle' && info.txStatus !== session.reportedTxStatus) {
+      session.reportedTxStatus = info.txStatus;
+      handle.fire({ change: 'txStatus', info });
     }
   }
 
   /** The session's connection, leasing one if it has none. */
-  private async attach(session: Session): Promise<PooledConnection> {
+  private async attach(session: SessionState): Promise<PooledConnection> {
     const current = session.connection;
     if (current?.broken) throw this.lost(session, current, current.brokenReason);
     if (current) return current;
     const connection = await this.acquire(session);
     session.connection = connection;
+    // A connection fresh from the pool (or reset) is in the login's context.
+    session.context = LOGIN_CONTEXT;
+    session.contextStale = false;
     return connection;
   }
 
-  private async closeCursor(session: Session): Promise<void> {
+  private async closeCursor(session: SessionState): Promise<void> {
     const open = session.cursor;
     session.clearCursor();
     if (!open || !session.connection) return;
@@ -445,7 +617,7 @@ export class PgPool {
     }
   }
 
-  private armCursorIdleTimer(session: Session): void {
+  private armCursorIdleTimer(session: SessionState): void {
     const open = session.cursor;
     const timeout = this.options.cursorIdleTimeoutMs;
     if (!open || timeout <= 0) return;
@@ -456,13 +628,15 @@ export class PgPool {
       session.cursorClosedReason =
         `The result was closed after ${formatDuration(timeout)} without a fetch, to release the transaction, ` +
         'snapshot and locks its cursor held (cursorIdleTimeoutMs). Run the statement again to see it.';
-      void this.run(session, () => this.closeCursor(session)).catch(() => undefined);
+      void this.run(session, () => this.closeCursor(session))
+        .catch(() => undefined)
+        .then(() => this.report(session, 'cursorClosed', session.cursorClosedReason));
     }, timeout);
     open.idleTimer.unref();
   }
 
   /** Maps a failed call's error; a broken connection is dropped from the session and the pool. */
-  private callFailed(session: Session, connection: PooledConnection, err: unknown): PgError {
+  private callFailed(session: SessionState, connection: PooledConnection, err: unknown): PgError {
     if (this.closed) return closedError();
     if (connection.broken) return this.lost(session, connection, err);
     const error = toQueryError(err, { cancelRequested: session.cancelRequested });
@@ -470,20 +644,24 @@ export class PgPool {
     return error;
   }
 
-  private lost(session: Session, connection: PooledConnection, cause: unknown): PgError {
-    if (session.connection === connection) session.connection = undefined;
+  private lost(session: SessionState, connection: PooledConnection, cause: unknown): PgError {
+    const wasAttached = session.connection === connection;
+    if (wasAttached) session.connection = undefined;
     session.clearCursor();
     this.discard(connection);
     const error = toQueryError(cause ?? new Error('Connection terminated unexpectedly'), { cancelRequested: false });
-    return error.kind === 'connectionLost'
-      ? error
-      : new PgError('connectionLost', `The connection to the server was lost (${error.message}). Run the statement again to reconnect.`, {}, { cause });
+    const lostError =
+      error.kind === 'connectionLost'
+        ? error
+        : new PgError('connectionLost', `The connection to the server was lost (${error.message}). Run the statement again to reconnect.`, {}, { cause });
+    if (wasAttached) this.report(session, 'connectionLost', lostError.message);
+    return lostError;
   }
 
   // ---------------------------------------------------------------------------------------------
   // Connections
 
-  private async acquire(forSession: Session): Promise<PooledConnection> {
+  private async acquire(forSession: SessionState): Promise<PooledConnection> {
     const deadline = Date.now() + this.options.acquireTimeoutMs;
     for (;;) {
       if (this.closed) throw closedError();
@@ -518,8 +696,8 @@ export class PgPool {
   }
 
   /** Takes the connection of the session idle longest with no cursor and no transaction. */
-  private async reclaim(forSession: Session): Promise<PooledConnection | undefined> {
-    let victim: Session | undefined;
+  private async reclaim(forSession: SessionState): Promise<PooledConnection | undefined> {
+    let victim: SessionState | undefined;
     for (const session of this.sessions.values()) {
       if (session === forSession || !session.reclaimable) continue;
       if (!victim || session.lastUsed < victim.lastUsed) victim = session;
@@ -528,7 +706,9 @@ export class PgPool {
     if (!victim || !connection) return undefined;
     victim.connection = undefined;
     victim.pendingReset = 'reclaimed';
+    this.report(victim, 'reset', 'Its idle connection was given to another session: its SET values and temporary tables are gone.');
     try {
+      await connection.cancelSettled();
       await connection.query('DISCARD ALL');
       return connection;
     } catch {
@@ -552,9 +732,17 @@ export class PgPool {
         await connection.close();
         throw closedError();
       }
-      connection.onBroken(() => {
+      connection.onBroken((err) => {
         this.discard(connection);
         this.wake();
+        // A session idle on this wire learns of it now, not at its next call.
+        // It keeps the broken wire, so that its next call says the connection was lost (its
+        // transaction and SETs are gone) instead of quietly running on a new one.
+        for (const session of this.sessions.values()) {
+          if (session.connection === connection && !session.busy && !this.closed) {
+            this.report(session, 'connectionLost', `The connection to the server was lost (${err.message}).`);
+          }
+        }
       });
       this.connections.add(connection);
       await this.typeNames.ensureLoaded(connection.client).catch(() => undefined);
@@ -579,6 +767,7 @@ export class PgPool {
       return;
     }
     try {
+      await connection.cancelSettled();
       if (connection.txStatus !== 'idle') await connection.query('ROLLBACK');
       await connection.query('DISCARD ALL');
       this.toIdle(connection);
@@ -640,6 +829,19 @@ export class PgPool {
         `or raise the connection limit (${maxSizeHint}, now ${maxSize}).`,
     );
   }
+}
+
+const DETACHED_INFO: SessionInfo = { txStatus: 'idle', cursorOpen: false, backendPid: null, busy: false, connected: false };
+
+function infoOf(session: SessionState): SessionInfo {
+  const connection = session.connection && !session.connection.broken ? session.connection : undefined;
+  return {
+    txStatus: connection?.txStatus ?? 'idle',
+    cursorOpen: connection !== undefined && session.cursor !== undefined,
+    backendPid: connection?.backendPid ?? null,
+    busy: session.busy,
+    connected: connection !== undefined,
+  };
 }
 
 function closedError(): PgError {

@@ -10,7 +10,10 @@
  */
 import type { PooledConnection } from './connection';
 import type { StatementCursor } from './exec';
-import type { ColumnMeta, SessionResetReason } from './types';
+import type { ColumnMeta, SessionContext, SessionResetReason, TxStatus } from './types';
+
+/** A fresh connection's context: the login role, no session settings, no temp tables. */
+export const LOGIN_CONTEXT: SessionContext = { role: null, settings: [], hasTempTables: false };
 
 export interface OpenCursor {
   statement: StatementCursor;
@@ -20,7 +23,7 @@ export interface OpenCursor {
   idleTimer?: NodeJS.Timeout;
 }
 
-export class Session {
+export class SessionState {
   connection: PooledConnection | undefined;
   cursor: OpenCursor | undefined;
   /** The call in flight, if any; settles (never rejects) when the call ends. */
@@ -32,6 +35,18 @@ export class Session {
   pendingReset: SessionResetReason | undefined;
   /** Why the last cursor was closed by the pool rather than by the caller. */
   cursorClosedReason: string | undefined;
+  /**
+   * The session's role, settings and temp tables as last read from its connection. `contextStale`
+   * is set after a statement that may have changed them (SET, RESET, DO, COMMIT, ...); the pool
+   * reads them again before the session's next statement, so they are current whenever a cursor
+   * is open and the wire cannot be asked.
+   */
+  context: SessionContext = LOGIN_CONTEXT;
+  contextStale = false;
+  /** Custom settings (app.tenant ...) the session's statements named: pg_settings does not list them. */
+  readonly customSettingNames = new Set<string>();
+  /** The transaction status last reported to listeners. */
+  reportedTxStatus: TxStatus = 'idle';
 
   constructor(readonly id: string) {}
 

@@ -61,8 +61,10 @@ export interface ActiveCursor {
 export type SessionResetReason = 'reclaimed';
 
 interface OutcomeCommon {
-  /** RAISE NOTICE, warnings and other server messages, in order. */
+  /** RAISE NOTICE, warnings and other server messages, in order: the first MAX_NOTICES of them. */
   notices: string[];
+  /** How many more notices the statement raised than `notices` holds (0 when none were dropped). */
+  noticesDropped: number;
   durationMs: number;
   /** The session's transaction state after the call, from the server's ReadyForQuery. */
   txStatus: TxStatus;
@@ -79,6 +81,48 @@ export interface SessionInfo {
   txStatus: TxStatus;
   cursorOpen: boolean;
   backendPid: number | null;
+  /** A call (execute, fetchPage, export, ...) is in flight. */
+  busy: boolean;
+  /** The session holds a live connection (its SETs, temp tables and transaction exist on the server). */
+  connected: boolean;
+}
+
+/**
+ * What changed in a session, with its state after the change. The host subscribes to these
+ * (session.onDidChange) instead of copying or polling the session's state.
+ */
+export interface SessionChange {
+  change:
+    /** A call started. */
+    | 'busy'
+    /** A call ended (its transaction status is in `info`). */
+    | 'idle'
+    /** The transaction status changed (BEGIN, COMMIT, ROLLBACK, an error inside a transaction). */
+    | 'txStatus'
+    /** The pool closed the session's cursor (idle too long); `reason` says why, for the user. */
+    | 'cursorClosed'
+    /** The session's connection died; `reason` is the error message. */
+    | 'connectionLost'
+    /** The session's server state was reset (its idle connection was given to another session). */
+    | 'reset'
+    /** The session was released: its handle is finished. */
+    | 'released';
+  info: SessionInfo;
+  reason?: string;
+}
+
+/**
+ * What a statement sees of its session beyond the login: the role after SET ROLE, the session's
+ * own settings (search_path, TimeZone, DateStyle, custom GUCs read by row-level security ...),
+ * and whether it has temporary tables (which no other connection can see). Work the pool does
+ * for a session on another connection (edits, export) applies the first two with SET LOCAL.
+ */
+export interface SessionContext {
+  /** current_user when it differs from session_user (after SET ROLE), else null. */
+  role: string | null;
+  /** Settings whose source is the session, as [name, value], in pg_settings' order. */
+  settings: [string, string][];
+  hasTempTables: boolean;
 }
 
 export interface PoolStats {

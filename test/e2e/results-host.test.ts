@@ -13,7 +13,8 @@ import { PgPool } from '../../src/pool';
 import type { ColumnMeta } from '../../src/pool';
 import { applyGridChanges, checkEditability, planChanges } from '../../src/extension/results/edits';
 import type { EditableResult } from '../../src/extension/results/edits';
-import { decodeCopyText, startExport } from '../../src/extension/results/export';
+import { startExport } from '../../src/extension/results/export';
+import { decodeCopyText } from '../../src/pool/copy';
 import { buildRunView } from '../../src/extension/results/run-view';
 import { startCluster } from '../harness/cluster';
 import type { Cluster } from '../harness/cluster';
@@ -59,7 +60,7 @@ describe('export', () => {
   test('CSV of the whole result equals the server COPY output, with progress', async () => {
     const file = join(dir, 'big.csv');
     const seen: number[] = [];
-    const handle = startExport({ pool, sql: 'SELECT * FROM big ORDER BY id;', format: 'csv', file, onProgress: (p) => seen.push(p.rows) });
+    const handle = startExport({ session: pool.session('export'), sql: 'SELECT * FROM big ORDER BY id;', format: 'csv', file, onProgress: (p) => seen.push(p.rows) });
     const result = await handle.done;
     const expected = await serverCopy('COPY (SELECT * FROM big ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER true)');
     assert.ok(readFileSync(file).equals(expected), 'the file is byte for byte the server COPY output');
@@ -71,7 +72,7 @@ describe('export', () => {
 
   test('JSON is an array of the rows as the server renders them (big numbers keep their digits)', async () => {
     const file = join(dir, 'people.json');
-    const result = await startExport({ pool, sql: "SELECT id, name, email, 12345678901234567890.5 AS n, E'tab\\t\\\\' AS t FROM people ORDER BY id", format: 'json', file }).done;
+    const result = await startExport({ session: pool.session('export'), sql: "SELECT id, name, email, 12345678901234567890.5 AS n, E'tab\\t\\\\' AS t FROM people ORDER BY id", format: 'json', file }).done;
     const text = readFileSync(file, 'utf8');
     assert.equal(result.rows, 3);
     assert.match(text, /"n":12345678901234567890\.5/);
@@ -82,7 +83,7 @@ describe('export', () => {
       [3, 'carol', '', 'tab\t\\'],
     ]);
     const empty = join(dir, 'empty.json');
-    await startExport({ pool, sql: 'SELECT 1 WHERE false', format: 'json', file: empty }).done;
+    await startExport({ session: pool.session('export'), sql: 'SELECT 1 WHERE false', format: 'json', file: empty }).done;
     assert.deepEqual(JSON.parse(readFileSync(empty, 'utf8')), []);
   });
 
@@ -90,7 +91,7 @@ describe('export', () => {
     const file = join(dir, 'slow.csv');
     writeFileSync(file, 'before\n');
     const handle = startExport({
-      pool,
+      session: pool.session('export'),
       sql: 'SELECT g, pg_sleep(0.001) FROM generate_series(1, 1000000) g',
       format: 'csv',
       file,
@@ -109,7 +110,7 @@ describe('export', () => {
 
   test('export runs read-only: a data-modifying statement fails and writes nothing', async () => {
     const file = join(dir, 'write.csv');
-    await assert.rejects(startExport({ pool, sql: "INSERT INTO people VALUES (99, 'x') RETURNING *", format: 'csv', file }).done, /read-only/);
+    await assert.rejects(startExport({ session: pool.session('export'), sql: "INSERT INTO people VALUES (99, 'x') RETURNING *", format: 'csv', file }).done, /cannot be exported: exporting runs its statement again, and it is not a SELECT/);
     assert.equal(existsSync(file), false);
     assert.deepEqual(await cluster.sql('SELECT count(*)::int AS n FROM people WHERE id = 99'), [{ n: 0 }]);
   });
@@ -117,7 +118,7 @@ describe('export', () => {
   test('export does not disturb the session cursor it exports', async () => {
     const outcome = await pool.execute('tab-1', 'SELECT id FROM big ORDER BY id');
     assert.equal(outcome.kind, 'rows');
-    await startExport({ pool, sql: 'SELECT id FROM big ORDER BY id', format: 'csv', file: join(dir, 'ids.csv') }).done;
+    await startExport({ session: pool.session('export'), sql: 'SELECT id FROM big ORDER BY id', format: 'csv', file: join(dir, 'ids.csv') }).done;
     const page = await pool.fetchPage('tab-1', 10);
     assert.deepEqual(page.rows.map((r) => r[0]), ['101', '102', '103', '104', '105', '106', '107', '108', '109', '110']);
     await pool.releaseSession('tab-1');
@@ -137,7 +138,7 @@ describe('grid change sets', () => {
     assert.equal(outcome.kind, 'rows');
     if (outcome.kind !== 'rows') return;
     columns = outcome.cursor.columns;
-    const checked = await checkEditability(pool, columns, false);
+    const checked = await checkEditability(pool.session('people-tab'), columns, false);
     assert.ok(checked.editable && checked.view.editable);
     editable = checked.editable;
     if (checked.view.editable) assert.deepEqual(checked.view.keyColumns, [0]);
@@ -145,17 +146,17 @@ describe('grid change sets', () => {
   });
 
   test('read-only profiles and computed results say why they cannot be edited', async () => {
-    assert.deepEqual((await checkEditability(pool, columns, true)).view, { editable: false, reason: 'The connection profile is read-only.' });
+    assert.deepEqual((await checkEditability(pool.session('people-tab'), columns, true)).view, { editable: false, reason: 'The connection profile is read-only.' });
     const computed = await pool.execute('q', 'SELECT id, upper(name) FROM people');
     if (computed.kind !== 'rows') throw new Error('rows expected');
-    const view = (await checkEditability(pool, computed.cursor.columns, false)).view;
+    const view = (await checkEditability(pool.session('people-tab'), computed.cursor.columns, false)).view;
     assert.equal(view.editable, false);
     if (!view.editable) assert.match(view.reason, /computed/);
     await pool.releaseSession('q');
   });
 
   test('updates of several cells, an insert and a delete commit together', async () => {
-    const outcome = await applyGridChanges(pool, editable, {
+    const outcome = await applyGridChanges(pool.session('edits'), editable, {
       keyColumns: [0],
       changes: [
         { kind: 'update', rowIndex: 0, key: ['1'], cells: [{ column: 0, old: '1', value: '10' }, { column: 2, old: 'a@x', value: null }] },
@@ -180,7 +181,7 @@ describe('grid change sets', () => {
 
   test('a row changed by another connection is a conflict with its current values, and nothing is written', async () => {
     await cluster.sql("UPDATE people SET name = 'CAROL' WHERE id = 3");
-    const outcome = await applyGridChanges(pool, editable, {
+    const outcome = await applyGridChanges(pool.session('edits'), editable, {
       keyColumns: [0],
       changes: [
         { kind: 'update', rowIndex: 0, key: ['10'], cells: [{ column: 1, old: 'alice', value: 'alicia' }] },
@@ -195,7 +196,7 @@ describe('grid change sets', () => {
     assert.match(outcome.conflicts[0].message, /"name" changed on the server/);
     assert.deepEqual(await cluster.sql('SELECT name FROM people WHERE id = 10'), [{ name: 'alice' }], 'the first change was rolled back');
     // Keep mine: re-applied against the server's value.
-    const again = await applyGridChanges(pool, editable, {
+    const again = await applyGridChanges(pool.session('edits'), editable, {
       keyColumns: [0],
       changes: [{ kind: 'update', rowIndex: 2, key: ['3'], cells: [{ column: 1, old: 'CAROL', value: 'caroline' }] }],
     });
@@ -204,7 +205,7 @@ describe('grid change sets', () => {
   });
 
   test('a server error fails the whole set with its message', async () => {
-    const outcome = await applyGridChanges(pool, editable, {
+    const outcome = await applyGridChanges(pool.session('edits'), editable, {
       keyColumns: [0],
       changes: [{ kind: 'insert', tempId: 1, cells: [{ column: 0, value: '3' }, { column: 1, value: 'dup' }] }],
     });

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { Client as PgClient } from 'pg';
 import { BROWSER_SESSION_ID, PgPool } from '../../src/pool';
 import type { ObjectType, Relation, RelationDescription, SchemaSummary } from '../../src/pool';
 import { ALL_MAJORS, startCluster } from '../harness/cluster';
@@ -39,7 +40,9 @@ function typeOf<K extends ObjectType['kind']>(types: ObjectType[], name: string,
 /** Runs `fn` and counts the statements the browser session's connection sent meanwhile. */
 async function statementsSent(pool: PgPool, fn: () => Promise<unknown>): Promise<number> {
   let count = 0;
-  const client = await pool.withSessionConnection(BROWSER_SESSION_ID, (connection) => Promise.resolve(connection.client));
+  // The pool hands no connection out; this test reaches into it on purpose, to count round trips.
+  const internals = pool as unknown as { withSessionConnection(id: string, fn: (c: { client: PgClient }) => Promise<PgClient>): Promise<PgClient> };
+  const client = await internals.withSessionConnection(BROWSER_SESSION_ID, (connection) => Promise.resolve(connection.client));
   const original = client.query.bind(client) as (...args: unknown[]) => unknown;
   const counting = (...args: unknown[]): unknown => {
     count += 1;

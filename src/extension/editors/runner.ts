@@ -85,7 +85,7 @@ export class SqlRunner implements vscode.Disposable {
     const session = this.sessions.get(uri);
     if (!session?.running) return false;
     this.cancelRequested.add(uri.toString());
-    return session.pool.cancel(session.id).catch((err: unknown) => {
+    return session.session.cancel().catch((err: unknown) => {
       void vscode.window.showErrorMessage(`Could not cancel: ${(err as Error).message}`);
       return false;
     });
@@ -99,12 +99,10 @@ export class SqlRunner implements vscode.Disposable {
       return;
     }
     try {
-      const outcome = await session.pool.execute(session.id, command);
-      this.sessions.update(session, { txStatus: outcome.txStatus });
+      await session.session.execute(command);
       vscode.window.setStatusBarMessage(`PG Explorer: ${command === 'COMMIT' ? 'committed' : 'rolled back'}`, 4_000);
     } catch (err) {
       const error = toPgError(err);
-      this.sessions.update(session, { txStatus: session.pool.sessionInfo(session.id)?.txStatus ?? 'idle' });
       void vscode.window.showErrorMessage(`${command} failed: ${error.message}`);
     }
   }
@@ -139,7 +137,7 @@ export class SqlRunner implements vscode.Disposable {
     const statements: StatementRun[] = [];
     let cancelled = false;
     let failure: { statement: PlannedStatement; error: PgError } | undefined;
-    this.sessions.update(session, { running: true });
+    this.sessions.setRunning(session, true);
     this.cancelRequested.delete(document.uri.toString());
     try {
       await vscode.window.withProgress(
@@ -158,7 +156,7 @@ export class SqlRunner implements vscode.Disposable {
               }
               progress.report({ message: `${planned.length > 1 ? `${index + 1}/${planned.length}: ` : ''}${firstLine(statement.text)}` });
               try {
-                const outcome = await session.pool.execute(session.id, statement.text);
+                const outcome = await session.session.execute(statement.text);
                 statements.push({ sql: statement.text, offset: statement.start, outcome });
                 this.report(outcome, notices, profile.name);
               } catch (err) {
@@ -176,8 +174,7 @@ export class SqlRunner implements vscode.Disposable {
       );
     } finally {
       this.cancelRequested.delete(document.uri.toString());
-      const txStatus = session.pool.sessionInfo(session.id)?.txStatus ?? 'idle';
-      this.sessions.update(session, { running: false, txStatus });
+      this.sessions.setRunning(session, false);
     }
 
     if (failure) this.showFailure(document, failure.statement, failure.error, notices);
@@ -189,7 +186,7 @@ export class SqlRunner implements vscode.Disposable {
     if (this.presenter && this.sessions.get(document.uri) === session) {
       await this.presenter
         .showRun(
-          { key: document.uri.toString(), title: `Results: ${basename(document.uri)}`, pool: session.pool, sessionId: session.id, readOnly: profile.readOnly === true },
+          { key: document.uri.toString(), title: `Results: ${basename(document.uri)}`, session: session.session, readOnly: profile.readOnly === true },
           statements,
         )
         .catch((err: unknown) => this.log.error(`The results panel failed: ${(err as Error).message}`));
@@ -202,6 +199,7 @@ export class SqlRunner implements vscode.Disposable {
 
   private report(outcome: ExecutionOutcome, notices: vscode.OutputChannel, profileName: string): void {
     for (const notice of outcome.notices) notices.appendLine(notice);
+    if (outcome.noticesDropped > 0) notices.appendLine(`… and ${outcome.noticesDropped} more notices (only the first ${outcome.notices.length} are kept).`);
     if (outcome.sessionReset === 'reclaimed') {
       const message =
         `The session of this editor on ${profileName} was reset: its connection was given to another session while idle, ` +
@@ -273,18 +271,7 @@ export async function chooseBinding(
 }
 
 async function listDatabaseNames(pool: PgPool): Promise<string[]> {
-  // A short session of its own, so it never queues behind the tree's or an editor's.
-  const session = `pg-explorer:databases:${Date.now()}`;
-  try {
-    const outcome = await pool.execute(
-      session,
-      'SELECT datname FROM pg_catalog.pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname',
-      { pageSize: 10_000 },
-    );
-    return outcome.kind === 'rows' ? outcome.page.rows.map((r) => r[0] ?? '') : [];
-  } finally {
-    await pool.releaseSession(session);
-  }
+  return (await pool.listDatabases()).filter((d) => d.allowConnections && !d.isTemplate).map((d) => d.name);
 }
 
 export function toPgError(err: unknown): PgError {

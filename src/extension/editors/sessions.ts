@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { PgPool, TxStatus } from '../../pool';
+import type { PgPool, Session, TxStatus } from '../../pool';
 import type { Connections } from '../connections/connections';
 import type { ProfileStore } from '../profiles/store';
 import type { Binding, DocumentBindings } from './bindings';
@@ -17,13 +17,31 @@ export interface EditorSession {
   readonly id: string;
   readonly binding: Binding;
   readonly pool: PgPool;
-  txStatus: TxStatus;
-  /** Set while a run is in flight. */
+  /** The document's line of work in the pool: its connection, SETs, transaction and cursor. */
+  readonly session: Session;
+  /** The transaction status, as the session reports it now (never a copy). */
+  readonly txStatus: TxStatus;
+  /** Set while a run (one or more statements) is in flight. */
   running: boolean;
 }
 
-interface Entry extends EditorSession {
-  retain: vscode.Disposable;
+class Entry implements EditorSession {
+  running = false;
+  readonly session: Session;
+
+  constructor(
+    readonly uri: vscode.Uri,
+    readonly id: string,
+    readonly binding: Binding,
+    readonly pool: PgPool,
+    public retain: vscode.Disposable,
+  ) {
+    this.session = pool.session(id);
+  }
+
+  get txStatus(): TxStatus {
+    return this.session.info().txStatus;
+  }
 }
 
 export class EditorSessions implements vscode.Disposable {
@@ -84,26 +102,23 @@ export class EditorSessions implements vscode.Disposable {
     const pool = await this.connections.pool(binding.profileId, binding.database);
     if (existing && existing.pool === pool) return existing;
     if (existing) this.forget(existing);
-    const entry: Entry = {
-      uri,
-      id: existing?.id ?? randomUUID(),
-      binding,
-      pool,
-      txStatus: 'idle',
-      running: false,
-      retain: this.connections.retain(binding.profileId, binding.database),
-    };
+    const retain = this.connections.retain(binding.profileId, binding.database);
+    const entry = new Entry(uri, existing?.id ?? randomUUID(), binding, pool, retain);
+    // The status bar follows the session's own events (BEGIN, COMMIT, an error, a lost connection).
+    const events = entry.session.onDidChange((change) => {
+      if (change.change !== 'busy' && this.sessions.get(key) === entry) this.changed.fire(uri);
+    });
+    entry.retain = vscode.Disposable.from(retain, events);
     this.sessions.set(key, entry);
     this.changed.fire(uri);
     return entry;
   }
 
-  /** Records the session's transaction state after a call. */
-  update(session: EditorSession, change: Partial<Pick<EditorSession, 'txStatus' | 'running'>>): void {
+  /** Marks a run (several statements, one after another) as started or ended. */
+  setRunning(session: EditorSession, running: boolean): void {
     const entry = this.sessions.get(session.uri.toString());
     if (!entry) return;
-    if (change.txStatus !== undefined) entry.txStatus = change.txStatus;
-    if (change.running !== undefined) entry.running = change.running;
+    entry.running = running;
     this.changed.fire(entry.uri);
   }
 
@@ -116,10 +131,9 @@ export class EditorSessions implements vscode.Disposable {
     if (!entry) return;
     this.sessions.delete(uri.toString());
     this.released.fire(uri);
-    const info = entry.pool.sessionInfo(entry.id);
-    const openTx = info !== undefined && info.txStatus !== 'idle';
+    const openTx = entry.session.info().txStatus !== 'idle';
     try {
-      await entry.pool.releaseSession(entry.id);
+      await entry.session.release();
     } catch (err) {
       this.log.warn(`Releasing the session of ${uri.toString(true)} failed: ${(err as Error).message}`);
     } finally {

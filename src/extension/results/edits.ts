@@ -1,10 +1,12 @@
 /**
- * The grid's edits on the host: whether a result may be edited (the pool's editabilityOfResult),
- * and a ChangeSet of the webview (grid column indexes) turned into the pool's row changes (column
- * names), applied all or none on a short lease. A conflict comes back with the row as the server
- * has it now, read by its key, so the user sees what changed. No vscode here.
+ * The grid's edits on the host: whether a result may be edited (the session's
+ * editabilityOfResult), and a ChangeSet of the webview (grid column indexes) turned into the
+ * pool's row changes (column names), applied all or none as the session that produced the
+ * result. A conflict comes back from the pool with the row as the server has it now, so the user
+ * sees what changed. Column names are data: rows keyed by them are read with Object.hasOwn, so a
+ * column named `constructor` or `__proto__` is a column like any other. No vscode here.
  */
-import type { ApplyOutcome, ColumnMeta, InsertedRow, PgPool, ResultEditability, RowChange, RowKey, UpdateOutcome } from '../../pool';
+import type { ApplyOutcome, ColumnMeta, InsertedRow, ResultEditability, RowChange, RowKey, Session, UpdateOutcome } from '../../pool';
 import { PgError, quoteIdent } from '../../pool';
 import type { ApplyOutcomeView, ChangeSet, ConflictView, EditabilityView, RowValues } from '../../shared/protocol';
 import { errorView } from './run-view';
@@ -12,14 +14,14 @@ import { errorView } from './run-view';
 export type EditableResult = Extract<ResultEditability, { editable: true }>;
 
 export async function checkEditability(
-  pool: PgPool,
+  session: Session,
   columns: ColumnMeta[],
   readOnly: boolean,
 ): Promise<{ view: EditabilityView; editable?: EditableResult }> {
   if (readOnly) return { view: { editable: false, reason: 'The connection profile is read-only.' } };
   let e: ResultEditability;
   try {
-    e = await pool.editabilityOfResult(columns);
+    e = await session.editabilityOfResult(columns);
   } catch (err) {
     return { view: { editable: false, reason: `Could not check whether the result can be edited: ${(err as Error).message}` } };
   }
@@ -57,7 +59,7 @@ export function planChanges(target: EditableResult, set: ChangeSet): Planned {
     } else if (change.kind === 'delete') {
       const expected: Record<string, string | null> = {};
       names.forEach((name, i) => {
-        if (!(name in expected)) expected[name] = change.row[i] ?? null;
+        if (!Object.hasOwn(expected, name)) expected[name] = change.row[i] ?? null;
       });
       changes.push({ kind: 'delete', key: keyOf(change.key), expected });
       origin.push(index);
@@ -69,14 +71,14 @@ export function planChanges(target: EditableResult, set: ChangeSet): Planned {
         const column = columnName(names, cell.column);
         changes.push({ kind: 'update', key: { ...key }, column, value: cell.value, expected: cell.old });
         origin.push(index);
-        if (column in key) key[column] = cell.value;
+        if (Object.hasOwn(key, column)) key[column] = cell.value;
       }
     }
   });
   return { changes, origin };
 }
 
-export async function applyGridChanges(pool: PgPool, target: EditableResult, set: ChangeSet): Promise<ApplyOutcomeView> {
+export async function applyGridChanges(session: Session, target: EditableResult, set: ChangeSet): Promise<ApplyOutcomeView> {
   let plan: Planned;
   try {
     plan = planChanges(target, set);
@@ -85,7 +87,7 @@ export async function applyGridChanges(pool: PgPool, target: EditableResult, set
   }
   let outcome: ApplyOutcome;
   try {
-    outcome = await pool.applyChanges(target.target, plan.changes);
+    outcome = await session.applyChanges(target.target, plan.changes);
   } catch (err) {
     return { kind: 'failed', error: errorView(err as Error) };
   }
@@ -93,7 +95,7 @@ export async function applyGridChanges(pool: PgPool, target: EditableResult, set
   const changeIndex = plan.origin[outcome.index];
   const change = set.changes[changeIndex];
   const rowIndex = change && change.kind !== 'insert' ? change.rowIndex : -1;
-  const current = change && change.kind !== 'insert' ? await currentRow(pool, target, change.key).catch(() => null) : null;
+  const current = outcome.current ? gridRow(target, outcome.current) : null;
   const conflict: ConflictView = { changeIndex, rowIndex, current, message: conflictMessage(outcome.outcome) };
   return { kind: 'conflict', conflicts: [conflict] };
 }
@@ -104,7 +106,7 @@ function appliedView(target: EditableResult, set: ChangeSet, plan: Planned, resu
     const changeIndex = plan.origin[i];
     const record = 'kind' in result ? (result.kind === 'updated' ? result.row : undefined) : result.row;
     // The last write of a grid change holds the row as stored after all of it.
-    if (record) rows.set(changeIndex, target.columns.map((c) => record[c.column] ?? null));
+    if (record) rows.set(changeIndex, gridRow(target, record));
   });
   let updated = 0;
   let inserted = 0;
@@ -123,21 +125,9 @@ function appliedView(target: EditableResult, set: ChangeSet, plan: Planned, resu
   };
 }
 
-/** The row as the server has it now (grid column order), found by the key the grid loaded; null when gone. */
-async function currentRow(pool: PgPool, target: EditableResult, key: (string | null)[]): Promise<RowValues | null> {
-  const select = target.columns.map((c) => quoteIdent(c.column)).join(', ');
-  const where = target.key.map((name, i) => `${quoteIdent(name)} = $${i + 1}`).join(' AND ');
-  const sql = `SELECT ${select} FROM ${quoteIdent(target.target.schema)}.${quoteIdent(target.target.table)} WHERE ${where}`;
-  return pool.withShortLease(async (connection) => {
-    const result = await connection.client.query<(string | null)[]>({
-      text: sql,
-      values: key,
-      rowMode: 'array',
-      // Every value as the server's text, as the grid shows it.
-      types: { getTypeParser: () => (value: string) => value },
-    });
-    return result.rows[0] ?? null;
-  });
+/** A row keyed by column name, in the grid's column order. */
+function gridRow(target: EditableResult, record: Record<string, string | null>): RowValues {
+  return target.columns.map((c) => (Object.hasOwn(record, c.column) ? (record[c.column] ?? null) : null));
 }
 
 function conflictMessage(outcome: UpdateOutcome): string {

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { PageResult, PgPool } from '../../pool';
+import type { Disposable, PageResult, Session, SessionChange } from '../../pool';
 import {
   AppliedNotification,
   ApplyChangesCommand,
@@ -42,8 +42,6 @@ export const RESULTS_VIEW_TYPE = 'pgExplorer.results';
 /** A 1,000,000-row grid is 22,000,000 px tall; browsers stop scrolling a little past 33,000,000. */
 const MAX_ROWS_IN_GRID = 1_500_000;
 const DEFAULT_MAX_ROWS = 1_000_000;
-/** How often the footer's "holds a transaction" is re-checked (the pool may close an idle cursor). */
-const CURSOR_POLL_MS = 15_000;
 
 interface CurrentRun {
   runId: string;
@@ -67,7 +65,8 @@ export class ResultsPanel implements vscode.Disposable {
   private readonly exports = new Map<number, ExportHandle>();
   private nextExportId = 1;
   private readonly disposables: vscode.Disposable[] = [];
-  private pollTimer: NodeJS.Timeout | undefined;
+  /** The subscription to the shown session's changes (the footer follows them; nothing is polled). */
+  private sessionEvents: Disposable | undefined;
   private disposed = false;
   private ownsSession = false;
   private fetchChain: Promise<void> = Promise.resolve();
@@ -121,16 +120,16 @@ export class ResultsPanel implements vscode.Disposable {
    * and nobody else releases it), so the panel releases it when it is replaced or closed.
    */
   show(target: ResultsTarget, statements: StatementRun[], ownsSession = false): void {
-    const previous = this.target;
-    if (this.ownsSession && previous.sessionId !== target.sessionId) {
-      void previous.pool.releaseSession(previous.sessionId).catch(() => undefined);
+    if (this.disposed) {
+      // Closed while the statement ran: the session was released with the panel.
+      if (ownsSession) void target.session.release().catch(() => undefined);
+      return;
     }
-    this.ownsSession = ownsSession;
-    this.target = target;
+    this.switchTo(target, ownsSession);
     this.panel.title = target.title;
     // Exports run on leases of their own with their own copy of the SQL: a new run does not stop them.
     const runId = randomUUID();
-    const info = target.pool.sessionInfo(target.sessionId);
+    const info = target.session.info();
     const built = buildRunView(
       runId,
       { title: target.title, readOnly: target.readOnly, maxRowsInGrid: maxRowsInGrid(), cursorOpen: info?.cursorOpen ?? false },
@@ -149,7 +148,6 @@ export class ResultsPanel implements vscode.Disposable {
     };
     this.post(ShowRunNotification, built.view);
     this.postCursorState();
-    this.pollCursor();
     // In the background: the editor's run is over once the rows are shown, whatever the checks take.
     void this.checkEditability(target, runId, built.sources).catch((err: unknown) => this.log?.warn(`editability: ${(err as Error).message}`));
   }
@@ -157,7 +155,7 @@ export class ResultsPanel implements vscode.Disposable {
   /** One result after another: each check takes a short lease, and a run may have many result sets. */
   private async checkEditability(target: ResultsTarget, runId: string, sources: ResultSource[]): Promise<void> {
     for (const source of sources) {
-      const result = await checkEditability(target.pool, source.columns, target.readOnly);
+      const result = await checkEditability(target.session, source.columns, target.readOnly);
       if (this.run?.runId !== runId || this.disposed) return;
       if (result.editable) this.run.editable.set(source.resultId, result.editable);
       this.run.editability.set(source.resultId, result.view);
@@ -165,8 +163,40 @@ export class ResultsPanel implements vscode.Disposable {
     }
   }
 
+  /**
+   * Takes a session for this panel alone before its first statement runs ("Open data"), so that
+   * closing the panel meanwhile cancels the statement and releases the session.
+   */
+  adopt(target: ResultsTarget): void {
+    this.switchTo(target, true);
+  }
+
   dispose(): void {
     this.panel.dispose();
+  }
+
+  /** Shows `target`'s session from now on: releases an owned previous one, follows the new one's changes. */
+  private switchTo(target: ResultsTarget, ownsSession: boolean): void {
+    const previous = this.target;
+    if (this.ownsSession && previous.session !== target.session) void previous.session.release().catch(() => undefined);
+    this.ownsSession = ownsSession;
+    this.target = target;
+    if (this.sessionEvents && previous.session === target.session) return;
+    this.sessionEvents?.dispose();
+    this.sessionEvents = target.session.onDidChange((change) => this.onSessionChange(change));
+  }
+
+  /** What the pool did to the session unasked (cursor closed when idle, connection lost), shown as it happens. */
+  private onSessionChange(change: SessionChange): void {
+    const run = this.run;
+    if (!run || this.disposed) return;
+    if (change.change === 'cursorClosed' || change.change === 'connectionLost' || change.change === 'released') {
+      if (run.pageableResultId !== null && !change.info.cursorOpen) {
+        run.pageableResultId = null;
+        run.closedReason ??= change.reason ?? 'the cursor was closed. Run the statement again.';
+      }
+    }
+    if (change.change !== 'busy') this.postCursorState();
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -194,7 +224,7 @@ export class ResultsPanel implements vscode.Disposable {
       return;
     }
     if (CancelCommand.is(m)) {
-      await this.target.pool.cancel(this.target.sessionId).catch((err: unknown) => {
+      await this.target.session.cancel().catch((err: unknown) => {
         void vscode.window.showErrorMessage(`Could not cancel: ${(err as Error).message}`);
       });
       return;
@@ -216,14 +246,14 @@ export class ResultsPanel implements vscode.Disposable {
     } else if (CloseCursorCommand.is(m)) {
       if (m.params.runId !== run.runId) return;
       run.stopRequested = true;
-      await this.target.pool.closeQuery(this.target.sessionId).catch((err: unknown) => this.log?.warn(`closeQuery: ${(err as Error).message}`));
+      await this.target.session.closeQuery().catch((err: unknown) => this.log?.warn(`closeQuery: ${(err as Error).message}`));
       run.closedReason = 'you closed the cursor. Run the statement again to see the rest.';
       this.postCursorState();
     } else if (ApplyChangesCommand.is(m)) {
       if (m.params.runId !== run.runId) return;
       const editable = run.editable.get(m.params.resultId);
       const outcome = editable
-        ? await applyGridChanges(this.target.pool, editable, m.params.changes)
+        ? await applyGridChanges(this.target.session, editable, m.params.changes)
         : { kind: 'failed' as const, error: { kind: 'query', message: 'This result cannot be edited.' } };
       this.post(AppliedNotification, { runId: m.params.runId, resultId: m.params.resultId, requestId: m.params.requestId, outcome });
     } else if (ExportCommand.is(m)) {
@@ -268,12 +298,12 @@ export class ResultsPanel implements vscode.Disposable {
     run.fetching = true;
     run.stopRequested = false;
     const cap = run.view.maxRowsInGrid;
-    const pool: PgPool = this.target.pool;
+    const session: Session = this.target.session;
     // While one page is being serialised and posted, the next is already being read from the
     // server (the round trip overlaps the host's work), and at most one page is on its way to
     // the webview, so a slow webview slows Fetch all down instead of piling pages up in the host.
     const read = (): { page: Promise<PageResult>; started: number } => {
-      const page = pool.fetchPage(this.target.sessionId);
+      const page = session.fetchPage();
       page.catch(() => undefined);
       return { page, started: performance.now() };
     };
@@ -296,7 +326,7 @@ export class ResultsPanel implements vscode.Disposable {
     } catch (err) {
       if (this.run === run) {
         this.post(PageFailedNotification, { runId: run.runId, resultId, error: errorView(err as Error) });
-        if (!pool.sessionInfo(this.target.sessionId)?.cursorOpen) {
+        if (!session.info().cursorOpen) {
           run.pageableResultId = null;
           run.closedReason = (err as Error).message;
         }
@@ -310,8 +340,8 @@ export class ResultsPanel implements vscode.Disposable {
   private postCursorState(): void {
     const run = this.run;
     if (!run) return;
-    const info = this.target.pool.sessionInfo(this.target.sessionId);
-    const cursorOpen = (info?.cursorOpen ?? false) && run.pageableResultId !== null;
+    const info = this.target.session.info();
+    const cursorOpen = info.cursorOpen && run.pageableResultId !== null;
     if (!cursorOpen && run.pageableResultId !== null && !run.fetching) {
       run.pageableResultId = null;
       run.closedReason ??= 'the cursor was closed (idle too long, or the connection was lost). Run the statement again.';
@@ -320,22 +350,9 @@ export class ResultsPanel implements vscode.Disposable {
       runId: run.runId,
       resultId: run.view.results.find((r) => r.pageable)?.resultId ?? null,
       cursorOpen,
-      inTransaction: (info?.txStatus ?? 'idle') !== 'idle',
+      inTransaction: info.txStatus !== 'idle',
       ...(run.closedReason ? { reason: run.closedReason } : {}),
     });
-  }
-
-  /** While a cursor is open, re-checks it now and then: the pool closes one that sits idle too long. */
-  private pollCursor(): void {
-    if (this.pollTimer) clearInterval(this.pollTimer);
-    this.pollTimer = setInterval(() => {
-      if (!this.run || this.run.pageableResultId === null) {
-        clearInterval(this.pollTimer);
-        this.pollTimer = undefined;
-      }
-      this.postCursorState();
-    }, CURSOR_POLL_MS);
-    this.pollTimer.unref();
   }
 
   private async export(run: CurrentRun, params: ExportParams): Promise<void> {
@@ -359,7 +376,7 @@ export class ResultsPanel implements vscode.Disposable {
     const base = { exportId, resultId: params.resultId, format: params.format };
     let last = 0;
     const handle = startExport({
-      pool: this.target.pool,
+      session: this.target.session,
       sql: source.sql,
       format: params.format,
       file: uri.fsPath,
@@ -391,11 +408,12 @@ export class ResultsPanel implements vscode.Disposable {
 
   private onPanelClosed(): void {
     this.disposed = true;
-    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.sessionEvents?.dispose();
     for (const handle of this.exports.values()) handle.cancel();
-    // Nobody can page the cursor any more: end the transaction it holds.
-    if (this.ownsSession) void this.target.pool.releaseSession(this.target.sessionId).catch(() => undefined);
-    else void this.target.pool.closeQuery(this.target.sessionId).catch(() => undefined);
+    // Nobody can page the cursor any more: end the transaction it holds (an owned session is
+    // released, which cancels a statement still running, as when Open Data is closed at once).
+    if (this.ownsSession) void this.target.session.release().catch(() => undefined);
+    else void this.target.session.closeQuery().catch(() => undefined);
     for (const d of this.disposables) d.dispose();
     this.closed.fire();
     this.closed.dispose();

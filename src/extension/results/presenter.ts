@@ -3,7 +3,7 @@
  * data"), created beside the editor on first use and reused for that key's later runs.
  */
 import * as vscode from 'vscode';
-import { PgError, quoteIdent } from '../../pool';
+import { PgError } from '../../pool';
 import type { ResultsPresenter, ResultsTarget, StatementRun } from './contract';
 import { ResultsPanel } from './panel';
 
@@ -24,13 +24,15 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
     panel.show(target, statements);
   }
 
-  async openTableData(target: ResultsTarget, table: { schema: string; table: string }): Promise<void> {
+  async openTableData(target: ResultsTarget, sql: string): Promise<void> {
     const panel = this.panelFor(target, vscode.ViewColumn.Active);
     panel.reveal();
-    const sql = await tableDataSql(target, table);
+    // The panel owns the session before its first statement is sent: closing the panel while
+    // that statement runs cancels it and releases the session.
+    panel.adopt(target);
     let statement: StatementRun;
     try {
-      statement = { sql, offset: 0, outcome: await target.pool.execute(target.sessionId, sql) };
+      statement = { sql, offset: 0, outcome: await target.session.execute(sql) };
     } catch (err) {
       statement = { sql, offset: 0, error: err instanceof PgError ? err : new PgError('query', (err as Error).message) };
     }
@@ -62,15 +64,4 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
     });
     return panel;
   }
-}
-
-/**
- * SELECT * of the table, in the order of its row identity when it has one, so the rows come in a
- * stable order that an index scan delivers at once (a cursor's plan favours the first rows).
- */
-async function tableDataSql(target: ResultsTarget, table: { schema: string; table: string }): Promise<string> {
-  const name = `${quoteIdent(table.schema)}.${quoteIdent(table.table)}`;
-  const e = await target.pool.editability({ schema: table.schema, table: table.table }).catch(() => undefined);
-  const order = e?.editable ? ` ORDER BY ${e.key.map(quoteIdent).join(', ')}` : '';
-  return `SELECT * FROM ${name}${order}`;
 }

@@ -48,15 +48,15 @@ export function registerTreeCommands(
       const profile = store.get(node.profileId);
       try {
         const pool = await connections.pool(node.profileId, node.database);
+        const sql = await pool.tableDataSql({ schema: node.schema, table: node.name });
         await presenter.openTableData(
           {
             key: `table:${node.profileId}/${node.database}/${node.schema}.${node.name}`,
             title: `${node.schema}.${node.name}`,
-            pool,
-            sessionId: randomUUID(),
+            session: pool.session(randomUUID()),
             readOnly: profile?.readOnly === true,
           },
-          { schema: node.schema, table: node.name },
+          sql,
         );
       } catch (err) {
         fail(`Could not open ${node.schema}.${node.name}`, err);

@@ -1,0 +1,97 @@
+/**
+ * The caller's handle on one session: everything a results tab or an editor does with its line
+ * of work, and `onDidChange` for what the pool does to it unasked (the idle timer closing its
+ * cursor, a lost connection, a reset). Like the client node-postgres' `pool.connect()` returns,
+ * except that the pool keeps the connection: the handle is a name plus the calls, and holds no
+ * state of its own that could go stale.
+ */
+import type { CopyProgress, CopyRequest } from './copy';
+import type { ApplyOutcome, ResultColumnMeta, ResultEditability, RowChange, TableRef } from './edit';
+import { Emitter } from './event';
+import type { Event } from './event';
+import type { ExecuteOptions } from './pool';
+import type { ExecutionOutcome, PageResult, SessionChange, SessionInfo } from './types';
+
+/** What a handle needs of its pool (PgPool implements it; the handle never sees a connection). */
+export interface SessionOwner {
+  execute(sessionId: string, sql: string, options?: ExecuteOptions): Promise<ExecutionOutcome>;
+  fetchPage(sessionId: string, pageSize?: number): Promise<PageResult>;
+  closeQuery(sessionId: string): Promise<void>;
+  cancel(sessionId: string): Promise<boolean>;
+  releaseSession(sessionId: string): Promise<void>;
+  sessionInfo(sessionId: string): SessionInfo | undefined;
+  editabilityOfResult(columns: ResultColumnMeta[], asSession?: string): Promise<ResultEditability>;
+  applyChanges(target: TableRef, changes: RowChange[], asSession?: string): Promise<ApplyOutcome>;
+  exportResult(sessionId: string, request: CopyRequest): Promise<CopyProgress>;
+}
+
+export type ExportRequest = CopyRequest;
+
+const DETACHED: SessionInfo = { txStatus: 'idle', cursorOpen: false, backendPid: null, busy: false, connected: false };
+
+export class Session {
+  private readonly changed = new Emitter<SessionChange>();
+  /** Fires after every change of the session's state; `info` is the state after it. */
+  readonly onDidChange: Event<SessionChange> = this.changed.event;
+
+  constructor(
+    private readonly owner: SessionOwner,
+    readonly id: string,
+  ) {}
+
+  /** Runs one statement; a row-returning one opens the session's cursor and returns its first page. */
+  execute(sql: string, options?: ExecuteOptions): Promise<ExecutionOutcome> {
+    return this.owner.execute(this.id, sql, options);
+  }
+
+  fetchPage(pageSize?: number): Promise<PageResult> {
+    return this.owner.fetchPage(this.id, pageSize);
+  }
+
+  closeQuery(): Promise<void> {
+    return this.owner.closeQuery(this.id);
+  }
+
+  cancel(): Promise<boolean> {
+    return this.owner.cancel(this.id);
+  }
+
+  /** Ends the session: its cursor closed, its transaction rolled back, its connection reset and freed. */
+  release(): Promise<void> {
+    return this.owner.releaseSession(this.id);
+  }
+
+  info(): SessionInfo {
+    return this.owner.sessionInfo(this.id) ?? DETACHED;
+  }
+
+  /** Whether a result of this session can be edited, checked as this session's role. */
+  editabilityOfResult(columns: ResultColumnMeta[]): Promise<ResultEditability> {
+    return this.owner.editabilityOfResult(columns, this.id);
+  }
+
+  /** Applies the changes all or none, as this session: its role, search_path, TimeZone, settings. */
+  applyChanges(target: TableRef, changes: RowChange[]): Promise<ApplyOutcome> {
+    return this.owner.applyChanges(target, changes, this.id);
+  }
+
+  /**
+   * Writes the whole result of `request.sql` (run again: one plain SELECT / VALUES / TABLE) to
+   * `request.destination`, as this session: on a short lease with its context applied, or on its
+   * own connection when it has temporary tables.
+   */
+  exportResult(request: ExportRequest): Promise<CopyProgress> {
+    return this.owner.exportResult(this.id, request);
+  }
+
+  /** @internal The pool reports a change. */
+  fire(change: SessionChange): void {
+    this.changed.fire(change);
+  }
+
+  /** @internal The pool is done with this handle (released, or the pool closed). */
+  finish(change: SessionChange): void {
+    this.changed.fire(change);
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * What kind of statement a text is, by PostgreSQL's own parser (libpg-query: the server's grammar
+ * compiled to WASM), for the few places where the pool must know before it acts: export runs a
+ * result's statement again, which is only harmless for a plain query.
+ */
+import { loadModule, parseSync } from 'libpg-query';
+
+let loading: Promise<void> | undefined;
+
+/** The parser's WASM module, loaded once and only when first needed (never on activation). */
+export function loadParser(): Promise<void> {
+  loading ??= loadModule();
+  return loading;
+}
+
+/** Statements inside a query that change data, lock rows or create a table: not plain. */
+const NOT_PLAIN: Record<string, string> = {
+  InsertStmt: 'it contains an INSERT',
+  UpdateStmt: 'it contains an UPDATE',
+  DeleteStmt: 'it contains a DELETE',
+  MergeStmt: 'it contains a MERGE',
+  intoClause: 'it is SELECT ... INTO, which creates a table',
+  lockingClause: 'it locks rows (FOR UPDATE / FOR SHARE)',
+};
+
+/**
+ * Why running `sql` again would not be a plain read, or undefined when it is one plain
+ * SELECT / VALUES / TABLE (set operations and read-only CTEs included).
+ */
+export async function whyNotPlainQuery(sql: string): Promise<string | undefined> {
+  await loadParser();
+  let parsed: { stmts?: { stmt?: Record<string, unknown> }[] };
+  try {
+    parsed = parseSync(sql) as typeof parsed;
+  } catch (err) {
+    return `it does not parse (${(err as Error).message})`;
+  }
+  const statements = parsed.stmts ?? [];
+  if (statements.length !== 1) return `it is ${statements.length} statements, not one`;
+  const stmt = statements[0].stmt ?? {};
+  const kind = Object.keys(stmt)[0];
+  if (kind !== 'SelectStmt') return `it is not a SELECT, VALUES or TABLE statement (${kind ?? 'empty'})`;
+  return findNotPlain(stmt.SelectStmt);
+}
+
+function findNotPlain(node: unknown): string | undefined {
+  if (Array.isArray(node)) {
+    for (const item of node) {
+      const found = findNotPlain(item);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (node === null || typeof node !== 'object') return undefined;
+  for (const [key, value] of Object.entries(node)) {
+    if (Object.hasOwn(NOT_PLAIN, key) && value !== undefined && !(Array.isArray(value) && value.length === 0)) return NOT_PLAIN[key];
+    const found = findNotPlain(value);
+    if (found) return found;
+  }
+  return undefined;
+}

@@ -18,6 +18,7 @@ import { ProfileStore } from './profiles/store';
 import { createResultsPresenter } from './results-presenter';
 import { loadScanner } from './sql/splitter';
 import { registerTreeCommands } from './tree/commands';
+import { registerTreeExport } from './tree/export-data';
 import { SCHEMA_VIEW_ID, SchemaTreeProvider } from './tree/provider';
 
 export type { RunReport };
@@ -68,6 +69,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgExpl
     ...registerProfileCommands(store, connections, bindings, log),
     ...registerEditorCommands(store, connections, bindings, sessions, runner, history),
     ...registerTreeCommands(tree, store, connections, bindings, presenter, log),
+    ...registerTreeExport(connections, log),
     // An untitled document's name (Untitled-1) is reused by the next one: forget its binding.
     vscode.workspace.onDidCloseTextDocument((document) => {
       if (document.uri.scheme === 'untitled' && bindings.get(document.uri)) void bindings.set(document.uri, undefined);

@@ -50,7 +50,10 @@ export interface StatementView {
   rowCount?: number | null;
   /** Rows delivered so far, when the count is not known yet (the cursor still has more). */
   rowsSoFar?: number;
+  /** The first notices the statement raised (the pool keeps a bounded number). */
   notices: string[];
+  /** How many more it raised than `notices` holds. */
+  noticesDropped?: number;
   durationMs?: number;
   error?: ErrorView;
   /** The result set this statement produced, if it returned rows. */

@@ -293,6 +293,33 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
     assert.ok(fs.readFileSync(file).equals(expected), 'the exported file is the server COPY output');
   });
 
+  it('exports a table from the tree (context menu > Export Data), equal to COPY ... TO STDOUT', async () => {
+    if (!(await treeRow(page, PROFILE).first().isVisible())) await page.locator('.activitybar [aria-label^="PG Explorer"]').first().click();
+    await expand(page, PROFILE);
+    await expand(page, DATABASE);
+    await expand(page, 'public');
+    await expand(page, 'Tables');
+    const row = treeRow(page, 'people').first();
+    await row.waitFor({ state: 'visible' });
+    await row.click({ button: 'right' });
+    await page.locator('.monaco-menu .action-label', { hasText: 'Export Data…' }).first().click();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'CSV' }).first().click();
+    const file = path.join(server.workspace, 'people-from-tree.csv');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await waitFor(async () => {
+      await input.fill(file);
+      await delay(300);
+      return (await input.inputValue()) === file;
+    }, 'the save dialog to take the path');
+    await page.keyboard.press('Enter');
+    await waitFor(async () => fs.existsSync(file), 'the exported file', 30_000);
+    await shot(page, 'tree-export-done');
+    const expected = await serverCopy(cluster, 'COPY (SELECT * FROM public.people ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER true)');
+    assert.ok(fs.readFileSync(file).equals(expected), 'the exported file is the server COPY output');
+    assert.equal(fs.readdirSync(server.workspace).filter((f) => f.endsWith('.part')).length, 0, 'no partial file is left');
+  });
+
   it('stops holding rows at the row cap and offers export instead', async () => {
     const grid = await openData(page, 'Tables', 'huge');
     await waitText(grid, '.footer', /more available/);

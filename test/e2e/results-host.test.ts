@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { to as copyTo } from 'pg-copy-streams';
-import { PgPool } from '../../src/pool';
+import { MAX_NOTICES, PgPool } from '../../src/pool';
 import type { ColumnMeta } from '../../src/pool';
 import { applyGridChanges, checkEditability, planChanges } from '../../src/extension/results/edits';
 import type { EditableResult } from '../../src/extension/results/edits';
@@ -124,6 +124,25 @@ describe('export', () => {
     await pool.releaseSession('tab-1');
   });
 
+  test('an unwritable place fails at once, before anything is sent, and leaves no backend in a transaction', async () => {
+    const session = pool.session('export-unwritable');
+    for (const [file, why] of [
+      [join(dir, 'no-such-folder', 'x.csv'), /the folder .*no-such-folder does not exist/],
+      // sysfs refuses new files even to root: a folder that cannot be written to.
+      [join('/sys', 'x.csv'), /the folder \/sys cannot be written to/],
+    ] as const) {
+      await assert.rejects(startExport({ session, sql: 'SELECT * FROM big', format: 'csv', file }).done, (err: Error) => {
+        assert.match(err.message, why);
+        assert.match(err.message, /nothing was sent to the server/);
+        return true;
+      });
+    }
+    assert.deepEqual(
+      await cluster.sql("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'results-host-tests' AND state LIKE 'idle in transaction%'"),
+      [{ n: 0 }],
+    );
+  });
+
   test('COPY text escapes decode', () => {
     assert.equal(decodeCopyText('a\\\\b\\tc\\nd\\015\\x41'), 'a\\b\tc\nd\rA');
   });
@@ -214,6 +233,45 @@ describe('grid change sets', () => {
   });
 });
 
+describe('column names are data', () => {
+  test('columns named constructor and __proto__ are edited and deleted with their conflict check', async () => {
+    await cluster.sql(`CREATE TABLE protos (id int PRIMARY KEY, "constructor" text, "__proto__" text, "hasOwnProperty" text);
+      INSERT INTO protos VALUES (1, 'c1', 'p1', 'h1'), (2, 'c2', 'p2', 'h2'), (3, 'c3', 'p3', 'h3')`);
+    const session = pool.session('protos-tab');
+    const outcome = await session.execute('SELECT * FROM protos ORDER BY id');
+    if (outcome.kind !== 'rows') throw new Error('rows expected');
+    const checked = await checkEditability(session, outcome.cursor.columns, false);
+    assert.ok(checked.editable, 'the table is editable');
+    const target = checked.editable;
+    const applied = await applyGridChanges(session, target, {
+      keyColumns: [0],
+      changes: [
+        { kind: 'update', rowIndex: 0, key: ['1'], cells: [{ column: 1, old: 'c1', value: 'C1' }, { column: 2, old: 'p1', value: 'P1' }] },
+        { kind: 'delete', rowIndex: 1, key: ['2'], row: ['2', 'c2', 'p2', 'h2'] },
+      ],
+    });
+    assert.equal(applied.kind, 'applied');
+    if (applied.kind === 'applied') assert.deepEqual(applied.rows, [{ changeIndex: 0, row: ['1', 'C1', 'P1', 'h1'] }]);
+    assert.deepEqual(await cluster.sql('SELECT id, "constructor", "__proto__" FROM protos ORDER BY id'), [
+      { id: 1, constructor: 'C1', ['__proto__']: 'P1' },
+      { id: 3, constructor: 'c3', ['__proto__']: 'p3' },
+    ]);
+    // The conflict check compares these columns too: a stale __proto__ is a conflict.
+    await cluster.sql(`UPDATE protos SET "__proto__" = 'changed' WHERE id = 3`);
+    const stale = await applyGridChanges(session, target, {
+      keyColumns: [0],
+      changes: [{ kind: 'delete', rowIndex: 2, key: ['3'], row: ['3', 'c3', 'p3', 'h3'] }],
+    });
+    assert.equal(stale.kind, 'conflict');
+    if (stale.kind === 'conflict') {
+      assert.match(stale.conflicts[0].message, /"__proto__" changed on the server/);
+      assert.deepEqual(stale.conflicts[0].current, ['3', 'c3', 'changed', 'h3']);
+    }
+    assert.deepEqual(await cluster.sql('SELECT count(*)::int AS n FROM protos'), [{ n: 2 }], 'nothing was deleted');
+    await session.release();
+  });
+});
+
 describe('planChanges', () => {
   test('several cells of a row become several updates, key columns last, the key following them', () => {
     const target = {
@@ -241,6 +299,17 @@ describe('planChanges', () => {
 });
 
 describe('run view', () => {
+  test('a flood of notices reaches the webview bounded, with a count of the rest', async () => {
+    const session = pool.session('notice-flood');
+    const outcome = await session.execute(`DO $$ BEGIN FOR i IN 1..5000 LOOP RAISE NOTICE 'n%', i; END LOOP; END $$`);
+    const built = buildRunView('r0', { title: 't', readOnly: false, maxRowsInGrid: 1000, cursorOpen: false }, [{ sql: 'DO ...', offset: 0, outcome }]);
+    const statement = built.view.statements[0];
+    assert.equal(statement.notices.length, MAX_NOTICES);
+    assert.equal(statement.noticesDropped, 5000 - MAX_NOTICES);
+    assert.ok(JSON.stringify(built.view).length < 50_000, 'the message to the webview stays small');
+    await session.release();
+  });
+
   test('only the last statement that ran keeps a pageable cursor; earlier results say why not', async () => {
     const first = await pool.execute('run', 'SELECT g FROM generate_series(1, 500) g');
     const second = await pool.execute('run', 'SELECT g, g * 2 AS twice FROM generate_series(1, 500) g');

@@ -162,6 +162,39 @@ describe('schema explorer', () => {
     await vscode.window.tabGroups.close(tab);
   });
 
+  it('closing Open Data while its first query runs cancels the query and releases its session', async () => {
+    const profile = await child(provider, undefined, 'Fixture');
+    const database = await child(provider, profile.node, env.database);
+    const schema = await child(provider, database.node, 'app');
+    const db = await admin();
+    const running = "select pid, state from pg_stat_activity where query like 'SELECT * FROM \"app\".\"slow_view\"%' and pid <> pg_backend_pid()";
+    try {
+      await db.query('CREATE VIEW app.slow_view AS SELECT pg_sleep(60)::text AS slept, 1 AS one');
+      await vscode.commands.executeCommand('pgExplorer.refresh', schema.node);
+      const views = await child(provider, schema.node, 'Views');
+      const slow = await child(provider, views.node, 'slow_view');
+      const opening = vscode.commands.executeCommand('pgExplorer.openTableData', slow.node);
+      const pid = await waitFor('the Open Data query running on the server', async () => {
+        const { rows } = await db.query<{ pid: number; state: string }>(running);
+        return rows.find((r) => r.state === 'active')?.pid;
+      });
+      const tab = await waitFor('the results tab', () =>
+        vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label.includes('slow_view')),
+      );
+      await vscode.window.tabGroups.close(tab);
+      // Cancelled at once (not after 60 s), and the backend is back in the pool, not in a transaction.
+      await waitFor('the query to stop', async () => {
+        const { rows } = await db.query<{ state: string; query: string }>('select state, query from pg_stat_activity where pid = $1', [pid]);
+        return rows.length === 0 || (rows[0].state === 'idle' && !/slow_view/.test(rows[0].query)) || rows[0].query === 'DISCARD ALL';
+      });
+      await opening;
+    } finally {
+      await db.query('DROP VIEW IF EXISTS app.slow_view');
+      await db.end();
+      await vscode.commands.executeCommand('pgExplorer.refresh', schema.node);
+    }
+  });
+
   it('refreshes a schema to show a view created since', async () => {
     const profile = await child(provider, undefined, 'Fixture');
     const database = await child(provider, profile.node, env.database);

@@ -32,6 +32,7 @@ function renderStatement(s: StatementView): HTMLElement {
     item.append(h('div', { class: 'notice warn' }, 'The session was reset before this statement (its idle connection was reclaimed): earlier SETs and temporary tables are gone.'));
   }
   for (const n of s.notices) item.append(h('pre', { class: 'notice' }, n));
+  if (s.noticesDropped) item.append(h('div', { class: 'notice warn' }, `… and ${s.noticesDropped.toLocaleString('en-US')} more notices, not kept.`));
   const e = s.error;
   if (e) {
     const lines = h('div', { class: 'error-box' }, h('div', { class: 'error-message' }, e.code ? `${e.message} (SQLSTATE ${e.code})` : e.message));

@@ -57,11 +57,12 @@ export function planChanges(target: EditableResult, set: ChangeSet): Planned {
       changes.push({ kind: 'insert', columns: change.cells.map((c) => ({ column: columnName(names, c.column), value: c.value })) });
       origin.push(index);
     } else if (change.kind === 'delete') {
-      const expected: Record<string, string | null> = {};
+      // A Map, then own properties: `expected.__proto__ = v` would set no column at all.
+      const expected = new Map<string, string | null>();
       names.forEach((name, i) => {
-        if (!Object.hasOwn(expected, name)) expected[name] = change.row[i] ?? null;
+        if (!expected.has(name)) expected.set(name, change.row[i] ?? null);
       });
-      changes.push({ kind: 'delete', key: keyOf(change.key), expected });
+      changes.push({ kind: 'delete', key: keyOf(change.key), expected: Object.fromEntries(expected) });
       origin.push(index);
     } else {
       const key = keyOf(change.key);

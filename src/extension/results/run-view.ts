@@ -42,6 +42,7 @@ export function buildRunView(
       offset: s.offset,
       status: s.error ? 'error' : 'ok',
       notices: s.outcome?.notices ?? [],
+      ...(s.outcome?.noticesDropped ? { noticesDropped: s.outcome.noticesDropped } : {}),
     };
     if (s.error) view.error = errorView(s.error);
     const o = s.outcome;

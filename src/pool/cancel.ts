@@ -1,7 +1,7 @@
 /**
  * The protocol CancelRequest: 16 bytes on a fresh connection to the same route as the session's
- * connection (directly, or through the SSH tunnel's listener). Unlike `pg_cancel_backend`, it
- * works through pgbouncer, whose backend pid is not the server's.
+ * connection (a TCP socket, or a new channel of its own on the SSH connection). Unlike
+ * `pg_cancel_backend`, it works through pgbouncer, whose backend pid is not the server's.
  */
 import * as net from 'node:net';
 import type { Route } from './config';
@@ -15,16 +15,22 @@ export function sendCancelRequest(route: Route, processId: number, secretKey: nu
     packet.writeInt32BE(CANCEL_REQUEST_CODE, 4);
     packet.writeInt32BE(processId, 8);
     packet.writeInt32BE(secretKey, 12);
-    const socket = net.connect(route.port, route.host);
-    socket.setTimeout(timeoutMs, () => socket.destroy(new Error('cancel request timed out')));
+    const socket = route.stream ? route.stream() : new net.Socket();
+    let failure: Error | undefined;
+    const timer = setTimeout(() => socket.destroy(new Error('cancel request timed out')), timeoutMs);
     // Write without half-closing, as libpq does: pgbouncer drops a cancel whose client sent EOF
     // before it forwarded the request ("client unexpected eof").
     socket.once('connect', () => socket.write(packet));
-    socket.once('error', reject);
-    // The server closes the socket once it has handled the request; that is the only acknowledgement.
-    socket.once('end', () => socket.end());
-    socket.once('close', (hadError) => {
-      if (!hadError) resolve();
+    socket.on('error', (err: Error) => {
+      failure ??= err;
     });
+    // The server closes the connection once it has handled the request; that is the only acknowledgement.
+    socket.once('end', () => socket.end());
+    socket.once('close', () => {
+      clearTimeout(timer);
+      if (failure) reject(failure);
+      else resolve();
+    });
+    socket.connect(route.port, route.host);
   });
 }

@@ -3,6 +3,7 @@
  * to use TLS and whether to go through an SSH hop. Pure data plus the translation into
  * node-postgres' client options; nothing here opens a socket.
  */
+import type { Duplex } from 'node:stream';
 import type { ClientConfig } from 'pg';
 import { PgError } from './errors';
 
@@ -53,10 +54,21 @@ export interface PgConfig {
 
 export const DEFAULT_APPLICATION_NAME = 'PG Explorer';
 
-/** Where the pool's sockets actually go: the server itself, or the SSH tunnel's local listener. */
+/**
+ * How the pool's sockets reach the server. Directly: TCP to `host:port`. Through SSH: `stream`
+ * makes an unopened socket whose connect() opens a fresh channel to `host:port` (as the SSH server
+ * sees it) on the profile's SSH connection; pg gets it as its `stream`, and each CancelRequest
+ * opens one of its own. There is no local port either way.
+ */
 export interface Route {
   host: string;
   port: number;
+  stream?: () => RouteSocket;
+}
+
+/** What pg and the CancelRequest need of a socket beyond a Duplex (net.Socket has all of it). */
+export interface RouteSocket extends Duplex {
+  connect(port: number, host: string): this;
 }
 
 /** "user@host:port/database", for messages and logs. Never carries a secret. */
@@ -107,6 +119,7 @@ export function clientConfigFor(
   return {
     host: route.host,
     port: route.port,
+    ...(route.stream ? { stream: route.stream } : {}),
     database: config.database,
     user: config.user,
     password: extra.password,

@@ -752,7 +752,7 @@ export class PgPool implements SessionOwner {
     }
   }
 
-  /** Where sockets go: the server itself, or the SSH tunnel's local listener (opened here). */
+  /** Where sockets go: the server itself, or channels on the profile's SSH connection (opened here). */
   private route(): Promise<Route> {
     const { host, port, ssh } = this.config;
     if (!ssh) return Promise.resolve({ host, port });

@@ -6,7 +6,7 @@
  *   require      TLS; no certificate check (unless a CA file is given: then the chain, as libpq)
  *   verify-ca    TLS; the chain must lead to the CA; the host name is not checked
  *   verify-full  TLS; the chain and the host name (checked against the profile's host, also
- *                through an SSH tunnel, where the socket goes to 127.0.0.1)
+ *                through an SSH tunnel, where TLS runs inside the SSH channel)
  * Files are read on each connection attempt so a renewed certificate is picked up on reconnect.
  */
 import * as crypto from 'node:crypto';
@@ -62,7 +62,7 @@ function tlsOptions(config: PgConfig, mode: Exclude<PgTlsMode, 'disable'>): tls.
   const checkChain = mode === 'verify-ca' || mode === 'verify-full' || caFile !== undefined;
   options.rejectUnauthorized = checkChain;
   if (mode === 'verify-full') {
-    // The name to check is the profile's host, not the socket's (127.0.0.1 behind a tunnel).
+    // The name to check is always the profile's host, whatever the socket (an SSH channel included).
     const expected = config.host;
     options.checkServerIdentity = (_host, cert) => tls.checkServerIdentity(expected, cert);
     if (net.isIP(expected) === 0) options.servername = expected;

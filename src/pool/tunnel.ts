@@ -1,17 +1,18 @@
 /**
- * The SSH hop of a profile: one SSH connection and one listener on 127.0.0.1 (a free port) per
- * pool. Every socket accepted there (a pooled connection, or a CancelRequest) gets its own
- * direct-tcpip channel to the database server. Opened on first use; when the SSH connection
- * drops (or keepalive finds it dead) every forwarded socket is closed, so the pool's connections
- * fail as lost, and the next `open()` connects again.
+ * The SSH hop of a profile: one SSH connection per pool, and no local listener. Every pooled
+ * connection, and every CancelRequest, is a direct-tcpip channel of its own to the database
+ * server, handed to pg as its socket (channel-socket.ts). Opened on first use; when the SSH
+ * connection drops (or keepalive finds it dead) every channel is closed, so the pool's
+ * connections fail as lost, and the next `open()` connects again.
  *
  * The host key is always checked (known_hosts or a pinned fingerprint); an unknown or changed
  * key refuses the connection with the offered fingerprint, for the user to decide.
  */
 import * as fs from 'node:fs';
-import * as net from 'node:net';
+import type * as net from 'node:net';
 import { Client, utils } from 'ssh2';
-import type { ClientChannel, ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2';
+import type { ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2';
+import { SshChannelSocket } from './channel-socket';
 import type { Route, SshTunnelRef } from './config';
 import { PgError } from './errors';
 import { checkHostKey, preferredHostKeyAlgorithms } from './known-hosts';
@@ -28,24 +29,32 @@ export interface TunnelOptions {
 const KEEPALIVE_INTERVAL_MS = 2_000;
 const KEEPALIVE_COUNT_MAX = 3;
 
+/** One SSH connection and the channel sockets opened on it; a new one after it drops. */
 interface Live {
   client: Client;
-  server: net.Server;
-  sockets: Set<net.Socket>;
+  sockets: Set<SshChannelSocket>;
   route: Route;
   dead: boolean;
+}
+
+/** Why a channel socket could not open: the SSH server refused the channel, or the SSH connection is gone. */
+class ChannelError extends Error {
+  constructor(
+    readonly reason: 'refused' | 'lost',
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export class SshTunnel {
   private live: Live | undefined;
   private opening: Promise<Route> | undefined;
   private closed = false;
-  /** The last channel the SSH server refused, to explain a connection that closed at once. */
-  private lastChannelError: Error | undefined;
 
   constructor(
     private readonly ref: SshTunnelRef,
-    private readonly target: Route,
+    private readonly target: { host: string; port: number },
     private readonly options: TunnelOptions,
   ) {}
 
@@ -55,7 +64,10 @@ export class SshTunnel {
     return `${this.ref.user}@${host}:${this.ref.port ?? 22}`;
   }
 
-  /** The local address that leads to the database server; connects the SSH hop if needed. */
+  /**
+   * The route to the database server over the live SSH connection (connected here if needed):
+   * its sockets are channels on that connection, and fail once it has dropped.
+   */
   open(): Promise<Route> {
     if (this.closed) return Promise.reject(new PgError('closed', 'The SSH tunnel was closed.'));
     if (this.live && !this.live.dead) return Promise.resolve(this.live.route);
@@ -66,21 +78,20 @@ export class SshTunnel {
   }
 
   /**
-   * A tunnel-specific reason for a connection that failed through the listener (the SSH server
-   * refused the channel), or undefined.
+   * A tunnel-specific reason for a connection that failed because its channel did not open (the
+   * SSH server refused it, or the SSH connection was gone), or undefined.
    */
   explainFailure(err: unknown): PgError | undefined {
-    const channelError = this.lastChannelError;
-    this.lastChannelError = undefined;
     // Only a connection that could not talk to the server at all; an auth error is the server's.
-    if (!channelError || !(err instanceof PgError) || err.kind !== 'connect') return undefined;
-    return new PgError(
-      'tunnel',
-      `The SSH server ${this.description} could not open a channel to ${this.target.host}:${this.target.port}: ` +
-        `${channelError.message}. Check the database host and port as seen from the SSH server, and that it allows TCP forwarding.`,
-      {},
-      { cause: err },
-    );
+    if (!(err instanceof PgError) || err.kind !== 'connect' || !(err.cause instanceof ChannelError)) return undefined;
+    const channelError = err.cause;
+    const where = `${this.target.host}:${this.target.port}`;
+    const message =
+      channelError.reason === 'refused'
+        ? `The SSH server ${this.description} could not open a channel to ${where}: ${channelError.message}. ` +
+          'Check the database host and port as seen from the SSH server, and that it allows TCP forwarding.'
+        : `The SSH connection to ${this.description} closed before a channel to ${where} could open. Try again to reconnect.`;
+    return new PgError('tunnel', message, {}, { cause: err });
   }
 
   async close(): Promise<void> {
@@ -93,7 +104,8 @@ export class SshTunnel {
 
   private async start(): Promise<Route> {
     const client = await this.connect();
-    const live: Live = { client, server: net.createServer(), sockets: new Set(), route: { host: '127.0.0.1', port: 0 }, dead: false };
+    const live: Live = { client, sockets: new Set(), route: { ...this.target }, dead: false };
+    live.route.stream = () => this.channelSocket(live);
     const drop = (): void => {
       if (live.dead) return;
       live.dead = true;
@@ -103,76 +115,40 @@ export class SshTunnel {
     client.on('end', drop);
     // After 'ready', errors (keepalive timeout, reset) are followed by 'close'; ending here makes sure.
     client.on('error', drop);
-    live.server.on('connection', (socket) => this.forward(live, socket));
-    live.server.on('error', drop);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        live.server.once('error', reject);
-        live.server.listen(0, '127.0.0.1', () => {
-          live.server.off('error', reject);
-          resolve();
-        });
-      });
-    } catch (err) {
+    if (this.closed) {
       drop();
-      throw new PgError('tunnel', `Could not listen on 127.0.0.1 for the SSH tunnel: ${(err as Error).message}`, {}, { cause: err });
-    }
-    const address = live.server.address();
-    live.route = { host: '127.0.0.1', port: typeof address === 'object' && address ? address.port : 0 };
-    if (this.closed || live.dead) {
-      drop();
-      throw this.closed ? new PgError('closed', 'The SSH tunnel was closed.') : this.lost();
+      throw new PgError('closed', 'The SSH tunnel was closed.');
     }
     this.live = live;
     return live.route;
   }
 
-  private lost(): PgError {
-    return new PgError('tunnel', `The SSH connection to ${this.description} closed while it was being set up.`);
-  }
-
-  /** One accepted local socket -> one direct-tcpip channel. Never throws: a failed channel closes the socket. */
-  private forward(live: Live, socket: net.Socket): void {
-    live.sockets.add(socket);
-    socket.on('close', () => live.sockets.delete(socket));
-    // The pg client on the other end sees the close; the error itself is not news.
-    socket.on('error', () => socket.destroy());
-    if (live.dead) {
-      socket.destroy();
-      return;
-    }
-    const onChannel = (err: Error | undefined, channel: ClientChannel): void => {
-      if (err) {
-        this.lastChannelError = err;
-        socket.destroy();
+  /** An unopened socket whose connect() opens a direct-tcpip channel on `live`. Never throws. */
+  private channelSocket(live: Live): SshChannelSocket {
+    const { host, port } = this.target;
+    const socket = new SshChannelSocket((done) => {
+      if (live.dead) {
+        done(new ChannelError('lost', 'the SSH connection is closed'));
         return;
       }
-      const closeChannel = (): void => {
-        try {
-          channel.close();
-        } catch {
-          // The SSH connection is already gone, and the channel with it.
+      try {
+        // The originator is informational: there is no local socket behind the channel.
+        live.client.forwardOut('127.0.0.1', 0, host, port, (err, channel) => {
+          if (err) done(new ChannelError(live.dead ? 'lost' : 'refused', err.message));
+          else done(undefined, channel);
+        });
+      } catch {
+        // ssh2 throws synchronously once the SSH connection is gone ("Not connected").
+        if (!live.dead) {
+          live.dead = true;
+          void teardown(live);
         }
-      };
-      if (socket.destroyed) {
-        closeChannel();
-        return;
+        done(new ChannelError('lost', 'the SSH connection is closed'));
       }
-      channel.on('error', () => socket.destroy());
-      channel.on('close', () => socket.destroy());
-      socket.on('close', closeChannel);
-      socket.pipe(channel).pipe(socket);
-    };
-    try {
-      // ssh2 throws synchronously once the SSH connection is gone ("Not connected").
-      live.client.forwardOut('127.0.0.1', socket.remotePort ?? 0, this.target.host, this.target.port, onChannel);
-    } catch {
-      socket.destroy();
-      if (!live.dead) {
-        live.dead = true;
-        void teardown(live);
-      }
-    }
+    });
+    live.sockets.add(socket);
+    socket.once('close', () => live.sockets.delete(socket));
+    return socket;
   }
 
   private async connect(): Promise<Client> {
@@ -308,9 +284,9 @@ export class SshTunnel {
 
 async function teardown(live: Live): Promise<void> {
   live.dead = true;
+  // Without an error: pg then reports the connection as terminated, which the pool treats as lost.
   for (const socket of live.sockets) socket.destroy();
   live.sockets.clear();
-  const serverClosed = new Promise<void>((resolve) => live.server.close(() => resolve()));
   const clientClosed = new Promise<void>((resolve) => {
     const sock = (live.client as unknown as { _sock?: net.Socket })._sock;
     if (!sock || sock.destroyed) return resolve();
@@ -318,5 +294,5 @@ async function teardown(live: Live): Promise<void> {
     setTimeout(resolve, 1_000).unref();
   });
   live.client.end();
-  await Promise.all([serverClosed, clientClosed]);
+  await clientClosed;
 }

@@ -1,11 +1,13 @@
 /**
  * The SSH tunnel against Debian's OpenSSH server: key (OpenSSH and PEM, with and without a
  * passphrase), agent and password authentication; host keys that are known, hashed, pinned,
- * unknown or changed; one SSH connection for the whole pool; a killed or frozen SSH connection;
- * cancel through the tunnel; close.
+ * unknown or changed; one SSH connection for the whole pool and no local listener; a killed or
+ * frozen SSH connection; bulk data and TLS inside the channel; cancel on a channel of its own; close.
  */
 import assert from 'node:assert/strict';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PgPool } from '../../src/pool';
@@ -85,6 +87,44 @@ async function connectsWith(ssh: SshTunnelRef): Promise<void> {
 /** The SSH connections this test opened: per-connection sshd children not in `before`. */
 function newChildren(before: number[]): number[] {
   return sshd.sessionChildren(KEY_USER).filter((pid) => !before.includes(pid));
+}
+
+/**
+ * The TCP sockets in LISTEN state that this process holds, as "address:port" by socket inode:
+ * the kernel's table (/proc/net/tcp, tcp6) joined with this process's descriptors.
+ */
+function ownListeners(): Map<string, string> {
+  const listening = new Map<string, string>();
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const rows = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').slice(1) : [];
+    for (const row of rows) {
+      // sl local_address rem_address st ... inode; st 0A is LISTEN; the port is hex after the colon.
+      const fields = row.trim().split(/\s+/);
+      if (fields[3] !== '0A') continue;
+      const [address, port] = fields[1].split(':');
+      // IPv4 is four bytes in host (little-endian) order; IPv6 stays hex.
+      const ip = address.length === 8 ? (address.match(/../g) ?? []).reverse().map((b) => Number.parseInt(b, 16)).join('.') : address;
+      listening.set(fields[9], `${ip}:${Number.parseInt(port, 16)}`);
+    }
+  }
+  const owned = new Map<string, string>();
+  for (const fd of fs.readdirSync('/proc/self/fd')) {
+    let link: string;
+    try {
+      link = fs.readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      continue; // closed since readdir
+    }
+    const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
+    const where = inode === undefined ? undefined : listening.get(inode);
+    if (inode !== undefined && where !== undefined) owned.set(inode, where);
+  }
+  return owned;
+}
+
+/** Listeners of this process that were not there in `before`. */
+function newListeners(before: Map<string, string>): string[] {
+  return [...ownListeners()].filter(([inode]) => !before.has(inode)).map(([, where]) => where);
 }
 
 describe('SSH tunnel', { skip }, () => {
@@ -200,7 +240,7 @@ describe('SSH tunnel', { skip }, () => {
       assert.equal(revoked.fingerprint, sshd.hostFingerprint);
     });
 
-    test('a refused host key leaves no SSH connection or listener behind', async () => {
+    test('a refused host key leaves no SSH connection behind', async () => {
       const before = sshd.sessionChildren(KEY_USER);
       await rejectsWith(PgPool.open(viaSsh(tunnel({ hostKey: { kind: 'knownHosts', file: sshd.knownHosts.empty } }))), 'tunnel');
       assert.deepEqual(newChildren(before), []);
@@ -258,6 +298,47 @@ describe('SSH tunnel', { skip }, () => {
   });
 
   describe('through the tunnel', () => {
+    test('no local port: a pool through SSH with connections and a cancel listens on nothing', async () => {
+      // The check itself sees a listener when there is one (else this test could never fail).
+      const probe = net.createServer();
+      await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+      const probePort = (probe.address() as net.AddressInfo).port;
+      try {
+        assert.ok(newListeners(new Map()).some((where) => where.endsWith(`:${probePort}`)), 'the probe listener is seen');
+      } finally {
+        await new Promise<void>((resolve) => probe.close(() => resolve()));
+      }
+
+      const before = ownListeners();
+      const pool = await open(viaSsh(tunnel()));
+      try {
+        await pool.execute('a', 'BEGIN');
+        await pool.execute('b', 'BEGIN');
+        assert.equal(pool.stats().total, 2, 'two connections through the SSH connection');
+        await cancelsSleep(pool, cluster);
+        assert.deepEqual(newListeners(before), [], 'no listening socket opened by the pool');
+      } finally {
+        await close(pool);
+      }
+    });
+
+    test('8 MB each way, plain and under TLS: more than an SSH channel window, nothing lost or reordered', async () => {
+      // Larger than ssh2's channel window (2 MB): the writes wait for the window, the reads for pg.
+      const value = Array.from({ length: 8 * 1024 * 1024 / 32 }, (_, i) => i.toString(16).padStart(32, '.')).join('');
+      const expected = crypto.createHash('md5').update(value).digest('hex');
+      for (const overrides of [{}, { host: 'localhost', tls: { mode: 'verify-full' as const, caFile: ca.caFile } }]) {
+        const pool = await open(viaSsh(tunnel(), overrides));
+        try {
+          const sent = rowsOf(await pool.execute('s', 'SELECT md5($1::text), length($1::text)', { params: [value] })).rows[0];
+          assert.deepEqual(sent, [expected, String(value.length)]);
+          const back = rowsOf(await pool.execute('s', 'SELECT $1::text', { params: [value] })).rows[0][0];
+          assert.ok(back === value, `the value came back intact (${String(back?.length)} of ${value.length} characters)`);
+        } finally {
+          await close(pool);
+        }
+      }
+    });
+
     test('cancel of pg_sleep(30) travels its own channel and ends the statement as kind cancelled', async () => {
       const pool = await open(viaSsh(tunnel()));
       try {
@@ -270,8 +351,9 @@ describe('SSH tunnel', { skip }, () => {
       }
     });
 
-    test('verify-full checks the profile\'s host name, not the tunnel\'s 127.0.0.1', async () => {
-      // The certificate names only "localhost"; the socket goes to the local listener at 127.0.0.1.
+    test('verify-full inside the SSH channel checks the profile\'s host name', async () => {
+      // The certificate names only "localhost": "localhost" and "127.0.0.1" reach the same server
+      // from the SSH server, and only the profile's host name decides.
       const tls = { mode: 'verify-full' as const, caFile: ca.caFile };
       const pool = await open(viaSsh(tunnel(), { host: 'localhost', tls }));
       try {

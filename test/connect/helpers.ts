@@ -39,7 +39,11 @@ export async function cancelsSleep(pool: PgPool, cluster: Cluster): Promise<void
   // Awaited later: the rejection may come before the cancel call returns.
   const running = rejectsWith(pool.execute('s', 'SELECT pg_sleep(30)'), 'cancelled');
   await until(async () => {
-    const rows = await cluster.sql("SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'");
+    // 'active' comes with Parse already; a cancel that lands before Execute is ignored by the
+    // server. The PgSleep wait event means the sleep itself is running.
+    const rows = await cluster.sql(
+      "SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active' AND wait_event = 'PgSleep'",
+    );
     return rows.length > 0;
   }, 'pg_sleep to start');
   assert.equal(await pool.cancel('s'), true);

@@ -214,7 +214,11 @@ export class PgPool implements SessionOwner {
    */
   async cancel(sessionId: string): Promise<boolean> {
     const session = this.sessions.get(sessionId);
-    if (!session?.busy) return false;
+    return session ? this.cancelSession(session) : false;
+  }
+
+  private async cancelSession(session: SessionState): Promise<boolean> {
+    if (!session.busy) return false;
     session.cancelRequested = true;
     const connection = session.connection;
     if (!connection) {
@@ -243,7 +247,8 @@ export class PgPool implements SessionOwner {
     // New calls under this id start a new session from here on.
     this.sessions.delete(sessionId);
     if (session.busy) {
-      await this.cancel(sessionId).catch(() => false);
+      // The session is out of the map already: cancel it by itself, not by its id.
+      await this.cancelSession(session).catch(() => false);
       while (session.inFlight) await session.inFlight;
     }
     const open = session.cursor;

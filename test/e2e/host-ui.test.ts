@@ -14,7 +14,7 @@ import { SUPERUSER, startCluster } from '../harness/cluster';
 import type { Cluster } from '../harness/cluster';
 import { KEY_USER, canRunSshd, startSshd } from '../harness/sshd';
 import type { Sshd } from '../harness/sshd';
-import { ensureExtensionBuilt, openBrowser, repoRoot, resultsDir, startCodeServer, waitForWorkbench } from './harness/code-server';
+import { ensureExtensionBuilt, installExtension, openBrowser, resultsDir, startCodeServer, waitForWorkbench } from './harness/code-server';
 import type { Browser, CodeServer } from './harness/code-server';
 
 const skip = canRunSshd();
@@ -94,17 +94,6 @@ describe('extension UI: SSH host key trust (code-server)', { skip, timeout: 6 * 
     passed = true;
   });
 });
-
-/** Copies what the packaged extension holds (.vscodeignore: package.json, dist/, media/) into the extensions folder. */
-function installExtension(extensionsDir: string): void {
-  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
-  const target = path.join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
-  fs.mkdirSync(target, { recursive: true });
-  for (const entry of ['package.json', 'dist', 'media', 'README.md', 'LICENSE']) {
-    const from = path.join(repoRoot, entry);
-    if (fs.existsSync(from)) fs.cpSync(from, path.join(target, entry), { recursive: true });
-  }
-}
 
 async function waitForWebviewText(page: Browser['page'], needle: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

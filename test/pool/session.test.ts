@@ -328,6 +328,19 @@ describe('a failed export ends at once, with nothing left in a transaction', () 
 });
 
 describe('cancel never reaches another statement', () => {
+  test('releasing a session while its statement runs cancels the statement', { timeout: 30_000 }, async () => {
+    const pool = await openPool('release-running');
+    const session = pool.session('tab');
+    const running = session.execute('SELECT pg_sleep(60)');
+    running.catch(() => undefined);
+    await until(
+      async () => (await cluster.sql("SELECT 1 FROM pg_stat_activity WHERE application_name = 'release-running' AND wait_event = 'PgSleep'")).length > 0,
+      'the sleep running on the server',
+    );
+    await session.release();
+    await rejectsWith(running, 'cancelled');
+  });
+
   test('cancels racing completion, many rounds: the next session on the same connection is never cancelled', async () => {
     const pool = await openPool('cancel-race', { maxSize: 1 });
     let cancelledFirst = 0;

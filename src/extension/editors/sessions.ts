@@ -53,6 +53,8 @@ export class EditorSessions implements vscode.Disposable {
   private readonly released = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidRelease = this.released.event;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Documents whose close-with-transaction question is being asked. */
+  private readonly asking = new Set<string>();
 
   constructor(
     private readonly connections: Connections,
@@ -126,7 +128,7 @@ export class EditorSessions implements vscode.Disposable {
    * Ends the document's session: cancels a running statement, rolls back an open transaction
    * (telling the user why) and returns the connection to the pool.
    */
-  async release(uri: vscode.Uri, why: string): Promise<void> {
+  async release(uri: vscode.Uri, why: string, options: { userChose?: boolean } = {}): Promise<void> {
     const entry = this.sessions.get(uri.toString());
     if (!entry) return;
     this.sessions.delete(uri.toString());
@@ -142,7 +144,7 @@ export class EditorSessions implements vscode.Disposable {
     }
     const profile = this.store.get(entry.binding.profileId);
     this.log.info(`Released the session of ${uri.toString(true)} (${why}).`);
-    if (openTx) {
+    if (openTx && !options.userChose) {
       const name = uri.scheme === 'untitled' ? uri.path : vscode.workspace.asRelativePath(uri);
       const message = `The open transaction of ${name} on ${profile?.name ?? entry.binding.profileId}/${entry.binding.database} was rolled back because ${why}.`;
       this.log.warn(message);
@@ -160,13 +162,62 @@ export class EditorSessions implements vscode.Disposable {
   private releaseClosed(): void {
     const open = openTabUris();
     for (const entry of [...this.sessions.values()]) {
-      if (!open.has(entry.uri.toString())) void this.release(entry.uri, 'its editor was closed');
+      if (!open.has(entry.uri.toString())) void this.closed(entry);
     }
   }
 
   private releaseIfClosed(uri: vscode.Uri): void {
-    if (this.sessions.has(uri.toString()) && !openTabUris().has(uri.toString())) {
-      void this.release(uri, 'its editor was closed');
+    const entry = this.sessions.get(uri.toString());
+    if (entry && !openTabUris().has(uri.toString())) void this.closed(entry);
+  }
+
+  /**
+   * A document's last tab closed. With no open transaction its session is released; with one,
+   * the user decides first (VS Code cannot stop a tab from closing, so "keep" reopens the
+   * editor, its session and transaction untouched), unless pgExplorer.editors.onCloseWithTransaction
+   * says to roll back. Nothing is committed or rolled back without the user having said so.
+   */
+  private async closed(entry: Entry): Promise<void> {
+    const key = entry.uri.toString();
+    if (this.asking.has(key)) return;
+    const policy = vscode.workspace.getConfiguration('pgExplorer.editors').get<string>('onCloseWithTransaction', 'ask');
+    if (entry.txStatus === 'idle' || policy === 'rollback') return this.release(entry.uri, 'its editor was closed');
+    this.asking.add(key);
+    try {
+      const profile = this.store.get(entry.binding.profileId);
+      const name = entry.uri.scheme === 'untitled' ? entry.uri.path : vscode.workspace.asRelativePath(entry.uri);
+      const failed = entry.txStatus === 'failed';
+      const canReopen = entry.uri.scheme !== 'untitled';
+      const commit = 'Commit';
+      const rollback = 'Rollback';
+      const keep = 'Keep Open';
+      const choices = [...(failed ? [] : [commit]), rollback, ...(canReopen ? [keep] : [])];
+      const answer = await vscode.window.showWarningMessage(
+        `${name} was closed with ${failed ? 'a failed' : 'an open'} transaction on ${profile?.name ?? entry.binding.profileId}/${entry.binding.database}.`,
+        {
+          modal: true,
+          detail: failed
+            ? 'The transaction failed; it can only be rolled back. Keep Open reopens the editor with its session.'
+            : 'Commit or roll it back now, or keep it open: the editor is reopened with its session and transaction.',
+        },
+        ...choices,
+      );
+      if (this.sessions.get(key) !== entry) return;
+      if (answer === commit) {
+        try {
+          await entry.session.execute('COMMIT');
+          this.log.info(`Committed the open transaction of ${name} as its editor closed.`);
+        } catch (err) {
+          void vscode.window.showErrorMessage(`COMMIT of ${name} failed: ${(err as Error).message}. The transaction was rolled back.`);
+        }
+        return this.release(entry.uri, 'its editor was closed');
+      }
+      if (answer === rollback) return this.release(entry.uri, 'its editor was closed', { userChose: true });
+      if (answer === undefined && !canReopen) return this.release(entry.uri, 'its editor was closed');
+      // Keep Open, or the dialog was dismissed: nothing is lost.
+      await vscode.window.showTextDocument(entry.uri, { preview: false });
+    } finally {
+      this.asking.delete(key);
     }
   }
 

@@ -85,7 +85,7 @@ describe('closing an editor with an open transaction asks first (code-server)', 
     return text;
   }
 
-  it('Commit commits, Rollback rolls back, Keep Open reopens the editor with its transaction', async () => {
+  it('Commit commits, Rollback rolls back, Cancel reopens the editor with its transaction', async () => {
     await runInTransaction('commit.sql');
     const asked = await closeAndAnswer('Commit', 'close-with-transaction');
     assert.match(asked, /commit\.sql was closed with an open transaction on Close cluster\/postgres/);
@@ -98,7 +98,8 @@ describe('closing an editor with an open transaction asks first (code-server)', 
     assert.deepEqual(await marks(), ['committed']);
 
     await runInTransaction('keep.sql');
-    await closeAndAnswer('Keep Open');
+    const kept = await closeAndAnswer('Cancel');
+    assert.match(kept, /Cancel reopens the editor with its session and transaction/);
     await page.locator('.tabs-container .tab', { hasText: 'keep.sql' }).first().waitFor({ state: 'visible', timeout: 15_000 });
     // Nothing was ended: the transaction still waits on the server, with its row unseen by others.
     await delay(500);

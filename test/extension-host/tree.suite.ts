@@ -228,6 +228,22 @@ describe('schema explorer', () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
+  it('opens a new SQL editor on a table, bound to its database, with a query of it', async () => {
+    const profile = await child(provider, undefined, 'Fixture');
+    const database = await child(provider, profile.node, env.database);
+    const schema = await child(provider, database.node, 'app');
+    const tables = await child(provider, schema.node, 'Tables');
+    const customers = await child(provider, tables.node, 'customers');
+    await vscode.commands.executeCommand('pgExplorer.newSqlEditor', customers.node);
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.languageId, 'sql');
+    assert.equal(editor.document.getText(), 'SELECT *\nFROM app.customers\nLIMIT 100;\n');
+    const report = await vscode.commands.executeCommand<RunReport>('pgExplorer.runStatement', editor.document.uri);
+    assert.equal(report.profileId, fixtureId);
+    assert.equal(report.statements[0].outcome?.kind, 'rows');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('copies a quoted qualified name and shows DDL in an untitled sql document', async () => {
     const profile = await child(provider, undefined, 'Fixture');
     const database = await child(provider, profile.node, env.database);

@@ -173,7 +173,7 @@ export class EditorSessions implements vscode.Disposable {
 
   /**
    * A document's last tab closed. With no open transaction its session is released; with one,
-   * the user decides first (VS Code cannot stop a tab from closing, so "keep" reopens the
+   * the user decides first (VS Code cannot stop a tab from closing, so Cancel reopens the
    * editor, its session and transaction untouched), unless pgExplorer.editors.onCloseWithTransaction
    * says to roll back. Nothing is committed or rolled back without the user having said so.
    */
@@ -190,15 +190,16 @@ export class EditorSessions implements vscode.Disposable {
       const canReopen = entry.uri.scheme !== 'untitled';
       const commit = 'Commit';
       const rollback = 'Rollback';
-      const keep = 'Keep Open';
-      const choices = [...(failed ? [] : [commit]), rollback, ...(canReopen ? [keep] : [])];
+      // VS Code adds Cancel to a modal: it keeps the transaction (the editor is reopened).
+      const choices = [...(failed ? [] : [commit]), rollback];
+      const cancelSays = canReopen
+        ? 'Cancel reopens the editor with its session and transaction.'
+        : 'The editor was not saved, so it cannot be reopened: Cancel rolls back too.';
       const answer = await vscode.window.showWarningMessage(
         `${name} was closed with ${failed ? 'a failed' : 'an open'} transaction on ${profile?.name ?? entry.binding.profileId}/${entry.binding.database}.`,
         {
           modal: true,
-          detail: failed
-            ? 'The transaction failed; it can only be rolled back. Keep Open reopens the editor with its session.'
-            : 'Commit or roll it back now, or keep it open: the editor is reopened with its session and transaction.',
+          detail: `${failed ? 'The transaction failed; it can only be rolled back.' : 'Commit it or roll it back now.'} ${cancelSays}`,
         },
         ...choices,
       );
@@ -214,7 +215,7 @@ export class EditorSessions implements vscode.Disposable {
       }
       if (answer === rollback) return this.release(entry.uri, 'its editor was closed', { userChose: true });
       if (answer === undefined && !canReopen) return this.release(entry.uri, 'its editor was closed');
-      // Keep Open, or the dialog was dismissed: nothing is lost.
+      // Cancel: nothing is lost.
       await vscode.window.showTextDocument(entry.uri, { preview: false });
     } finally {
       this.asking.delete(key);

@@ -84,6 +84,11 @@ export function registerTreeCommands(
       } else if (node instanceof DatabaseNode || node instanceof SchemaNode) {
         profileId = node.profileId;
         database = node.context.database;
+      } else if (node instanceof RelationNode) {
+        profileId = node.profileId;
+        database = node.database;
+        // A start for a query of the object the user right-clicked, its name quoted as needed.
+        if (typeof content !== 'string') content = `SELECT *\nFROM ${qualifiedName(node.schema, node.name)}\nLIMIT 100;\n`;
       }
       const document = await vscode.workspace.openTextDocument({ language: 'sql', content: typeof content === 'string' ? content : '' });
       if (profileId && database) await bindings.set(document.uri, { profileId, database });

@@ -18,7 +18,9 @@ import { ProfileStore } from './profiles/store';
 import { createResultsPresenter } from './results-presenter';
 import { loadScanner } from './sql/splitter';
 import { registerTreeCommands } from './tree/commands';
+import { ranDdl } from './tree/ddl-watch';
 import { registerTreeExport } from './tree/export-data';
+import { registerMaterializedViewCommands } from './tree/materialized-view';
 import { SCHEMA_VIEW_ID, SchemaTreeProvider } from './tree/provider';
 
 export type { RunReport };
@@ -43,7 +45,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgExpl
   const started = performance.now();
   const log = vscode.window.createOutputChannel('PG Explorer', { log: true });
   context.subscriptions.push(log);
-  await loadScanner();
 
   const store = new ProfileStore(context.secrets, log);
   const connections = new Connections(store, log);
@@ -70,6 +71,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgExpl
     ...registerEditorCommands(store, connections, bindings, sessions, runner, history),
     ...registerTreeCommands(tree, store, connections, bindings, presenter, log),
     ...registerTreeExport(connections, log),
+    ...registerMaterializedViewCommands(tree, connections),
+    runner.onDidRun((report) => {
+      if (ranDdl(report.statements)) tree.refreshDatabase(report.profileId, report.database);
+    }),
     // An untitled document's name (Untitled-1) is reused by the next one: forget its binding.
     vscode.workspace.onDidCloseTextDocument((document) => {
       if (document.uri.scheme === 'untitled' && bindings.get(document.uri)) void bindings.set(document.uri, undefined);
@@ -79,6 +84,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgExpl
     await sessions.releaseAll();
     await connections.closeAll();
   };
+  // The scanner's WASM is compiled after activation, not during it: the first run awaits it if
+  // it is not ready yet (SqlRunner), and nothing else needs it.
+  setTimeout(() => void loadScanner().catch((err: unknown) => log.warn(`The SQL scanner did not load: ${(err as Error).message}`)), 0);
   // bench/ reads this line (with VS Code's own activation log) for the activation figure.
   log.info(`PG Explorer activated in ${Math.round(performance.now() - started)} ms.`);
   return {

@@ -369,6 +369,24 @@ export class PgPool implements SessionOwner {
     return `SELECT * FROM ${edit.quoteIdent(target.schema)}.${edit.quoteIdent(target.table)}${order}`;
   }
 
+  /**
+   * REFRESH MATERIALIZED VIEW [CONCURRENTLY] on a session of its own (released after), so a long
+   * refresh never queues behind a tab; `signal` cancels it on the server.
+   */
+  async refreshMaterializedView(target: edit.TableRef, options: { concurrently?: boolean; signal?: AbortSignal } = {}): Promise<void> {
+    const session = this.session(`pg-explorer:refresh:${++this.anonymousLeases}`);
+    const onAbort = (): void => void session.cancel().catch(() => false);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await session.execute(
+        `REFRESH MATERIALIZED VIEW ${options.concurrently ? 'CONCURRENTLY ' : ''}${edit.quoteIdent(target.schema)}.${edit.quoteIdent(target.table)}`,
+      );
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      await session.release();
+    }
+  }
+
   /** Whether rows of the table can be edited here: its row identity columns, or why not. */
   editability(target: edit.TableRef): Promise<edit.Editability> {
     return this.withShortLease((connection) => edit.editability(connection, target));

@@ -56,7 +56,8 @@ describe('closing an editor with an open transaction asks first (code-server)', 
   async function runInTransaction(file: string): Promise<void> {
     await page.keyboard.press('Control+P');
     await page.locator('.quick-input-widget input').fill(file);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().click();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
     const editor = page.locator('.monaco-editor .view-lines').first();
     await editor.waitFor({ state: 'visible' });
     await editor.click();

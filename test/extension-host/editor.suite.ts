@@ -136,7 +136,11 @@ describe('SQL editors', () => {
     assert.equal(report.statements[0].error?.kind, 'cancelled');
   });
 
-  it('releases the backend when the editor closes, rolling back its open transaction', async () => {
+  it('releases the backend when the editor closes, rolling back its open transaction (onCloseWithTransaction: rollback)', async () => {
+    // The default asks with a modal dialog, which VS Code refuses under the test runner (the
+    // dialog is tested in test/e2e/editor-close.test.ts); this is the setting's own path.
+    const settings = vscode.workspace.getConfiguration('pgExplorer.editors');
+    await settings.update('onCloseWithTransaction', 'rollback', vscode.ConfigurationTarget.Global);
     const editor = await openSql('begin;\ncreate temp table closing_soon (x int);\nselect pg_backend_pid();', profileId);
     const report = await run('pgExplorer.runAll', editor);
     const pid = Number(rowsOf(report)[0][0]);
@@ -152,6 +156,7 @@ describe('SQL editors', () => {
       return row === undefined || (row.state === 'idle' && row.query === 'DISCARD ALL') ? true : undefined;
     });
     assert.equal((await api()).sessionId(editor.document.uri), undefined);
+    await settings.update('onCloseWithTransaction', undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('remembers a document\'s connection when it is opened again', async () => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { after, before, describe, it } from './bdd';
 import type { RunReport } from '../../src/extension/extension';
-import { addProfile, admin, api, env, removeProfile, screenshot, waitFor } from './support';
+import { addProfile, admin, api, env, openSql, removeProfile, run, screenshot, waitFor } from './support';
 
 type Provider = vscode.TreeDataProvider<unknown>;
 
@@ -216,6 +216,22 @@ describe('schema explorer', () => {
     }
   });
 
+  it('shows a table created from an editor without a refresh, and forgets it once dropped', async () => {
+    const profile = await child(provider, undefined, 'Fixture');
+    const database = await child(provider, profile.node, env.database);
+    const schema = await child(provider, database.node, 'app');
+    const tables = await child(provider, schema.node, 'Tables');
+    const names = async (): Promise<string[]> => (await childrenOf(provider, tables.node)).map((c) => c.label);
+    assert.ok(!(await names()).includes('made_in_editor'));
+    const editor = await openSql('CREATE TABLE app.made_in_editor (id int);\nDROP TABLE app.made_in_editor;\n', fixtureId);
+    await run('pgExplorer.runStatement', editor);
+    await waitFor('the new table in the tree', async () => (await names()).includes('made_in_editor') || undefined);
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
+    await run('pgExplorer.runStatement', editor);
+    await waitFor('the dropped table gone from the tree', async () => !(await names()).includes('made_in_editor') || undefined);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('opens a new SQL editor bound to a database', async () => {
     const profile = await child(provider, undefined, 'Fixture');
     const database = await child(provider, profile.node, env.database);
@@ -234,13 +250,14 @@ describe('schema explorer', () => {
     const schema = await child(provider, database.node, 'app');
     const tables = await child(provider, schema.node, 'Tables');
     const customers = await child(provider, tables.node, 'customers');
-    await vscode.commands.executeCommand('pgExplorer.newSqlEditor', customers.node);
-    const editor = vscode.window.activeTextEditor;
-    assert.equal(editor?.document.languageId, 'sql');
-    assert.equal(editor.document.getText(), 'SELECT *\nFROM app.customers\nLIMIT 100;\n');
-    const report = await vscode.commands.executeCommand<RunReport>('pgExplorer.runStatement', editor.document.uri);
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('pgExplorer.newSqlEditor', customers.node);
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    assert.equal(document?.languageId, 'sql');
+    assert.equal(document.getText(), 'SELECT *\nFROM app.customers\nLIMIT 100;\n');
+    const report = await vscode.commands.executeCommand<RunReport>('pgExplorer.runStatement', uri);
     assert.equal(report.profileId, fixtureId);
     assert.equal(report.statements[0].outcome?.kind, 'rows');
+    await vscode.window.showTextDocument(document);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 

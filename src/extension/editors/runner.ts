@@ -12,7 +12,7 @@ import type { QueryHistory } from '../history/history';
 import { describeProfile } from '../profiles/profile';
 import type { ProfileStore } from '../profiles/store';
 import type { ResultsPresenter, StatementRun } from '../results/contract';
-import { splitStatements, statementAt } from '../sql/splitter';
+import { loadScanner, splitStatements, statementAt } from '../sql/splitter';
 import type { Binding, DocumentBindings } from './bindings';
 import { diagnosticFor } from './diagnostics';
 import type { EditorSession, EditorSessions } from './sessions';
@@ -62,6 +62,7 @@ export class SqlRunner implements vscode.Disposable {
 
   /** Runs the selection, else the statement under the cursor. */
   async runCurrent(editor: vscode.TextEditor): Promise<RunReport | undefined> {
+    await loadScanner();
     const document = editor.document;
     const selection = editor.selection;
     let planned: PlannedStatement[];
@@ -77,6 +78,7 @@ export class SqlRunner implements vscode.Disposable {
 
   /** Runs every statement of the document in order, stopping at the first error. */
   async runAll(document: vscode.TextDocument): Promise<RunReport | undefined> {
+    await loadScanner();
     return this.run(document, splitStatements(document.getText()).map((s) => ({ text: s.text, start: s.start })));
   }
 

@@ -73,6 +73,12 @@ export class SchemaTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     this.changed.fire(node);
   }
 
+  /** Reloads everything shown of one database (after DDL ran in an editor bound to it). */
+  refreshDatabase(profileId: string, database: string): void {
+    this.services.invalidate(profileId, database);
+    this.changed.fire(undefined);
+  }
+
   /** Redraws a node without reloading it (after "load more"). */
   redraw(node: TreeNode): void {
     this.changed.fire(node);

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { quoteIdent } from '../src/extension/sql/quote';
-import { loadScanner, positionToOffset, splitStatements, statementAt } from '../src/extension/sql/splitter';
+import { loadScanner } from '../src/extension/sql/scanner';
+import { positionToOffset, splitStatements, statementAt } from '../src/extension/sql/splitter';
 
 const texts = (script: string): string[] => splitStatements(script).map((s) => s.text);
 
@@ -48,10 +49,20 @@ $body$`;
   });
 
   it('keeps semicolons inside nested block comments and line comments', () => {
-    assert.deepEqual(texts('select /* a; /* b; */ c; */ 1; -- d; e;\nselect 2'), [
+    assert.deepEqual(texts('select /* a; /* b; */ c; */ 1; -- d; e;\nselect 2 -- f;\n;'), [
       'select /* a; /* b; */ c; */ 1',
-      '-- d; e;\nselect 2',
+      'select 2 -- f;',
     ]);
+  });
+
+  it('leaves leading -- comments out of the text, as psql does, and keeps a leading block comment', () => {
+    const script = '-- about one\n  -- more\nselect 1;\n/*+ SeqScan(t) */ -- hint\nselect 2;';
+    const [one, two] = splitStatements(script);
+    assert.equal(one.text, 'select 1');
+    assert.equal(one.start, script.indexOf('select 1'));
+    assert.equal(one.spanStart, 0, 'the comment above still maps the cursor to the statement');
+    assert.equal(two.text, '/*+ SeqScan(t) */ -- hint\nselect 2');
+    assert.equal(two.start, script.indexOf('/*+'));
   });
 
   it('skips statements made only of comments', () => {

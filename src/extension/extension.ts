@@ -16,7 +16,7 @@ import { QueryHistory } from './history/history';
 import { registerProfileCommands } from './profiles/commands';
 import { ProfileStore } from './profiles/store';
 import { createResultsPresenter } from './results-presenter';
-import { loadScanner } from './sql/splitter';
+import { loadScanner } from './sql/scanner';
 import { registerTreeCommands } from './tree/commands';
 import { registerTreeExport } from './tree/export-data';
 import { SCHEMA_VIEW_ID, SchemaTreeProvider } from './tree/provider';

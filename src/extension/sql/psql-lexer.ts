@@ -151,42 +151,22 @@ export class PsqlLexer {
 
   /**
    * A string from `bodyStart` (just past the opening quote). `''` is a quote in every kind but
-   * bit strings; in escape strings a backslash also takes the next character. A closing quote
-   * followed by whitespace holding a newline and another quote continues the same string
-   * (SQL's string continuation): `E'a'\n'\';x'` is one escape string.
+   * bit strings; in escape strings a backslash also takes the next character. psql lexes line by
+   * line and never sees SQL's string continuation (`'a'` newline `'b'`): a closing quote ends the
+   * string, and so it does here (the server may then read the script differently; psql decides
+   * what is sent).
    */
   private quoted(start: number, bodyStart: number, kind: 'standard' | 'escape' | 'bits'): Token {
     const s = this.script;
     let i = bodyStart;
     while (i < s.length) {
       const c = s[i];
-      if (c === '\\' && kind === 'escape') {
-        i += 2;
-      } else if (c === "'" && s[i + 1] === "'" && kind !== 'bits') {
-        i += 2;
-      } else if (c === "'") {
-        const continued = this.continuation(i + 1);
-        if (continued === undefined) return this.take('other', start, i + 1);
-        i = continued + 1;
-      } else i += 1;
+      if (c === '\\' && kind === 'escape') i += 2;
+      else if (c === "'" && s[i + 1] === "'" && kind !== 'bits') i += 2;
+      else if (c === "'") return this.take('other', start, i + 1);
+      else i += 1;
     }
     return this.take('other', start, s.length, true);
-  }
-
-  /** After a closing quote at `from - 1`: the offset of the quote that continues it, if any. */
-  private continuation(from: number): number | undefined {
-    const s = this.script;
-    let i = from;
-    let newline = false;
-    for (;;) {
-      if (i < s.length && isSpace(s[i])) {
-        if (s[i] === '\n' || s[i] === '\r') newline = true;
-        i += 1;
-      } else if (s[i] === '-' && s[i + 1] === '-') {
-        i = this.lineEnd(i);
-      } else break;
-    }
-    return newline && s[i] === "'" ? i : undefined;
   }
 
   /** A quoted identifier: `""` is a quote inside it. */

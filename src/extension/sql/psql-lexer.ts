@@ -52,10 +52,10 @@ const WHOLE_LINE_COMMANDS = new Set(['!', 'copy', 'h', 'help', 'sf', 'sf+', 'sv'
 
 const isSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v';
 /** psql's ident_start: letters, `_` and every non-ASCII character (bytes \200-\377 in UTF-8). */
-const isIdentStart = (c: string): boolean => /[A-Za-z_]/.test(c) || c.charCodeAt(0) >= 0x80;
-/** psql's ident_cont: ident_start, digits and `$`. */
-const isIdentCont = (c: string): boolean => isIdentStart(c) || /[0-9$]/.test(c);
+const isIdentStart = (c: string): boolean => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_' || c.charCodeAt(0) >= 0x80;
 const isDigit = (c: string): boolean => c >= '0' && c <= '9';
+/** psql's ident_cont: ident_start, digits and `$`. */
+const isIdentCont = (c: string): boolean => isIdentStart(c) || isDigit(c) || c === '$';
 
 /** A lexer the splitter drives token by token, so that it can skip COPY data (`skipTo`). */
 export class PsqlLexer {

@@ -220,9 +220,12 @@ function assemble(script: string, tokens: readonly Token[], blanks: readonly Tok
   const first = tokens.findIndex((t) => t.kind !== 'line-comment');
   const start = tokens[first].start;
   const end = tokens[tokens.length - 1].end;
+  const escapes = tokens.filter((t) => t.kind === 'psql-escape' && t.start >= start);
+  const inside = blanks.filter((b) => b.end > start && b.start < end);
+  if (escapes.length === 0 && inside.length === 0) return { text: script.slice(start, end), start, end };
   const chars = script.slice(start, end).split('');
-  for (const t of tokens) if (t.kind === 'psql-escape' && t.start >= start) chars[t.start - start] = ' ';
-  for (const b of blanks) {
+  for (const t of escapes) chars[t.start - start] = ' ';
+  for (const b of inside) {
     for (let i = Math.max(b.start, start); i < Math.min(b.end, end); i += 1) if (chars[i - start] !== '\n') chars[i - start] = ' ';
   }
   return { text: chars.join(''), start, end };
@@ -230,6 +233,7 @@ function assemble(script: string, tokens: readonly Token[], blanks: readonly Tok
 
 /** COPY ... FROM STDIN, the form whose data psql reads from the script itself. */
 function isCopyFromStdin(text: string): boolean {
+  if (!/stdin/i.test(text)) return false;
   const lexer = new PsqlLexer(text);
   const words: string[] = [];
   for (let t = lexer.next(); t; t = lexer.next()) {

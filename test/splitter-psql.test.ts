@@ -4,9 +4,11 @@
  * and what psql sent must be what our splitter says it would send, in order.
  *
  * Normalised on both sides: whitespace runs become one space, the terminating `;` (psql sends
- * it, we do not) and spaces before a `;` (our `\;` reads ` ;`) are dropped. A query that is only
- * comments (psql sends `/* x *\/;`, we skip it: it does nothing) is left out of psql's side.
- * Meta-commands used here (\set, \echo, \pset, ...) send nothing to the server themselves.
+ * it, we do not; with the empty statements after it) and spaces before a `;` (our `\;` reads
+ * ` ;`) are dropped. A query that is only comments (psql sends `/* x *\/;`, we skip it: it does
+ * nothing) is left out of psql's side. The meta-commands used here (\set, \echo, \pset, \i,
+ * \!, \h, ...) send nothing to the server themselves; \copy and \gdesc do (psql's own queries),
+ * so test/splitter.test.ts covers them instead.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -59,7 +61,7 @@ const normalise = (sql: string): string =>
   sql
     .replace(/\s+/g, ' ')
     .trim()
-    .replace(/\s*;$/, '')
+    .replace(/[\s;]*$/, '')
     .replace(/ ;/g, ';');
 
 /** What our splitter says psql sends for a script, in order. */

@@ -251,6 +251,14 @@ describe('statementAt', () => {
     assert.equal(statementAt(statements(), script.indexOf('2;') + 2)?.text, 'select 2');
   });
 
+  it('picks a meta-command line inside a statement over the statement around it', () => {
+    const script = 'select 1,\n\\echo x\n  2;\nselect 3;';
+    const entries = splitScript(script);
+    assert.equal(statementAt(entries, script.indexOf('echo'))?.text, '\\echo x');
+    assert.equal(statementAt(entries, script.indexOf('2;'))?.kind, 'statement');
+    assert.equal(statementAt(entries, script.indexOf('3'))?.text, 'select 3');
+  });
+
   it('picks the statement before the cursor when it sits in the gap after one', () => {
     assert.equal(statementAt(statements(), script.indexOf('\n\n') + 1)?.text, 'select 1');
     assert.equal(statementAt(statements(), script.length)?.text, 'select 3');

@@ -19,13 +19,19 @@ import { scanSync } from 'libpg-query';
 import { loadScanner } from '../src/extension/sql/scanner';
 import { splitScript } from '../src/extension/sql/splitter';
 import type { SplitOptions } from '../src/extension/sql/splitter';
-import { startCluster, SUPERUSER, SUPERUSER_PASSWORD } from './harness/cluster';
-import type { Cluster } from './harness/cluster';
+import { ALL_MAJORS, startCluster, SUPERUSER, SUPERUSER_PASSWORD } from './harness/cluster';
+import type { Cluster, Major } from './harness/cluster';
 
 const PSQL = '/usr/bin/psql';
 const PG_DUMP = '/usr/bin/pg_dump';
-/** Debian's psql and pg_dump are PostgreSQL 15's; pg_dump dumps no newer server. */
-const MAJOR = 15;
+/** The cluster runs the major of Debian's pg_dump (15 on Debian 12): it dumps no newer server. */
+function clientMajor(): Major {
+  const version = spawnSync(PG_DUMP, ['--version'], { encoding: 'utf8' }).stdout;
+  const major = Number(/\) (\d+)/.exec(version)?.[1]);
+  const known = ALL_MAJORS.find((m) => m === major);
+  assert.ok(known, `pg_dump ${version.trim()} is of no major the harness has (${ALL_MAJORS.join(', ')})`);
+  return known;
+}
 
 /** A schema nobody would split by hand: what pg_dump writes for it is the script. */
 const DUMPED_SCHEMA = `
@@ -94,7 +100,7 @@ describe('the splitter against psql', () => {
   before(async () => {
     await loadScanner();
     cluster = await startCluster({
-      major: MAJOR,
+      major: clientMajor(),
       settings: {
         log_statement: "'all'",
         log_disconnections: 'on',

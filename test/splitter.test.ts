@@ -192,6 +192,13 @@ describe('splitScript: psql backslash commands', () => {
     assert.equal(entries[0].endWithTerminator, script.indexOf('\nselect 2'));
   });
 
+  it('sends the previous statement again for a \\g on its own, as psql does', () => {
+    const script = 'select 1;\n\\g\nselect 2;';
+    const entries = splitScript(script);
+    assert.deepEqual(entries.map((e) => e.text), ['select 1', 'select 1', 'select 2']);
+    assert.equal(statementAt(entries, script.indexOf('\\g') + 1)?.text, 'select 1', 'Run Statement on the \\g line runs it again');
+  });
+
   it('reports other meta-command lines as skipped, in the order psql meets them', () => {
     const script = '\\set answer 42\nselect 1\n\\echo inside; it\n;\n\\i other.sql\n\\connect db\n\\d t';
     const entries = splitScript(script);

@@ -6,7 +6,8 @@
  * - `;` ends a statement, except inside parentheses (CREATE RULE ... DO (a; b)) and inside the
  *   BEGIN ... END of a CREATE FUNCTION / PROCEDURE body (BEGIN ATOMIC; CASE ... END counts);
  * - `\;` puts a `;` into the query without ending it: the statements are sent as one string;
- * - `\g` (and `\gx`, `\gset`, ...) ends the statement like `;`; `\r` throws it away;
+ * - `\g` (and `\gx`, `\gset`, ...) ends the statement like `;`, and on its own line sends the
+ *   previous statement again; `\r` throws the statement away;
  * - other meta-command lines are not part of the statement around them;
  * - leading whitespace and `--` comments are not sent; a leading `/* *\/` comment is (so
  *   pg_hint_plan's hints reach the server);
@@ -115,6 +116,7 @@ export function splitScript(script: string, options: SplitOptions = {}): ScriptE
   const lexer = new PsqlLexer(script, options);
   const entries: ScriptEntry[] = [];
   let state = new StatementState();
+  let lastSent: SqlStatement | undefined;
 
   const skipped = (token: Token, spanStart = token.start): SkippedCommand => {
     const command = `\\${token.word ?? ''}`;
@@ -152,7 +154,16 @@ export function splitScript(script: string, options: SplitOptions = {}): ScriptE
         .filter((part): part is StatementPart => part !== undefined);
     }
     entries.push(statement);
+    lastSent = statement;
     return statement;
+  };
+
+  /** `\g` with nothing collected: psql sends the most recent statement again. */
+  const sendAgain = (): SqlStatement | undefined => {
+    if (!lastSent) return undefined;
+    const again = { ...lastSent };
+    entries.push(again);
+    return again;
   };
 
   /** COPY data follows a COPY ... FROM STDIN: up to a `\.` line, not lexed as SQL. */
@@ -169,7 +180,7 @@ export function splitScript(script: string, options: SplitOptions = {}): ScriptE
       const name = token.word ?? '';
       const effect = metaEffect(name);
       if (effect === 'send' || effect === 'send-then-skip') {
-        const statement = flush(token.end);
+        const statement = flush(token.end) ?? sendAgain();
         if (effect === 'send-then-skip') skipped(token);
         if (statement && isCopyFromStdin(statement.text)) skipCopyData(token.end, statement);
       } else if (effect === 'discard') {

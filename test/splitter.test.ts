@@ -158,6 +158,24 @@ describe('splitScript: standard_conforming_strings', () => {
   });
 });
 
+describe('splitScript: standard_conforming_strings changed by the script', () => {
+  it('follows SET and RESET from the next line on, as psql does', () => {
+    const script = "set standard_conforming_strings = off;\nselect 'a\\'; b';\nreset standard_conforming_strings;\nselect 'c\\'; select 2;";
+    assert.deepEqual(texts(script), ['set standard_conforming_strings = off', "select 'a\\'; b'", 'reset standard_conforming_strings', "select 'c\\'", 'select 2']);
+  });
+
+  it('resets to the setting the splitter was given', () => {
+    const script = "set standard_conforming_strings to on;\nselect 'a\\'; select 1;\nreset all;\nselect 'b\\'; select 2';";
+    assert.deepEqual(splitStatements(script, { standardConformingStrings: false }).map((s) => s.text), [
+      'set standard_conforming_strings to on',
+      "select 'a\\'",
+      'select 1',
+      'reset all',
+      "select 'b\\'; select 2'",
+    ]);
+  });
+});
+
 describe('splitScript: psql backslash commands', () => {
   it('sends `a \\; b` as one query string and runs its statements in turn', () => {
     const script = 'select 1 \\; select 2;\nselect 3;';

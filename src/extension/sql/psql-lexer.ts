@@ -60,13 +60,23 @@ const isIdentCont = (c: string): boolean => isIdentStart(c) || isDigit(c) || c =
 /** A lexer the splitter drives token by token, so that it can skip COPY data (`skipTo`). */
 export class PsqlLexer {
   private pos = 0;
-  private readonly standardStrings: boolean;
+  private standardStrings: boolean;
+  /** A new standard_conforming_strings and the offset it applies from. */
+  private pendingStandardStrings: { on: boolean; from: number } | undefined;
 
   constructor(
     private readonly script: string,
     options: LexOptions = {},
   ) {
     this.standardStrings = options.standardConformingStrings ?? true;
+  }
+
+  /**
+   * The script changed standard_conforming_strings (SET / RESET). psql reads the setting when
+   * it starts a line, so the change applies from the line after `offset`.
+   */
+  changeStandardStrings(on: boolean, offset: number): void {
+    this.pendingStandardStrings = { on, from: this.lineEnd(offset) + 1 };
   }
 
   /** Continues lexing at `offset` (after COPY ... FROM STDIN data, which is not SQL). */
@@ -79,6 +89,10 @@ export class PsqlLexer {
     const s = this.script;
     while (this.pos < s.length && isSpace(s[this.pos])) this.pos += 1;
     if (this.pos >= s.length) return undefined;
+    if (this.pendingStandardStrings && this.pos >= this.pendingStandardStrings.from) {
+      this.standardStrings = this.pendingStandardStrings.on;
+      this.pendingStandardStrings = undefined;
+    }
     const start = this.pos;
     const c = s[start];
     const c2 = s[start + 1] ?? '';

@@ -12,6 +12,8 @@
  * - leading whitespace and `--` comments are not sent; a leading `/* *\/` comment is (so
  *   pg_hint_plan's hints reach the server);
  * - COPY ... FROM STDIN (and `\copy ... from stdin`) takes the lines after it up to `\.` as data;
+ * - `SET standard_conforming_strings` and its RESET change how the lines after it are lexed, as
+ *   psql follows the server's setting (pg_dump writes such a SET at the top of every dump);
  * - at the end of the script, whatever was collected is sent, unterminated quote and all (the
  *   server then reports it).
  *
@@ -117,6 +119,7 @@ export function splitScript(script: string, options: SplitOptions = {}): ScriptE
   const entries: ScriptEntry[] = [];
   let state = new StatementState();
   let lastSent: SqlStatement | undefined;
+  const initialStandardStrings = options.standardConformingStrings ?? true;
 
   const skipped = (token: Token, spanStart = token.start): SkippedCommand => {
     const command = `\\${token.word ?? ''}`;
@@ -155,6 +158,8 @@ export function splitScript(script: string, options: SplitOptions = {}): ScriptE
     }
     entries.push(statement);
     lastSent = statement;
+    const setting = standardStringsSet(statement.text);
+    if (setting !== undefined) lexer.changeStandardStrings(setting === 'reset' ? initialStandardStrings : setting, statement.end);
     return statement;
   };
 
@@ -240,6 +245,22 @@ function assemble(script: string, tokens: readonly Token[], blanks: readonly Tok
     for (let i = Math.max(b.start, start); i < Math.min(b.end, end); i += 1) if (chars[i - start] !== '\n') chars[i - start] = ' ';
   }
   return { text: chars.join(''), start, end };
+}
+
+/**
+ * What a statement does to standard_conforming_strings: `SET [SESSION] ... = on|off` (and TO,
+ * quoted, true/false, yes/no, 1/0), `RESET` of it or of ALL, `SET ... TO DEFAULT`. SET LOCAL
+ * (undone at the end of the transaction) is left alone.
+ */
+function standardStringsSet(text: string): boolean | 'reset' | undefined {
+  const flat = text.replace(/\s+/g, ' ').trim().toLowerCase();
+  if (/^reset (all|standard_conforming_strings)$/.test(flat)) return 'reset';
+  const value = /^set (?:session )?standard_conforming_strings ?(?:=|to) ?'?([a-z0-9]+)'?$/.exec(flat)?.[1];
+  if (value === undefined) return undefined;
+  if (value === 'default') return 'reset';
+  if (['on', 'true', 'yes', '1'].includes(value)) return true;
+  if (['off', 'false', 'no', '0'].includes(value)) return false;
+  return undefined;
 }
 
 /** COPY ... FROM STDIN, the form whose data psql reads from the script itself. */

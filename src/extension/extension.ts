@@ -16,7 +16,7 @@ import { QueryHistory } from './history/history';
 import { registerProfileCommands } from './profiles/commands';
 import { ProfileStore } from './profiles/store';
 import { createResultsPresenter } from './results-presenter';
-import { loadScanner } from './sql/splitter';
+import { loadScanner } from './sql/scanner';
 import { registerTreeCommands } from './tree/commands';
 import { ranDdl } from './tree/ddl-watch';
 import { registerTreeExport } from './tree/export-data';
@@ -84,8 +84,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgExpl
     await sessions.releaseAll();
     await connections.closeAll();
   };
-  // The scanner's WASM is compiled after activation, not during it: the first run awaits it if
-  // it is not ready yet (SqlRunner), and nothing else needs it.
+  // The scanner's WASM (only identifier quoting asks it which words are keywords; until it is
+  // loaded every name is quoted) is compiled after activation, not during it.
   setTimeout(() => void loadScanner().catch((err: unknown) => log.warn(`The SQL scanner did not load: ${(err as Error).message}`)), 0);
   // bench/ reads this line (with VS Code's own activation log) for the activation figure.
   log.info(`PG Explorer activated in ${Math.round(performance.now() - started)} ms.`);

@@ -75,6 +75,31 @@ describe('SQL editors', () => {
     assert.deepEqual(rowsOf(report, 3), [['2']]);
   });
 
+  it('runs a psql script as psql splits it: meta-commands skipped, `\\;` statements in turn', async () => {
+    const script = "\\set ON_ERROR_STOP on\ncreate temp table psql_style (x int) \\; insert into psql_style values (1);\n\\echo done\nselect count(*) from psql_style;";
+    const editor = await openSql(script, profileId);
+    const report = await run('pgExplorer.runAll', editor);
+    assert.deepEqual(report.statements.map((s) => [s.sql, s.skipped]), [
+      ['\\set ON_ERROR_STOP on', 'psql meta-command \\set skipped: PG Explorer does not run psql meta-commands'],
+      ['create temp table psql_style (x int)', undefined],
+      ['insert into psql_style values (1)', undefined],
+      ['\\echo done', 'psql meta-command \\echo skipped: PG Explorer does not run psql meta-commands'],
+      ['select count(*) from psql_style', undefined],
+    ]);
+    assert.deepEqual(rowsOf(report, 4), [['1']]);
+  });
+
+  it('runs the statement under the cursor alone after one the server refuses, and reports the server\'s error', async () => {
+    const editor = await openSql("select E'wrong: \\u061';\nselect 2 as b;\nselect 3 as c;", profileId);
+    editor.selection = new vscode.Selection(1, 3, 1, 3);
+    const after = await run('pgExplorer.runStatement', editor);
+    assert.deepEqual(after.statements.map((s) => s.sql), ['select 2 as b']);
+    editor.selection = new vscode.Selection(0, 3, 0, 3);
+    const refused = await run('pgExplorer.runStatement', editor);
+    assert.equal(refused.statements.length, 1);
+    assert.match(refused.statements[0].error?.message ?? '', /invalid Unicode escape/);
+  });
+
   it('stops a run at the first error and puts a diagnostic at its line and column', async () => {
     const script = 'select 1;\n\nselect *\n  from no_such_table;\nselect 3;';
     const editor = await openSql(script, profileId);

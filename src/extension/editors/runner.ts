@@ -12,7 +12,7 @@ import type { QueryHistory } from '../history/history';
 import { describeProfile } from '../profiles/profile';
 import type { ProfileStore } from '../profiles/store';
 import type { ResultsPresenter, StatementRun } from '../results/contract';
-import { loadScanner, splitStatements, statementAt } from '../sql/splitter';
+import { runSteps, splitScript, statementAt } from '../sql/splitter';
 import type { Binding, DocumentBindings } from './bindings';
 import { diagnosticFor } from './diagnostics';
 import type { EditorSession, EditorSessions } from './sessions';
@@ -31,6 +31,8 @@ export interface RunReport {
 interface PlannedStatement {
   text: string;
   start: number;
+  /** A psql meta-command (or COPY data) the run reports in Messages instead of sending. */
+  skipped?: string;
 }
 
 export class SqlRunner implements vscode.Disposable {
@@ -62,24 +64,22 @@ export class SqlRunner implements vscode.Disposable {
 
   /** Runs the selection, else the statement under the cursor. */
   async runCurrent(editor: vscode.TextEditor): Promise<RunReport | undefined> {
-    await loadScanner();
     const document = editor.document;
     const selection = editor.selection;
     let planned: PlannedStatement[];
     if (!selection.isEmpty) {
       const start = document.offsetAt(selection.start);
-      planned = splitStatements(document.getText(selection)).map((s) => ({ text: s.text, start: start + s.start }));
+      planned = runSteps(splitScript(document.getText(selection))).map((s) => ({ ...s, start: start + s.start }));
     } else {
-      const statement = statementAt(splitStatements(document.getText()), document.offsetAt(selection.active));
-      planned = statement ? [{ text: statement.text, start: statement.start }] : [];
+      const entry = statementAt(splitScript(document.getText()), document.offsetAt(selection.active));
+      planned = entry ? runSteps([entry]) : [];
     }
     return this.run(document, planned);
   }
 
   /** Runs every statement of the document in order, stopping at the first error. */
   async runAll(document: vscode.TextDocument): Promise<RunReport | undefined> {
-    await loadScanner();
-    return this.run(document, splitStatements(document.getText()).map((s) => ({ text: s.text, start: s.start })));
+    return this.run(document, runSteps(splitScript(document.getText())));
   }
 
   /** Cancels the statement running in the document's session. */
@@ -110,8 +110,8 @@ export class SqlRunner implements vscode.Disposable {
   }
 
   private async run(document: vscode.TextDocument, planned: PlannedStatement[]): Promise<RunReport | undefined> {
-    if (planned.length === 0) {
-      void vscode.window.showInformationMessage('There is no SQL statement to run here.');
+    if (planned.every((s) => s.skipped !== undefined)) {
+      void vscode.window.showInformationMessage(planned[0]?.skipped ?? 'There is no SQL statement to run here.');
       return undefined;
     }
     const binding = this.bindings.get(document.uri) ?? (await chooseBinding(this.store, this.connections, this.bindings, document.uri));
@@ -156,6 +156,10 @@ export class SqlRunner implements vscode.Disposable {
                 cancelled = true;
                 break;
               }
+              if (statement.skipped !== undefined) {
+                statements.push({ sql: statement.text, offset: statement.start, skipped: statement.skipped });
+                continue;
+              }
               progress.report({ message: `${planned.length > 1 ? `${index + 1}/${planned.length}: ` : ''}${firstLine(statement.text)}` });
               try {
                 const outcome = await session.session.execute(statement.text);
@@ -182,7 +186,7 @@ export class SqlRunner implements vscode.Disposable {
     if (failure) this.showFailure(document, failure.statement, failure.error, notices);
     void this.history.add(
       binding.profileId,
-      statements.map((s) => ({ sql: s.sql, database: binding.database, ranAt: Date.now(), ok: s.error === undefined })),
+      statements.filter((s) => s.skipped === undefined).map((s) => ({ sql: s.sql, database: binding.database, ranAt: Date.now(), ok: s.error === undefined })),
     );
     // The editor may have closed while it ran (its session released): no panel for it then.
     if (this.presenter && this.sessions.get(document.uri) === session) {
@@ -289,7 +293,8 @@ function basename(uri: vscode.Uri): string {
   return uri.path.split('/').pop() ?? uri.path;
 }
 
-function summarize(statements: StatementRun[]): string {
+function summarize(all: StatementRun[]): string {
+  const statements = all.filter((s) => s.skipped === undefined);
   const last = statements[statements.length - 1];
   if (!last) return 'nothing ran';
   if (last.error) return `${statements.length - 1} of ${statements.length} statements ran; ${last.error.kind === 'cancelled' ? 'cancelled' : 'failed'}`;

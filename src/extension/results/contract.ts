@@ -23,6 +23,8 @@ export interface StatementRun {
   offset: number;
   outcome?: ExecutionOutcome;
   error?: PgError;
+  /** Not sent (a psql meta-command, COPY data): why, as Messages shows it. */
+  skipped?: string;
 }
 
 export interface ResultsPresenter {

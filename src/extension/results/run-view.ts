@@ -41,9 +41,10 @@ export function buildRunView(
       sql: s.sql.length > SQL_TEXT_LIMIT ? `${s.sql.slice(0, SQL_TEXT_LIMIT)}…` : s.sql,
       offset: s.offset,
       status: s.error ? 'error' : 'ok',
-      notices: s.outcome?.notices ?? [],
+      notices: s.skipped !== undefined ? [s.skipped] : (s.outcome?.notices ?? []),
       ...(s.outcome?.noticesDropped ? { noticesDropped: s.outcome.noticesDropped } : {}),
     };
+    if (s.skipped !== undefined) view.command = 'Skipped';
     if (s.error) view.error = errorView(s.error);
     const o = s.outcome;
     if (o) {

@@ -5,7 +5,7 @@
  * (libpg-query), so the list never goes stale.
  */
 import { scanSync } from 'libpg-query';
-import { scannerLoaded } from './splitter';
+import { scannerLoaded } from './scanner';
 
 const UNRESERVED_KEYWORD = 1;
 

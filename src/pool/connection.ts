@@ -41,6 +41,8 @@ export class PooledConnection {
   private constructor(
     readonly client: Client,
     readonly route: Route,
+    /** The server's ParameterStatus reports (standard_conforming_strings, TimeZone, ...), kept current. */
+    private readonly parameters: Map<string, string>,
   ) {
     client.on('error', (err: Error) => this.markBroken(err));
     client.on('end', () => this.markBroken(new Error('Connection terminated')));
@@ -56,13 +58,19 @@ export class PooledConnection {
     const client = new Client(clientConfig);
     // A failure after connect() rejected must not surface as an unhandled 'error' event.
     client.on('error', () => undefined);
+    // pg's Client drops ParameterStatus; the startup ones come before connect() resolves.
+    const parameters = new Map<string, string>();
+    (client as unknown as { connection: { on(event: 'parameterStatus', l: (m: { parameterName: string; parameterValue: string }) => void): void } }).connection.on(
+      'parameterStatus',
+      (m) => parameters.set(m.parameterName, m.parameterValue),
+    );
     try {
       await client.connect();
     } catch (err) {
       void client.end().catch(() => undefined);
       throw toConnectError(err, target);
     }
-    return new PooledConnection(client, route);
+    return new PooledConnection(client, route, parameters);
   }
 
   /** node-postgres' protocol connection (an EventEmitter of backend messages). */
@@ -76,6 +84,11 @@ export class PooledConnection {
 
   private get secretKey(): number {
     return (this.client as unknown as { secretKey: number }).secretKey;
+  }
+
+  /** A setting the server reports as it changes (ParameterStatus), e.g. standard_conforming_strings. */
+  parameter(name: string): string | undefined {
+    return this.parameters.get(name);
   }
 
   /** The status of the server's last ReadyForQuery message. */

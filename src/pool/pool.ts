@@ -854,7 +854,7 @@ export class PgPool implements SessionOwner {
   }
 }
 
-const DETACHED_INFO: SessionInfo = { txStatus: 'idle', cursorOpen: false, backendPid: null, busy: false, connected: false };
+const DETACHED_INFO: SessionInfo = { txStatus: 'idle', cursorOpen: false, backendPid: null, busy: false, connected: false, standardConformingStrings: true };
 
 function infoOf(session: SessionState): SessionInfo {
   const connection = session.connection && !session.connection.broken ? session.connection : undefined;
@@ -864,6 +864,7 @@ function infoOf(session: SessionState): SessionInfo {
     backendPid: connection?.backendPid ?? null,
     busy: session.busy,
     connected: connection !== undefined,
+    standardConformingStrings: connection?.parameter('standard_conforming_strings') !== 'off',
   };
 }
 

@@ -27,7 +27,7 @@ export interface SessionOwner {
 
 export type ExportRequest = CopyRequest;
 
-const DETACHED: SessionInfo = { txStatus: 'idle', cursorOpen: false, backendPid: null, busy: false, connected: false };
+const DETACHED: SessionInfo = { txStatus: 'idle', cursorOpen: false, backendPid: null, busy: false, connected: false, standardConformingStrings: true };
 
 export class Session {
   private readonly changed = new Emitter<SessionChange>();

@@ -85,6 +85,11 @@ export interface SessionInfo {
   busy: boolean;
   /** The session holds a live connection (its SETs, temp tables and transaction exist on the server). */
   connected: boolean;
+  /**
+   * The session's standard_conforming_strings as the server last reported it (on unless it said
+   * off): how '\' in a plain string literal is read, which a script splitter must follow.
+   */
+  standardConformingStrings: boolean;
 }
 
 /**

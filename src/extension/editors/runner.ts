@@ -69,9 +69,9 @@ export class SqlRunner implements vscode.Disposable {
     let planned: PlannedStatement[];
     if (!selection.isEmpty) {
       const start = document.offsetAt(selection.start);
-      planned = runSteps(splitScript(document.getText(selection))).map((s) => ({ ...s, start: start + s.start }));
+      planned = runSteps(splitScript(document.getText(selection), this.splitOptions(document))).map((s) => ({ ...s, start: start + s.start }));
     } else {
-      const entry = statementAt(splitScript(document.getText()), document.offsetAt(selection.active));
+      const entry = statementAt(splitScript(document.getText(), this.splitOptions(document)), document.offsetAt(selection.active));
       planned = entry ? runSteps([entry]) : [];
     }
     return this.run(document, planned);
@@ -79,7 +79,15 @@ export class SqlRunner implements vscode.Disposable {
 
   /** Runs every statement of the document in order, stopping at the first error. */
   async runAll(document: vscode.TextDocument): Promise<RunReport | undefined> {
-    return this.run(document, runSteps(splitScript(document.getText())));
+    return this.run(document, runSteps(splitScript(document.getText(), this.splitOptions(document))));
+  }
+
+  /**
+   * How the script is lexed: psql follows the server's standard_conforming_strings, so does the
+   * splitter, from the editor's session when it has one (a new session starts with the default, on).
+   */
+  private splitOptions(document: vscode.TextDocument): { standardConformingStrings: boolean } {
+    return { standardConformingStrings: this.sessions.get(document.uri)?.session.info().standardConformingStrings ?? true };
   }
 
   /** Cancels the statement running in the document's session. */

@@ -1,0 +1,275 @@
+/**
+ * The read-only guard. A read-only profile starts its sessions with
+ * `default_transaction_read_only = on`, but any session may turn that off again (`SET ... = off`,
+ * `BEGIN READ WRITE`, `set_config(...)`), so on its own the setting is advice. Before a statement
+ * of a read-only profile is sent, PostgreSQL's own parser (libpg-query) reads it and the pool
+ * refuses every statement that would turn read-only off.
+ *
+ * This is a guard against what a person types, not a security boundary: a function or procedure
+ * on the server can still change the setting where no client can see it. A role that may only
+ * read is the real guard (README, "Read-only connections").
+ *
+ * Findings from the AST, never from the text: `SET "Default_Transaction_Read_Only" = off`,
+ * `pg_catalog.SET_CONFIG(...)` and comments or string literals that merely mention a setting are
+ * all told apart the way the server tells them apart.
+ */
+import type { A_Const, DefElem, FuncCall, Node, ParseResult, RawStmt, TransactionStmt, VariableSetStmt } from 'libpg-query';
+import { PgError } from './errors';
+
+/** The settings that make a session's transactions read-only (GUC names are case-insensitive). */
+const READ_ONLY_SETTINGS = new Set(['default_transaction_read_only', 'transaction_read_only']);
+
+interface Escape {
+  /** The refused command, as a person would write it. */
+  what: string;
+  /** What it would do, completing "... would ". */
+  effect: string;
+  /** A byte offset into the SQL text, when the parser gave one. */
+  location?: number;
+  hint?: string;
+}
+
+type Parser = (sql: string) => ParseResult;
+let parser: Promise<Parser> | undefined;
+
+/**
+ * libpg-query's WASM parser, loaded on the first statement of a read-only profile: the module
+ * compiles its WASM when it is first imported, so pools of other profiles never pay for it.
+ */
+function loadParser(): Promise<Parser> {
+  parser ??= import('libpg-query').then(
+    async (libpgQuery) => {
+      await libpgQuery.loadModule();
+      return libpgQuery.parseSync;
+    },
+    (err: unknown) => {
+      parser = undefined; // try again on the next statement
+      throw err;
+    },
+  );
+  return parser;
+}
+
+/**
+ * Throws a `readOnly` PgError for the first statement in `sql` that would turn read-only off.
+ * Every statement of a multi-statement string is checked. Text that does not parse is left to the
+ * server, which fails it with its own error.
+ */
+export async function refuseReadOnlyEscapes(sql: string): Promise<void> {
+  let parse: Parser;
+  try {
+    parse = await loadParser();
+  } catch (err) {
+    // Fail closed: without the parser nothing of a read-only profile can be checked.
+    throw new PgError(
+      'readOnly',
+      `This connection is read-only, and the check that keeps it so could not load PostgreSQL's parser (${(err as Error).message}). ` +
+        'Nothing was sent. Reinstall the extension, or edit the connection to make it writable.',
+      {},
+      { cause: err },
+    );
+  }
+  let tree: ParseResult;
+  try {
+    tree = parse(sql);
+  } catch {
+    return;
+  }
+  for (const raw of tree.stmts ?? []) {
+    const escape = findEscape(raw);
+    if (escape) throw refusal(sql, raw, escape);
+  }
+}
+
+function refusal(sql: string, raw: RawStmt, escape: Escape): PgError {
+  const location = escape.location ?? raw.stmt_location ?? 0;
+  return new PgError(
+    'readOnly',
+    `This connection is read-only: ${escape.what} would ${escape.effect}. Edit the connection to make it writable.`,
+    { position: characterPosition(sql, location), hint: escape.hint },
+  );
+}
+
+/** The parser's byte offsets as the 1-based character positions the server uses in its errors. */
+function characterPosition(sql: string, byteOffset: number): number {
+  const before = Buffer.from(sql, 'utf8').subarray(0, Math.max(0, byteOffset)).toString('utf8');
+  return Array.from(before).length + 1;
+}
+
+/** The first escape anywhere in the statement's tree: top-level commands and nested function calls. */
+function findEscape(raw: RawStmt): Escape | undefined {
+  let found: Escape | undefined;
+  walk(raw.stmt, (node) => {
+    found ??= escapeOf(node);
+    return found === undefined;
+  });
+  return found;
+}
+
+/** Visits every node of a libpg-query tree (`{ NodeType: {...} }` objects) until `visit` says stop. */
+function walk(value: unknown, visit: (node: Node) => boolean): boolean {
+  if (Array.isArray(value)) return value.every((item) => walk(item, visit));
+  if (value === null || typeof value !== 'object') return true;
+  const keys = Object.keys(value);
+  // A node is an object with one key, its type name (CamelCase); fields are lower-case.
+  if (keys.length === 1 && /^[A-Z]/.test(keys[0]) && !visit(value as Node)) return false;
+  return Object.values(value).every((child) => walk(child, visit));
+}
+
+function escapeOf(node: Node): Escape | undefined {
+  if ('VariableSetStmt' in node) return setEscape(node.VariableSetStmt);
+  if ('TransactionStmt' in node) return transactionEscape(node.TransactionStmt);
+  if ('FuncCall' in node) return setConfigEscape(node.FuncCall);
+  if ('DiscardStmt' in node && node.DiscardStmt.target === 'DISCARD_ALL') {
+    return {
+      what: 'DISCARD ALL',
+      effect: 'reset every setting of the session, read-only included',
+      hint: 'Discard what you mean instead: DISCARD PLANS, DISCARD TEMP or DISCARD SEQUENCES.',
+    };
+  }
+  if ('AlterSystemStmt' in node) {
+    return {
+      what: 'ALTER SYSTEM',
+      effect: "change the server's configuration file, which read-only transactions do not prevent",
+    };
+  }
+  return undefined;
+}
+
+function setEscape(stmt: VariableSetStmt): Escape | undefined {
+  const name = (stmt.name ?? '').toLowerCase();
+  const set = stmt.is_local ? 'SET LOCAL' : 'SET';
+  const location = firstLocation(stmt.args) ?? positive(stmt.location);
+  switch (stmt.kind) {
+    case 'VAR_SET_VALUE':
+      if (READ_ONLY_SETTINGS.has(name)) {
+        const values = (stmt.args ?? []).map(constantText);
+        if (values.length === 1 && isTrue(values[0])) return undefined;
+        return { what: `${set} ${name} = ${values.map((v) => v ?? '…').join(', ')}`, effect: 'turn that off', location };
+      }
+      if (name === 'session_authorization') {
+        // Only a superuser may run it; it makes the session act as another login, and a read-only
+        // profile is a promise about the login it names. RESET / DEFAULT go back to that login.
+        return { what: 'SET SESSION AUTHORIZATION', effect: 'make the session act as another login role', location };
+      }
+      return undefined;
+    case 'VAR_SET_DEFAULT':
+    case 'VAR_SET_CURRENT':
+    case 'VAR_RESET':
+      if (!READ_ONLY_SETTINGS.has(name)) return undefined;
+      return {
+        what: stmt.kind === 'VAR_RESET' ? `RESET ${name}` : `${set} ${name} ${stmt.kind === 'VAR_SET_DEFAULT' ? 'TO DEFAULT' : 'FROM CURRENT'}`,
+        // Before PostgreSQL 16, RESET transaction_read_only inside a transaction makes it read-write.
+        effect: 'reset it, and only the connection settings may change it',
+        location,
+      };
+    case 'VAR_RESET_ALL':
+      return {
+        what: 'RESET ALL',
+        effect: 'reset every setting of the session, read-only included',
+        hint: 'Reset the settings you mean one by one, e.g. RESET search_path.',
+      };
+    case 'VAR_SET_MULTI': {
+      const readWrite = readWriteOption(stmt.args);
+      if (!readWrite) return undefined;
+      if (stmt.name === 'SESSION CHARACTERISTICS') {
+        return { what: 'SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE', effect: "make the session's transactions read-write", location: readWrite };
+      }
+      return { what: 'SET TRANSACTION READ WRITE', effect: 'make the transaction read-write', location: readWrite };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function transactionEscape(stmt: TransactionStmt): Escape | undefined {
+  if (stmt.kind !== 'TRANS_STMT_BEGIN' && stmt.kind !== 'TRANS_STMT_START') return undefined;
+  const readWrite = readWriteOption(stmt.options);
+  if (!readWrite) return undefined;
+  return {
+    what: `${stmt.kind === 'TRANS_STMT_BEGIN' ? 'BEGIN' : 'START TRANSACTION'} READ WRITE`,
+    effect: 'start a read-write transaction',
+    location: readWrite,
+    hint: 'BEGIN on its own, or BEGIN READ ONLY, starts a transaction this connection allows.',
+  };
+}
+
+/**
+ * The byte offset of a `READ WRITE` among transaction modes (`transaction_read_only` = 0), or
+ * undefined when there is none. Never 0: the option follows BEGIN / SET TRANSACTION.
+ */
+function readWriteOption(options: Node[] | undefined): number | undefined {
+  for (const option of options ?? []) {
+    if (!('DefElem' in option)) continue;
+    const def: DefElem = option.DefElem;
+    if (def.defname !== 'transaction_read_only' || !def.arg || !('A_Const' in def.arg)) continue;
+    if ((def.arg.A_Const.ival?.ival ?? 0) === 0) return def.location ?? 1;
+  }
+  return undefined;
+}
+
+/** `set_config(name, value, is_local)`, however qualified or spelled, in any part of a statement. */
+function setConfigEscape(call: FuncCall): Escape | undefined {
+  const names = (call.funcname ?? []).map((part) => ('String' in part ? (part.String.sval ?? '') : ''));
+  if (names[names.length - 1]?.toLowerCase() !== 'set_config') return undefined;
+  const setting = argument(call, 0, 'setting_name');
+  const settingName = setting && constantText(setting);
+  if (settingName === undefined) {
+    return {
+      what: 'set_config() with a setting name that is not a constant',
+      effect: 'be able to turn it off unseen',
+      location: call.location,
+      hint: "Name the setting as a string constant, e.g. set_config('search_path', ..., false).",
+    };
+  }
+  const name = settingName.toLowerCase();
+  if (!READ_ONLY_SETTINGS.has(name)) return undefined;
+  const value = argument(call, 1, 'new_value');
+  if (value && isTrue(constantText(value))) return undefined;
+  return { what: `set_config('${name}', …)`, effect: 'turn that off', location: call.location };
+}
+
+/** A call's argument by position, or by name when it is passed as `name => value`. */
+function argument(call: FuncCall, index: number, name: string): Node | undefined {
+  const args = call.args ?? [];
+  for (const arg of args) {
+    if ('NamedArgExpr' in arg && arg.NamedArgExpr.name?.toLowerCase() === name) return arg.NamedArgExpr.arg;
+  }
+  const positional = args.slice(0, index + 1);
+  if (positional.length <= index || positional.some((arg) => 'NamedArgExpr' in arg)) return undefined;
+  return positional[index];
+}
+
+/** The text of a constant (`'off'`, `0`, `'off'::text`), or undefined for anything computed. */
+function constantText(node: Node): string | undefined {
+  if ('TypeCast' in node) return node.TypeCast.arg ? constantText(node.TypeCast.arg) : undefined;
+  if ('CollateClause' in node) return node.CollateClause.arg ? constantText(node.CollateClause.arg) : undefined;
+  if (!('A_Const' in node)) return undefined;
+  const value: A_Const = node.A_Const;
+  if (value.isnull) return undefined;
+  if (value.sval) return value.sval.sval ?? '';
+  // An integer constant 0 comes out of the parser as `ival: {}`.
+  if (value.ival) return String(value.ival.ival ?? 0);
+  if (value.fval) return value.fval.fval;
+  if (value.boolval) return value.boolval.boolval ? 'true' : 'false';
+  return undefined;
+}
+
+/**
+ * Whether PostgreSQL reads the value as boolean true (parse_bool: `on`, `1`, and any prefix of
+ * `true` or `yes`, in any case). Anything else is off or invalid; either way it is refused.
+ */
+function isTrue(value: string | undefined): boolean {
+  if (value === undefined || value === '') return false;
+  const v = value.toLowerCase();
+  return v === 'on' || v === '1' || 'true'.startsWith(v) || 'yes'.startsWith(v);
+}
+
+function firstLocation(args: Node[] | undefined): number | undefined {
+  const first = args?.[0];
+  return first && 'A_Const' in first ? positive(first.A_Const.location) : undefined;
+}
+
+function positive(location: number | undefined): number | undefined {
+  return location !== undefined && location >= 0 ? location : undefined;
+}

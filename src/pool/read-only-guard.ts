@@ -9,11 +9,12 @@
  * on the server can still change the setting where no client can see it. A role that may only
  * read is the real guard (README, "Read-only connections").
  *
- * Findings from the AST, never from the text: `SET "Default_Transaction_Read_Only" = off`,
+ * Findings come from the AST, never from the text: `SET "Default_Transaction_Read_Only" = off`,
  * `pg_catalog.SET_CONFIG(...)` and comments or string literals that merely mention a setting are
- * all told apart the way the server tells them apart.
+ * all told apart the way the server tells them apart. A DO block's PL/pgSQL is parsed too, and
+ * each statement and expression in it checked the same way.
  */
-import type { A_Const, DefElem, FuncCall, Node, ParseResult, RawStmt, TransactionStmt, VariableSetStmt } from 'libpg-query';
+import type { A_Const, DefElem, DoStmt, FuncCall, Node, ParseResult, RawStmt, ScanResult, TransactionStmt, VariableSetStmt } from 'libpg-query';
 import { PgError } from './errors';
 
 /** The settings that make a session's transactions read-only (GUC names are case-insensitive). */
@@ -29,7 +30,14 @@ interface Escape {
   hint?: string;
 }
 
-type Parser = (sql: string) => ParseResult;
+/** libpg-query's entry points the guard uses, once its WASM is loaded. */
+interface Parser {
+  parse(sql: string): ParseResult;
+  /** Takes a CREATE FUNCTION statement; returns PL/pgSQL's own tree (plain JSON). */
+  parsePlPgSql(sql: string): unknown;
+  scan(sql: string): ScanResult;
+}
+
 let parser: Promise<Parser> | undefined;
 
 /**
@@ -37,28 +45,28 @@ let parser: Promise<Parser> | undefined;
  * compiles its WASM when it is first imported, so pools of other profiles never pay for it.
  */
 function loadParser(): Promise<Parser> {
-  parser ??= import('libpg-query').then(
-    async (libpgQuery) => {
+  parser ??= import('libpg-query')
+    .then(async (libpgQuery) => {
       await libpgQuery.loadModule();
-      return libpgQuery.parseSync;
-    },
-    (err: unknown) => {
+      return { parse: libpgQuery.parseSync, parsePlPgSql: libpgQuery.parsePlPgSQLSync, scan: libpgQuery.scanSync };
+    })
+    .catch((err: unknown) => {
       parser = undefined; // try again on the next statement
       throw err;
-    },
-  );
+    });
   return parser;
 }
 
 /**
  * Throws a `readOnly` PgError for the first statement in `sql` that would turn read-only off.
  * Every statement of a multi-statement string is checked. Text that does not parse is left to the
- * server, which fails it with its own error.
+ * server, which fails it with its own error, unless it names a read-only setting (see
+ * `unreadableEscape`).
  */
 export async function refuseReadOnlyEscapes(sql: string): Promise<void> {
-  let parse: Parser;
+  let libpg: Parser;
   try {
-    parse = await loadParser();
+    libpg = await loadParser();
   } catch (err) {
     // Fail closed: without the parser nothing of a read-only profile can be checked.
     throw new PgError(
@@ -69,25 +77,61 @@ export async function refuseReadOnlyEscapes(sql: string): Promise<void> {
       { cause: err },
     );
   }
-  let tree: ParseResult;
-  try {
-    tree = parse(sql);
-  } catch {
-    return;
-  }
-  for (const raw of tree.stmts ?? []) {
-    const escape = findEscape(raw);
-    if (escape) throw refusal(sql, raw, escape);
+  const escape = escapeIn(sql, libpg);
+  if (escape) {
+    throw new PgError(
+      'readOnly',
+      `This connection is read-only: ${escape.what} would ${escape.effect}. Edit the connection to make it writable.`,
+      { position: characterPosition(sql, escape.location ?? 0), hint: escape.hint },
+    );
   }
 }
 
-function refusal(sql: string, raw: RawStmt, escape: Escape): PgError {
-  const location = escape.location ?? raw.stmt_location ?? 0;
-  return new PgError(
-    'readOnly',
-    `This connection is read-only: ${escape.what} would ${escape.effect}. Edit the connection to make it writable.`,
-    { position: characterPosition(sql, location), hint: escape.hint },
-  );
+/** The first escape among the statements of `sql`, located in `sql`. */
+function escapeIn(sql: string, parser: Parser): Escape | undefined {
+  let tree: ParseResult;
+  try {
+    tree = parser.parse(sql);
+  } catch {
+    return unreadableEscape(sql, parser);
+  }
+  for (const raw of tree.stmts ?? []) {
+    const escape = findEscape(raw, parser);
+    if (escape) return { ...escape, location: escape.location ?? raw.stmt_location ?? 0 };
+  }
+  return undefined;
+}
+
+const UNREADABLE_NAMES = ['set_config', 'default_transaction_read_only', 'transaction_read_only'];
+
+/**
+ * Text that PostgreSQL 18's parser rejects may still run: servers before 14 accept postfix
+ * operators (`SELECT 5 !`), and later servers accept syntax newer than the parser. Such text is
+ * refused only when a token of it names a read-only setting or set_config, says READ WRITE, or
+ * starts a DO block; anything else goes to the server, which will fail it or run it.
+ */
+function unreadableEscape(sql: string, parser: Parser): Escape | undefined {
+  let tokens: ScanResult['tokens'];
+  try {
+    tokens = parser.scan(sql).tokens ?? [];
+  } catch {
+    return undefined; // an unterminated quote or comment: the server cannot run it either
+  }
+  const words = tokens.map((token) => token.text.toLowerCase());
+  const found = tokens.findIndex((token, i) => {
+    const word = words[i];
+    if (token.tokenName === 'IDENT' || token.tokenName === 'SCONST') return UNREADABLE_NAMES.some((name) => word.includes(name));
+    if (word === 'write') return words[i - 1] === 'read';
+    return word === 'do' && (i === 0 || words[i - 1] === ';');
+  });
+  if (found < 0) return undefined;
+  const mention = UNREADABLE_NAMES.find((name) => words[found].includes(name)) ?? (words[found] === 'do' ? 'DO' : 'READ WRITE');
+  return {
+    what: `a statement that PostgreSQL 18's parser cannot read and that mentions ${mention}`,
+    effect: 'go unchecked',
+    location: tokens[found].start,
+    hint: 'Check the statement for a syntax error. If it is valid on your server, run it on a writable connection.',
+  };
 }
 
 /** The parser's byte offsets as the 1-based character positions the server uses in its errors. */
@@ -97,26 +141,29 @@ function characterPosition(sql: string, byteOffset: number): number {
 }
 
 /** The first escape anywhere in the statement's tree: top-level commands and nested function calls. */
-function findEscape(raw: RawStmt): Escape | undefined {
+function findEscape(raw: RawStmt, parser: Parser): Escape | undefined {
   let found: Escape | undefined;
-  walk(raw.stmt, (node) => {
-    found ??= escapeOf(node);
+  walk(raw.stmt, (_type, node) => {
+    found ??= escapeOf(node as unknown as Node, parser);
     return found === undefined;
   });
   return found;
 }
 
-/** Visits every node of a libpg-query tree (`{ NodeType: {...} }` objects) until `visit` says stop. */
-function walk(value: unknown, visit: (node: Node) => boolean): boolean {
+/**
+ * Visits every node of a libpg-query tree until `visit` says stop. A node is an object with one
+ * key, its type name (`VariableSetStmt`, `PLpgSQL_expr`); field names are lower-case.
+ */
+function walk(value: unknown, visit: (type: string, node: Record<string, unknown>) => boolean): boolean {
   if (Array.isArray(value)) return value.every((item) => walk(item, visit));
   if (value === null || typeof value !== 'object') return true;
   const keys = Object.keys(value);
-  // A node is an object with one key, its type name (CamelCase); fields are lower-case.
-  if (keys.length === 1 && /^[A-Z]/.test(keys[0]) && !visit(value as Node)) return false;
+  if (keys.length === 1 && /^[A-Z]/.test(keys[0]) && !visit(keys[0], value as Record<string, unknown>)) return false;
   return Object.values(value).every((child) => walk(child, visit));
 }
 
-function escapeOf(node: Node): Escape | undefined {
+function escapeOf(node: Node, parser: Parser): Escape | undefined {
+  if ('DoStmt' in node) return doEscape(node.DoStmt, parser);
   if ('VariableSetStmt' in node) return setEscape(node.VariableSetStmt);
   if ('TransactionStmt' in node) return transactionEscape(node.TransactionStmt);
   if ('FuncCall' in node) return setConfigEscape(node.FuncCall);
@@ -227,6 +274,119 @@ function setConfigEscape(call: FuncCall): Escape | undefined {
   const value = argument(call, 1, 'new_value');
   if (value && isTrue(constantText(value))) return undefined;
   return { what: `set_config('${name}', …)`, effect: 'turn that off', location: call.location };
+}
+
+/**
+ * A DO block runs its statements where the guard cannot see them, so its PL/pgSQL is parsed and
+ * every statement and expression in it checked. SQL built at run time (EXECUTE of anything but a
+ * string constant) cannot be checked and is refused; so is a DO in another language.
+ */
+function doEscape(stmt: DoStmt, parser: Parser): Escape | undefined {
+  let body: string | undefined;
+  let language = 'plpgsql';
+  let location: number | undefined;
+  for (const arg of stmt.args ?? []) {
+    if (!('DefElem' in arg)) continue;
+    const value = arg.DefElem.arg && 'String' in arg.DefElem.arg ? (arg.DefElem.arg.String.sval ?? '') : '';
+    if (arg.DefElem.defname === 'as') {
+      body = value;
+      location = arg.DefElem.location;
+    } else if (arg.DefElem.defname === 'language') {
+      language = value.toLowerCase();
+    }
+  }
+  if (body === undefined) return undefined;
+  if (language !== 'plpgsql') {
+    return { what: `DO in LANGUAGE ${language}`, effect: 'run code whose statements cannot be checked', location };
+  }
+  const inner = plpgsqlEscape(body, parser);
+  return inner && { what: `${inner.what} inside DO`, effect: inner.effect, hint: inner.hint, location };
+}
+
+/** PL/pgSQL statements whose SQL is a string computed at run time, and the field holding it. */
+const DYNAMIC_SQL: Record<string, string> = {
+  PLpgSQL_stmt_dynexecute: 'query',
+  PLpgSQL_stmt_dynfors: 'query',
+  PLpgSQL_stmt_open: 'dynquery',
+  PLpgSQL_stmt_return_query: 'dynquery',
+};
+
+/** PL/pgSQL's parse modes for an expression's text (PostgreSQL's RawParseMode). */
+const PLPGSQL_EXPRESSION = 2;
+const PLPGSQL_ASSIGNMENTS = new Set([3, 4, 5]);
+
+function plpgsqlEscape(body: string, parser: Parser): Escape | undefined {
+  let tree: unknown;
+  try {
+    tree = parser.parsePlPgSql(asFunction(body));
+  } catch {
+    return unreadableEscape(body, parser);
+  }
+  let found: Escape | undefined;
+  walk(tree, (type, node) => {
+    const fields = node[type] as Record<string, unknown>;
+    if (type === 'PLpgSQL_expr') found = expressionEscape(fields, parser);
+    else if (DYNAMIC_SQL[type]) found = dynamicSqlEscape(fields[DYNAMIC_SQL[type]], parser);
+    return found === undefined;
+  });
+  return found;
+}
+
+/** A DO body as the CREATE FUNCTION that libpg-query's PL/pgSQL parser takes. */
+function asFunction(body: string): string {
+  // A dollar-quote tag that does not occur in the body cannot end it early.
+  let tag = 'pgx_body';
+  while (body.includes(tag)) tag += '_';
+  return `CREATE FUNCTION pg_temp.pgx_check() RETURNS void LANGUAGE plpgsql AS $${tag}$${body}$${tag}$`;
+}
+
+/** One PL/pgSQL expression or embedded statement, as SQL the parser reads. */
+function expressionEscape(expr: Record<string, unknown>, parser: Parser): Escape | undefined {
+  const query = typeof expr.query === 'string' ? expr.query : '';
+  const mode = typeof expr.parseMode === 'number' ? expr.parseMode : 0;
+  if (mode === PLPGSQL_EXPRESSION) return escapeIn(`SELECT ${query}`, parser);
+  // `target := value` is no SQL; `target = value` reads as a comparison holding the same calls.
+  if (PLPGSQL_ASSIGNMENTS.has(mode)) return escapeIn(`SELECT ${assignmentAsComparison(query, parser)}`, parser);
+  return escapeIn(query, parser);
+}
+
+function assignmentAsComparison(assignment: string, parser: Parser): string {
+  let tokens: ScanResult['tokens'];
+  try {
+    tokens = parser.scan(assignment).tokens ?? [];
+  } catch {
+    return assignment;
+  }
+  const assign = tokens.find((token) => token.text === ':=');
+  if (!assign) return assignment;
+  const bytes = Buffer.from(assignment, 'utf8');
+  return `${bytes.subarray(0, assign.start).toString('utf8')}=${bytes.subarray(assign.end).toString('utf8')}`;
+}
+
+/** EXECUTE 'constant' is checked as the statement it names; anything computed is refused. */
+function dynamicSqlEscape(expr: unknown, parser: Parser): Escape | undefined {
+  if (expr === null || typeof expr !== 'object' || !('PLpgSQL_expr' in expr)) return undefined;
+  const query = (expr.PLpgSQL_expr as { query?: unknown }).query;
+  const constant = typeof query === 'string' ? constantExpression(query, parser) : undefined;
+  if (constant !== undefined) return escapeIn(constant, parser);
+  return {
+    what: 'EXECUTE of a statement built at run time',
+    effect: 'be able to turn it off unseen',
+    hint: 'EXECUTE a string constant, or run the statements themselves.',
+  };
+}
+
+/** The value of an expression that is a single constant, e.g. `'SELECT 1'`. */
+function constantExpression(expression: string, parser: Parser): string | undefined {
+  try {
+    const stmts = parser.parse(`SELECT ${expression}`).stmts ?? [];
+    const select = stmts.length === 1 && stmts[0].stmt && 'SelectStmt' in stmts[0].stmt ? stmts[0].stmt.SelectStmt : undefined;
+    const targets = select?.targetList ?? [];
+    if (targets.length !== 1 || !('ResTarget' in targets[0]) || !targets[0].ResTarget.val) return undefined;
+    return select?.fromClause ? undefined : constantText(targets[0].ResTarget.val);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A call's argument by position, or by name when it is passed as `name => value`. */

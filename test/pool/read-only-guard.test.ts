@@ -89,6 +89,14 @@ const ESCAPES: Escape[] = [
   { sql: 'SET SESSION AUTHORIZATION reader', says: /SET SESSION AUTHORIZATION would make the session act as another login role/ },
   { sql: 'ALTER SYSTEM SET default_transaction_read_only = off', says: /ALTER SYSTEM would change the server's configuration file/ },
   { sql: 'SELECT 1; SET default_transaction_read_only = off', says: /SET default_transaction_read_only = off would turn that off/ },
+  // A DO block's PL/pgSQL is parsed and checked statement by statement, expression by expression.
+  { sql: 'DO $$BEGIN SET default_transaction_read_only = off; END$$', says: /SET default_transaction_read_only = off inside DO would turn that off/ },
+  { sql: "DO $do$DECLARE v text := set_config('default_transaction_read_only', 'off', false); BEGIN END$do$", says: /set_config\('default_transaction_read_only', …\) inside DO would turn that off/ },
+  { sql: "DO $$DECLARE a text[]; BEGIN a[1] := pg_catalog.set_config('transaction_read_only', 'off', true); END$$", before: ['BEGIN'], says: /set_config\('transaction_read_only', …\) inside DO/ },
+  { sql: "DO $$BEGIN IF set_config('default_transaction_read_only', 'off', false) = 'off' THEN NULL; END IF; END$$", says: /set_config\('default_transaction_read_only', …\) inside DO/ },
+  { sql: "DO $$BEGIN EXECUTE 'SET default_transaction_read_only = off'; END$$", says: /SET default_transaction_read_only = off inside DO would turn that off/ },
+  { sql: "DO $$BEGIN EXECUTE 'SET default_' || 'transaction_read_only = off'; END$$", says: /EXECUTE of a statement built at run time inside DO would be able to turn it off unseen/ },
+  { sql: "DO LANGUAGE plperl $$ spi_exec_query('SET default_transaction_read_only = off') $$", says: /DO in LANGUAGE plperl would run code whose statements cannot be checked/ },
 ];
 
 describe('a read-only profile', () => {
@@ -148,6 +156,12 @@ describe('a read-only profile', () => {
       firstValue(await readOnly.execute(s, "SELECT 'set_config(''default_transaction_read_only'', ''off'', false)' -- SET default_transaction_read_only = off")),
       "set_config('default_transaction_read_only', 'off', false)",
     );
+    // A DO block whose statements keep read-only on runs.
+    await readOnly.execute(
+      s,
+      "DO $$DECLARE n bigint; BEGIN SELECT count(*) INTO n FROM numbers; EXECUTE 'SELECT 1'; " +
+        "PERFORM set_config('search_path', 'public', false); RAISE NOTICE 'n=%', n; END$$",
+    );
     await assertStillReadOnly(s);
     await readOnly.releaseSession(s);
   });
@@ -156,6 +170,29 @@ describe('a read-only profile', () => {
     const error = await rejectsWith(readOnly.execute('syntax', 'SELEC 1'), 'query');
     assert.equal(error.code, '42601');
     await readOnly.releaseSession('syntax');
+  });
+});
+
+describe('a read-only profile on PostgreSQL 13', () => {
+  let old: Cluster;
+  let pool: PgPool;
+  before(async () => {
+    old = await startCluster({ major: 13 });
+    pool = await PgPool.open(old.config({ readOnly: true, startupSettings: { default_transaction_read_only: 'on' } }));
+  });
+  after(async () => {
+    await pool?.close();
+    await old?.stop();
+  });
+
+  test('refuses what the parser cannot read but the server runs, when it names a read-only setting', async () => {
+    // Postfix operators went away in PostgreSQL 14: the parser (18) rejects this, PostgreSQL 13 runs it.
+    const sql = "SELECT set_config('default_transaction_read_only', 'off', false), 5 !";
+    await rejectsWith(pool.execute('s', sql), 'readOnly', /parser cannot read and that mentions set_config would go unchecked/);
+    assert.equal(firstValue(await pool.execute('s', 'SHOW default_transaction_read_only')), 'on');
+    // What names none of them goes to the server as before.
+    assert.equal(firstValue(await pool.execute('s', 'SELECT 5 !')), '120');
+    await pool.releaseSession('s');
   });
 });
 

@@ -196,6 +196,27 @@ describe('a read-only profile on PostgreSQL 13', () => {
   });
 });
 
+describe("the server-side read-only role the README describes", () => {
+  test('cannot write even when its session turns read-only off', async () => {
+    await cluster.sql("CREATE ROLE reporting LOGIN PASSWORD 'reporting-pw'");
+    await cluster.sql('GRANT pg_read_all_data TO reporting');
+    await cluster.sql('ALTER ROLE reporting SET default_transaction_read_only = on');
+    // A writable profile (no client-side guard) logged in as that role.
+    const pool = await PgPool.open(cluster.config({ user: 'reporting', auth: { kind: 'password', password: 'reporting-pw' } }));
+    try {
+      assert.equal(firstValue(await pool.execute('r', 'SHOW default_transaction_read_only')), 'on');
+      assert.equal(firstValue(await pool.execute('r', 'SELECT count(*) FROM numbers')), '10');
+      await pool.execute('r', 'SET default_transaction_read_only = off');
+      const insert = await rejectsWith(pool.execute('r', 'INSERT INTO numbers VALUES (3000)'), 'query');
+      assert.equal(insert.code, '42501', insert.message);
+      const create = await rejectsWith(pool.execute('r', 'CREATE TABLE public.mine (x int)'), 'query');
+      assert.equal(create.code, '42501', create.message);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe('a writable profile', () => {
   test('is unaffected: what a read-only profile refuses runs as before', async () => {
     const s = 'writable';

@@ -151,15 +151,22 @@ function findEscape(raw: RawStmt, parser: Parser): Escape | undefined {
 }
 
 /**
- * Visits every node of a libpg-query tree until `visit` says stop. A node is an object with one
- * key, its type name (`VariableSetStmt`, `PLpgSQL_expr`); field names are lower-case.
+ * Visits every node of a libpg-query tree, in order, until `visit` says stop. A node is an object
+ * with one key, its type name (`VariableSetStmt`, `PLpgSQL_expr`); field names are lower-case.
+ * Iterative: `1 + 1 + ...` nests as deep as the parser allows, deeper than the JS stack.
  */
-function walk(value: unknown, visit: (type: string, node: Record<string, unknown>) => boolean): boolean {
-  if (Array.isArray(value)) return value.every((item) => walk(item, visit));
-  if (value === null || typeof value !== 'object') return true;
-  const keys = Object.keys(value);
-  if (keys.length === 1 && /^[A-Z]/.test(keys[0]) && !visit(keys[0], value as Record<string, unknown>)) return false;
-  return Object.values(value).every((child) => walk(child, visit));
+function walk(root: unknown, visit: (type: string, node: Record<string, unknown>) => boolean): void {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (value === null || typeof value !== 'object') continue;
+    if (!Array.isArray(value)) {
+      const keys = Object.keys(value);
+      if (keys.length === 1 && /^[A-Z]/.test(keys[0]) && !visit(keys[0], value as Record<string, unknown>)) return;
+    }
+    const children = Object.values(value);
+    for (let i = children.length - 1; i >= 0; i -= 1) pending.push(children[i]);
+  }
 }
 
 function escapeOf(node: Node, parser: Parser): Escape | undefined {

@@ -120,6 +120,13 @@ describe('a read-only profile', () => {
     });
   }
 
+  test('finds an escape in a statement nested deeper than the JS stack would walk', async () => {
+    const sql = `SELECT ${'1 + '.repeat(5000)}1, set_config('default_transaction_read_only', 'off', false)`;
+    await rejectsWith(readOnly.execute('deep', sql), 'readOnly', /set_config\('default_transaction_read_only', …\) would turn that off/);
+    await assertStillReadOnly('deep');
+    await readOnly.releaseSession('deep');
+  });
+
   test('points at what it refused, in characters, in the statement of a multi-statement string', async () => {
     const sql = "SELECT 'größe'; SELECT set_config('default_transaction_read_only', 'off', false)";
     const error = await rejectsWith(readOnly.execute('position', sql), 'readOnly');

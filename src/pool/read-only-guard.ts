@@ -202,8 +202,9 @@ function setEscape(stmt: VariableSetStmt): Escape | undefined {
         return { what: `${set} ${name} = ${values.map((v) => v ?? '…').join(', ')}`, effect: 'turn that off', location };
       }
       if (name === 'session_authorization') {
-        // Only a superuser may run it; it makes the session act as another login, and a read-only
-        // profile is a promise about the login it names. RESET / DEFAULT go back to that login.
+        // It does not turn read-only off by itself (nor does SET ROLE, which stays allowed). It is
+        // refused because it makes the session act as a login other than the profile's, which only
+        // a superuser can do and nothing downstream expects. RESET / DEFAULT go back to the login.
         return { what: 'SET SESSION AUTHORIZATION', effect: 'make the session act as another login role', location };
       }
       return undefined;

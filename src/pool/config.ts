@@ -50,6 +50,11 @@ export interface PgConfig {
    * the startup packet, `DISCARD ALL` between sessions resets to them, not away from them.
    */
   startupSettings?: Record<string, string>;
+  /**
+   * A read-only profile: besides `default_transaction_read_only = on` in `startupSettings`, the
+   * pool refuses statements that would turn read-only off before sending them (read-only-guard.ts).
+   */
+  readOnly?: boolean;
 }
 
 export const DEFAULT_APPLICATION_NAME = 'PG Explorer';

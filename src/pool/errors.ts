@@ -24,6 +24,8 @@ export type PgErrorKind =
   | 'sessionBusy'
   /** `fetchPage` on a session with no open cursor. */
   | 'noCursor'
+  /** A read-only profile's statement that would turn read-only off; refused before it was sent. */
+  | 'readOnly'
   /** The pool was closed. */
   | 'closed';
 

@@ -17,6 +17,7 @@ import * as edit from './edit';
 import { getDdl } from './ddl';
 import type { DdlOptions } from './ddl';
 import * as introspect from './introspect';
+import { refuseReadOnlyEscapes } from './read-only-guard';
 import { LOGIN_CONTEXT, SessionState } from './session';
 import { Session } from './session-handle';
 import type { SessionOwner } from './session-handle';
@@ -126,6 +127,10 @@ export class PgPool implements SessionOwner {
   async execute(sessionId: string, sql: string, options: ExecuteOptions = {}): Promise<ExecutionOutcome> {
     const pageSize = checkPageSize(options.pageSize ?? FIRST_PAGE_SIZE);
     checkStatementText(sql);
+
+    // Read-only profiles: refuse a statement that would turn read-only off, before anything is sent.
+    if (this.config.readOnly) await refuseReadOnlyEscapes(sql);
+
     checkParameters(options.params);
     const session = this.sessionFor(sessionId);
     return this.run(session, async () => {

@@ -252,6 +252,21 @@ describe('SQL editors', () => {
     assert.deepEqual(rowsOf(report, 0), [['on']]);
     assert.equal(report.statements[1].error?.code, '25006');
   });
+
+  it('refuses, in a read-only profile, a statement that would turn read-only off', async () => {
+    const editor = await openSql('set default_transaction_read_only = off;\ncreate table app.nope (x int);', readOnlyId);
+    const refused = await run('pgExplorer.runAll', editor);
+    assert.equal(refused.statements.length, 1, 'Run all stops at the refused statement');
+    assert.equal(refused.statements[0].error?.kind, 'readOnly');
+    assert.match(
+      refused.statements[0].error?.message ?? '',
+      /^This connection is read-only: SET default_transaction_read_only = off would turn that off\. Edit the connection to make it writable\.$/,
+    );
+    // The same session is still read-only.
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
+    const write = await run('pgExplorer.runStatement', editor);
+    assert.equal(write.statements[0].error?.code, '25006');
+  });
 });
 
 describe('profile commands', () => {

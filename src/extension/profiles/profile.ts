@@ -113,7 +113,10 @@ export function toPgConfig(profile: ConnectionProfile, database: string, secrets
         : { kind: 'knownHosts', ...(ssh.knownHostsFile ? { file: ssh.knownHostsFile } : {}) },
     };
   }
-  if (profile.readOnly) config.startupSettings = { default_transaction_read_only: 'on' };
+  if (profile.readOnly) {
+    config.startupSettings = { default_transaction_read_only: 'on' };
+    config.readOnly = true;
+  }
   return config;
 }
 

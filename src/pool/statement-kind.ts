@@ -3,13 +3,19 @@
  * compiled to WASM), for the few places where the pool must know before it acts: export runs a
  * result's statement again, which is only harmless for a plain query.
  */
-import { loadModule, parseSync } from 'libpg-query';
+type LibPgQuery = typeof import('libpg-query');
 
-let loading: Promise<void> | undefined;
+let loading: Promise<LibPgQuery> | undefined;
 
-/** The parser's WASM module, loaded once and only when first needed (never on activation). */
-export function loadParser(): Promise<void> {
-  loading ??= loadModule();
+/**
+ * The parser's WASM module, loaded once and only when first needed: a dynamic import, because
+ * importing libpg-query starts compiling its WASM, which must not happen when the pool loads.
+ */
+export function loadParser(): Promise<LibPgQuery> {
+  loading ??= import('libpg-query').then(async (lib) => {
+    await lib.loadModule();
+    return lib;
+  });
   return loading;
 }
 
@@ -28,7 +34,7 @@ const NOT_PLAIN: Record<string, string> = {
  * SELECT / VALUES / TABLE (set operations and read-only CTEs included).
  */
 export async function whyNotPlainQuery(sql: string): Promise<string | undefined> {
-  await loadParser();
+  const { parseSync } = await loadParser();
   let parsed: { stmts?: { stmt?: Record<string, unknown> }[] };
   try {
     parsed = parseSync(sql) as typeof parsed;
@@ -43,19 +49,20 @@ export async function whyNotPlainQuery(sql: string): Promise<string | undefined>
   return findNotPlain(stmt.SelectStmt);
 }
 
-function findNotPlain(node: unknown): string | undefined {
-  if (Array.isArray(node)) {
-    for (const item of node) {
-      const found = findNotPlain(item);
-      if (found) return found;
+/** Walks the tree with a stack of its own: a statement nested thousands deep must not overflow JS's. */
+function findNotPlain(root: unknown): string | undefined {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      for (const item of node) stack.push(item);
+      continue;
     }
-    return undefined;
-  }
-  if (node === null || typeof node !== 'object') return undefined;
-  for (const [key, value] of Object.entries(node)) {
-    if (Object.hasOwn(NOT_PLAIN, key) && value !== undefined && !(Array.isArray(value) && value.length === 0)) return NOT_PLAIN[key];
-    const found = findNotPlain(value);
-    if (found) return found;
+    if (node === null || typeof node !== 'object') continue;
+    for (const [key, value] of Object.entries(node)) {
+      if (Object.hasOwn(NOT_PLAIN, key) && value !== undefined && !(Array.isArray(value) && value.length === 0)) return NOT_PLAIN[key];
+      stack.push(value);
+    }
   }
   return undefined;
 }

@@ -229,7 +229,7 @@ export class SqlRunner implements vscode.Disposable {
       return;
     }
     notices.appendLine(`ERROR: ${error.message}${error.code ? ` (SQLSTATE ${error.code})` : ''}`);
-    if (error.kind === 'query') this.diagnostics.set(document.uri, [diagnosticFor(document, statement, error)]);
+    if (error.kind === 'query' || error.kind === 'readOnly') this.diagnostics.set(document.uri, [diagnosticFor(document, statement, error)]);
     const hint = error.hint ? ` Hint: ${error.hint}` : '';
     void vscode.window.showErrorMessage(`${error.message}${hint}`);
   }

@@ -4,14 +4,14 @@
  * Whether a word is a keyword, and of which kind, comes from the server's own scanner
  * (libpg-query), so the list never goes stale.
  */
-import { scanSync } from 'libpg-query';
-import { scannerLoaded } from './scanner';
+import { scanner } from './scanner';
 
 const UNRESERVED_KEYWORD = 1;
 
 export function quoteIdent(name: string): string {
-  if (/^[a-z_][a-z0-9_$]*$/.test(name) && scannerLoaded()) {
-    const tokens = scanSync(name).tokens;
+  const lib = scanner();
+  if (/^[a-z_][a-z0-9_$]*$/.test(name) && lib) {
+    const tokens = lib.scanSync(name).tokens;
     if (tokens.length === 1 && tokens[0].text === name && tokens[0].keywordKind <= UNRESERVED_KEYWORD) return name;
   }
   return `"${name.replace(/"/g, '""')}"`;

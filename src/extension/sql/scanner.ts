@@ -1,20 +1,28 @@
 /**
- * PostgreSQL's own scanner (libpg-query's WASM build), loaded once, just after activation. quote.ts asks
- * it which words are keywords, so identifier quoting follows the server's keyword list.
+ * PostgreSQL's own scanner (libpg-query's WASM build), loaded once, just after activation, by a
+ * dynamic import: importing libpg-query starts compiling its 1.7 MB of WASM, which must not be
+ * part of activation. quote.ts asks it which words are keywords, so identifier quoting follows
+ * the server's keyword list (until it is loaded, every name is quoted, which is always correct).
  */
-import { loadModule } from 'libpg-query';
+type LibPgQuery = typeof import('libpg-query');
 
 let loading: Promise<void> | undefined;
-let loaded = false;
+let loaded: LibPgQuery | undefined;
 
-/** Loads the WASM scanner once; `scanSync` needs it. */
+/** Loads the WASM scanner once. */
 export function loadScanner(): Promise<void> {
-  loading ??= loadModule().then(() => {
-    loaded = true;
+  loading ??= import('libpg-query').then(async (lib) => {
+    await lib.loadModule();
+    loaded = lib;
   });
   return loading;
 }
 
-export function scannerLoaded(): boolean {
+/** The loaded scanner, or undefined while it is still loading. */
+export function scanner(): LibPgQuery | undefined {
   return loaded;
+}
+
+export function scannerLoaded(): boolean {
+  return loaded !== undefined;
 }

@@ -286,11 +286,13 @@ function attnames(rel: string, keys: string): string {
 }
 
 /** A constraint as JSON (the common ConstraintInfo fields plus what foreign keys add). */
-function constraintJson(alias: string): string {
+function constraintJson(alias: string, side: 'own' | 'incoming' = 'own'): string {
+  // An incoming key is inherited when it points at an ancestor; an own one when a parent made it.
+  const inherited = side === 'incoming' ? `${alias}.confrelid <> rel.oid` : `NOT ${alias}.conislocal OR ${alias}.conparentid <> 0 OR ${alias}.conrelid <> rel.oid`;
   return `json_build_object('name', ${alias}.conname, 'type', ${alias}.contype,
     'definition', pg_catalog.pg_get_constraintdef(${alias}.oid, true),
     'columns', ${attnames(`${alias}.conrelid`, `${alias}.conkey`)},
-    'isInherited', NOT ${alias}.conislocal OR ${alias}.conparentid <> 0 OR ${alias}.conrelid <> rel.oid,
+    'isInherited', ${inherited},
     'schema', src_n.nspname, 'table', src_c.relname,
     'referencedSchema', ref_n.nspname, 'referencedTable', ref_c.relname,
     'referencedColumns', ${attnames(`${alias}.confrelid`, `${alias}.confkey`)},
@@ -362,7 +364,7 @@ SELECT rel.oid, rel.nspname AS schema, rel.relname AS name,
   (SELECT json_agg(${constraintJson('k')} ORDER BY k.conrelid <> rel.oid, k.conname)
     FROM pg_catalog.pg_constraint k ${constraintJoins('k')}
     WHERE k.conrelid IN (SELECT ${SELF_AND_ANCESTORS}) AND k.contype = 'f' AND k.conparentid = 0) AS outgoing,
-  (SELECT json_agg(${constraintJson('k')} ORDER BY src_n.nspname, src_c.relname, k.conname)
+  (SELECT json_agg(${constraintJson('k', 'incoming')} ORDER BY src_n.nspname, src_c.relname, k.conname)
     FROM pg_catalog.pg_constraint k ${constraintJoins('k')}
     WHERE k.confrelid IN (SELECT ${SELF_AND_ANCESTORS}) AND k.contype = 'f' AND k.conparentid = 0) AS incoming,
   (SELECT json_agg(json_build_object(

@@ -10,7 +10,7 @@
  * order and renamed indexes, a sub-partitioned partition, a default partition, a foreign key
  * between partitioned tables, a foreign table, views and materialized views, enum / domain /
  * composite / range types, functions, a procedure, aggregates (one of no arguments), event
- * triggers. Plain SQL that runs unchanged on 12 to 18, in a database of its own.
+ * triggers, an extension installed into the schema. Plain SQL that runs unchanged on 12 to 18, in a database of its own.
  */
 
 export const DUMP_SCHEMA = 'Dump Ω';
@@ -31,6 +31,7 @@ CREATE SCHEMA "${DUMP_SCHEMA}" AUTHORIZATION ${DUMP_OWNER};
 COMMENT ON SCHEMA "${DUMP_SCHEMA}" IS 'everything pg_dump writes';
 GRANT USAGE ON SCHEMA "${DUMP_SCHEMA}" TO ${DUMP_READER} WITH GRANT OPTION;
 SET search_path = "${DUMP_SCHEMA}";
+CREATE EXTENSION citext WITH SCHEMA "${DUMP_SCHEMA}";
 
 CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
 COMMENT ON TYPE mood IS 'feelings';
@@ -64,6 +65,7 @@ CREATE TABLE accounts (
   doubled integer GENERATED ALWAYS AS (score * 2) STORED,
   body text,
   owner_name name DEFAULT CURRENT_USER,
+  email citext,
   CONSTRAINT accounts_name_key UNIQUE (name)
 ) WITH (fillfactor = 80, autovacuum_enabled = false, toast.autovacuum_enabled = false);
 ALTER TABLE accounts ALTER COLUMN body SET STORAGE EXTERNAL;

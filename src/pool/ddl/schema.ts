@@ -5,6 +5,7 @@
  * functions, sequences, tables, views) and name; then every object's `after` part (foreign keys,
  * separated checks, triggers, rules, policies, event triggers), when all of them exist.
  *
+ * The schema's extensions come first, as CREATE EXTENSION; their member objects are not written.
  * Function bodies are not checked while they are created (check_function_bodies = false, as pg_dump
  * sets it): a plpgsql or SQL body may name a table that comes later.
  */
@@ -30,6 +31,17 @@ const SCHEMA_META_SQL = `SELECT pg_catalog.pg_get_userbyid(n.nspowner) AS owner,
   (SELECT d.description FROM pg_catalog.pg_description d WHERE d.objoid = n.oid
     AND d.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass) AS comment
 FROM pg_catalog.pg_namespace n WHERE n.nspname = $1`;
+
+/** $1: schema. The extensions whose objects live in it: written as CREATE EXTENSION, as pg_dump does. */
+const EXTENSIONS_SQL = `SELECT e.extname AS name,
+  (SELECT d.description FROM pg_catalog.pg_description d WHERE d.objoid = e.oid
+    AND d.classoid = 'pg_catalog.pg_extension'::pg_catalog.regclass) AS comment
+FROM pg_catalog.pg_extension e WHERE e.extnamespace = (SELECT n.oid FROM pg_catalog.pg_namespace n WHERE n.nspname = $1)
+ORDER BY e.extname`;
+
+/** Every member of an extension (pg_depend 'e'), as `classid:objid`: made by its CREATE EXTENSION. */
+const EXTENSION_MEMBERS_SQL = `SELECT d.classid::int || ':' || d.objid AS key FROM pg_catalog.pg_depend d
+WHERE d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND d.deptype = 'e'`;
 
 /**
  * $1: schema. Two kinds of rows, as `from` -> `to` keys (`classid:objid`):
@@ -111,6 +123,10 @@ export async function schemaStatements(client: Client, q: Quoter, version: numbe
     ...grants(q, `SCHEMA ${target}`, meta.owner, meta.acl),
     ...commentOn(q, `SCHEMA ${target}`, meta.comment),
   ];
+  const { rows: extensions } = await client.query<{ name: string; comment: string | null }>(EXTENSIONS_SQL, [schema]);
+  for (const e of extensions) {
+    statements.push(`CREATE EXTENSION IF NOT EXISTS ${q.ident(e.name)} WITH SCHEMA ${target}`, ...commentOn(q, `EXTENSION ${q.ident(e.name)}`, e.comment));
+  }
 
   const nodes = await schemaNodes(client, schema);
   const ordered = await order(client, version, schema, nodes);
@@ -159,7 +175,9 @@ async function schemaNodes(client: Client, schema: string): Promise<Node[]> {
   for (const r of await listRelations(client, schema)) {
     nodes.push({ key: `${PG_CLASS}:${r.oid}`, rank: RELATION_RANK[r.kind], name: r.name, kind: 'relation', relation: r });
   }
-  return nodes;
+  const { rows: members } = await client.query<{ key: string }>(EXTENSION_MEMBERS_SQL);
+  const made = new Set(members.map((m) => m.key));
+  return nodes.filter((n) => !made.has(n.key));
 }
 
 /** Dependencies first; among the objects free to go, the lowest rank, then the name. A cycle is broken in that order too. */

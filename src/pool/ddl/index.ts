@@ -20,8 +20,6 @@ import { routinePieces } from './routine';
 import { schemaStatements } from './schema';
 import { sequencePiece, typePiece, withSequenceMeta } from './sequence-type';
 
-export { Quoter } from './quote';
-
 /** For an overloaded function or procedure, which one; without either, every overload comes back. */
 export interface DdlOptions {
   /** Its Routine.identityArguments, as listed (under the session's search_path). */

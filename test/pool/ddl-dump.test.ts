@@ -14,10 +14,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { PgPool } from '../../src/pool';
+import { BROWSER_SESSION_ID, PgPool } from '../../src/pool';
 import type { DdlKind, DdlOptions } from '../../src/pool';
 import { ALL_MAJORS, MAIN_MAJOR, SUPERUSER, SUPERUSER_PASSWORD, startCluster } from '../harness/cluster';
 import type { Cluster, Major } from '../harness/cluster';
+import { rejectsWith } from '../harness/expect';
 import { catalogSnapshot } from './catalog-snapshot';
 import { DUMP_DATABASE_SQL, DUMP_FIXTURE_SQL, DUMP_ROLES_SQL, DUMP_SCHEMA } from './ddl-fixture';
 
@@ -159,6 +160,13 @@ for (const major of ALL_MAJORS) {
       const { routines } = await original.schemaContents(DUMP_SCHEMA);
       assert.deepEqual(routines.map((r) => r.name), ['add_one', 'noop', 'on_ddl', 'ordered', 'product', 'row_count', 'stamp']);
       assert.doesNotMatch(ddl, /FUNCTION "Dump Ω"\.span(_multirange)?\(/);
+    });
+
+    test('the DDL of a schema that does not exist is refused, and the browser session goes on', async () => {
+      const error = await rejectsWith(original.getSchemaDdl('no such schema'), 'query');
+      assert.match(error.message, /There is no schema named "no such schema"\./);
+      assert.equal(original.sessionInfo(BROWSER_SESSION_ID)?.txStatus, 'idle');
+      assert.ok((await original.listSchemas()).some((sc) => sc.name === DUMP_SCHEMA));
     });
 
     test('describeRelation: foreign keys as psql shows them, not the per-partition copies', async () => {

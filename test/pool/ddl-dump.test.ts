@@ -20,7 +20,7 @@ import { ALL_MAJORS, MAIN_MAJOR, SUPERUSER, SUPERUSER_PASSWORD, startCluster } f
 import type { Cluster, Major } from '../harness/cluster';
 import { rejectsWith } from '../harness/expect';
 import { catalogSnapshot } from './catalog-snapshot';
-import { DUMP_DATABASE_SQL, DUMP_FIXTURE_SQL, DUMP_ROLES_SQL, DUMP_SCHEMA } from './ddl-fixture';
+import { DUMP_DATABASE_SQL, DUMP_FIXTURE_15_SQL, DUMP_FIXTURE_SQL, DUMP_ROLES_SQL, DUMP_SCHEMA } from './ddl-fixture';
 
 const PG_DUMP = '/usr/lib/postgresql/15/bin/pg_dump';
 const PG_DUMP_MAJOR = 15;
@@ -68,6 +68,7 @@ for (const major of ALL_MAJORS) {
         await cluster.sql(DUMP_DATABASE_SQL, undefined, db);
       }
       await cluster.sql(DUMP_FIXTURE_SQL, undefined, 'dump_src');
+      if (major >= 15) await cluster.sql(DUMP_FIXTURE_15_SQL, undefined, 'dump_src');
       original = await PgPool.open(cluster.config({ database: 'dump_src' }));
       copy = await PgPool.open(cluster.config({ database: 'dump_copy' }));
       ddl = await original.getSchemaDdl(DUMP_SCHEMA);

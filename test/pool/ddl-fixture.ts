@@ -175,3 +175,6 @@ ALTER EVENT TRIGGER "dump ddl" DISABLE;
 COMMENT ON EVENT TRIGGER "dump ddl" IS 'watches tables';
 RESET search_path;
 `;
+
+/** From 15 on: a sequence can be unlogged, an identity column's too, whatever its table is. */
+export const DUMP_FIXTURE_15_SQL = `ALTER SEQUENCE "${DUMP_SCHEMA}".accounts_id_seq SET UNLOGGED;`;

@@ -15,6 +15,8 @@ export interface IdentitySequence {
   max: string;
   cache: string;
   cycle: boolean;
+  /** Sequences can be unlogged from 15 on; an identity sequence is made as its table is, and can change after. */
+  unlogged: boolean;
 }
 
 export interface ColumnExtra {
@@ -147,7 +149,7 @@ SELECT c.oid, c.relkind AS relkind, c.relpersistence AS persistence, c.relispopu
       'acl', ${aclJson('a.attacl')},
       'identitySequence', (SELECT json_build_object('schema', sn.nspname, 'name', sc.relname,
           'start', s.seqstart::text, 'increment', s.seqincrement::text, 'min', s.seqmin::text, 'max', s.seqmax::text,
-          'cache', s.seqcache::text, 'cycle', s.seqcycle)
+          'cache', s.seqcache::text, 'cycle', s.seqcycle, 'unlogged', sc.relpersistence = 'u')
         FROM pg_catalog.pg_depend dep
         JOIN pg_catalog.pg_sequence s ON s.seqrelid = dep.objid
         JOIN pg_catalog.pg_class sc ON sc.oid = s.seqrelid

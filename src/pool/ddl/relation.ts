@@ -38,7 +38,7 @@ export async function relationPiece(client: Client, q: Quoter, version: number, 
   const meta = rows[0];
   if (!meta || !RELKIND_FOR[kind].includes(meta.relkind)) throw notFound(kind === 'materializedView' ? 'materialized view' : kind, schema, name);
   const rel = await describeRelation(client, schema, name);
-  const table = new TableText(q, rel, meta);
+  const table = new TableText(q, rel, meta, version);
   const owned = meta.relkind === 'v' || meta.relkind === 'm' ? [] : await sequencesOwnedBy(client, rel.oid);
   return table.piece(await withSequenceMeta(client, owned));
 }
@@ -53,6 +53,7 @@ class TableText {
     private readonly q: Quoter,
     private readonly rel: RelationDescription,
     private readonly meta: RelationMeta,
+    private readonly version: number,
   ) {
     this.target = q.qualified(rel.schema, rel.name);
     this.noun = NOUN[meta.relkind];
@@ -189,6 +190,11 @@ class TableText {
       if (extra.storage !== null) out.push(`${column} SET STORAGE ${{ p: 'PLAIN', e: 'EXTERNAL', m: 'MAIN', x: 'EXTENDED' }[extra.storage]}`);
       if (extra.compression !== null) out.push(`${column} SET COMPRESSION ${extra.compression === 'l' ? 'lz4' : 'pglz'}`);
       if (extra.options) out.push(`${column} SET (${extra.options})`);
+      const sequence = extra.identitySequence;
+      // Made logged or unlogged as the table is; ALTER SEQUENCE ... SET [UN]LOGGED exists from 15 on.
+      if (sequence && this.version >= 150000 && sequence.unlogged !== (this.meta.persistence === 'u')) {
+        out.push(`ALTER SEQUENCE ${q.qualified(sequence.schema, sequence.name)} SET ${sequence.unlogged ? 'UNLOGGED' : 'LOGGED'}`);
+      }
     }
     return out;
   }

@@ -20,9 +20,9 @@ SELECT line FROM (
       (SELECT string_agg(i.inhparent::regclass::text, ',' ORDER BY i.inhseqno) FROM pg_inherits i WHERE i.inhrelid = c.oid),
       obj_description(c.oid, 'pg_class'), c.relispopulated)
     FROM rel c
-  UNION ALL SELECT format('column %s.%s #%s %s notnull=%s identity=%s generated=%s default=%s local=%s inh=%s stat=%s storage=%s options=%s acl=%s coll=%s comment=%s',
+  UNION ALL SELECT format('column %s.%s #%s %s notnull=%s identity=%s generated=%s default=%s local=%s inh=%s stat=%s storage=%s options=%s/%s acl=%s coll=%s comment=%s',
       c.relname, a.attname, a.attnum, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity, a.attgenerated,
-      pg_get_expr(ad.adbin, ad.adrelid), a.attislocal, a.attinhcount, a.attstattarget, a.attstorage, a.attoptions, a.attacl,
+      pg_get_expr(ad.adbin, ad.adrelid), a.attislocal, a.attinhcount, a.attstattarget, a.attstorage, a.attoptions, a.attfdwoptions, a.attacl,
       (SELECT co.collname FROM pg_collation co WHERE co.oid = a.attcollation), col_description(c.oid, a.attnum))
     FROM rel c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
     LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
@@ -31,7 +31,7 @@ SELECT line FROM (
       obj_description(k.oid, 'pg_constraint'))
     FROM pg_constraint k LEFT JOIN rel c ON c.oid = k.conrelid
     WHERE k.connamespace = (SELECT oid FROM ns) AND k.contype <> 'n'
-  UNION ALL SELECT format('index %s %s valid=%s replident=%s comment=%s', c.relname, pg_get_indexdef(i.indexrelid), i.indisvalid, i.indisreplident,
+  UNION ALL SELECT format('index %s %s valid=%s replident=%s clustered=%s comment=%s', c.relname, pg_get_indexdef(i.indexrelid), i.indisvalid, i.indisreplident, i.indisclustered,
       obj_description(i.indexrelid, 'pg_class'))
     FROM pg_index i JOIN rel c ON c.oid = i.indrelid
   UNION ALL SELECT format('trigger %s %s %s comment=%s', c.relname, pg_get_triggerdef(t.oid), t.tgenabled, obj_description(t.oid, 'pg_trigger'))

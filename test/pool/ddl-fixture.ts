@@ -95,6 +95,8 @@ CREATE SEQUENCE ticket AS smallint START 10 INCREMENT 2 MAXVALUE 1000;
 ALTER SEQUENCE ticket OWNER TO ${DUMP_OWNER};
 COMMENT ON SEQUENCE ticket IS 'tickets';
 ALTER TABLE tagged REPLICA IDENTITY USING INDEX tagged_pkey;
+CREATE INDEX tagged_tag ON tagged (tag);
+ALTER TABLE tagged CLUSTER ON tagged_tag;
 
 -- A NOT VALID check, and a check calling a function of the table's own row type.
 CREATE TABLE ranges (lo integer, hi integer);
@@ -159,7 +161,7 @@ CREATE TABLE readings (sensor_id integer NOT NULL, at date NOT NULL,
 CREATE TABLE readings_2024 PARTITION OF readings FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
 CREATE TABLE readings_2025 PARTITION OF readings FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
 
-CREATE FOREIGN TABLE remote_things (id integer NOT NULL, name text) SERVER dump_remote OPTIONS (table_name 'things');
+CREATE FOREIGN TABLE remote_things (id integer OPTIONS (column_name 'thing_id') NOT NULL, name text) SERVER dump_remote OPTIONS (table_name 'things');
 
 CREATE VIEW happy_accounts WITH (security_barrier = true) AS
   SELECT id, name, feeling FROM accounts WHERE feeling = 'happy' WITH LOCAL CHECK OPTION;

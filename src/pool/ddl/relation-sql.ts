@@ -34,6 +34,8 @@ export interface ColumnExtra {
   compression: 'p' | 'l' | null;
   /** attoptions as the server stores them, e.g. `n_distinct=5`. */
   options: string | null;
+  /** A foreign table column's options, as `name 'value', ...`. */
+  fdwOptions: string | null;
   acl: AclItem[] | null;
   identitySequence: IdentitySequence | null;
 }
@@ -91,6 +93,7 @@ export interface RelationMeta {
   force_row_security: boolean;
   replica_identity: 'd' | 'n' | 'f' | 'i';
   replica_index: string | null;
+  clustered_index: string | null;
   owner: string;
   acl: AclItem[] | null;
   columns: ColumnExtra[] | null;
@@ -131,6 +134,8 @@ SELECT c.oid, c.relkind AS relkind, c.relpersistence AS persistence, c.relispopu
   c.relreplident AS replica_identity,
   (SELECT ic.relname FROM pg_catalog.pg_index ri JOIN pg_catalog.pg_class ic ON ic.oid = ri.indexrelid
     WHERE ri.indrelid = c.oid AND ri.indisreplident) AS replica_index,
+  (SELECT ic.relname FROM pg_catalog.pg_index ci JOIN pg_catalog.pg_class ic ON ic.oid = ci.indexrelid
+    WHERE ci.indrelid = c.oid AND ci.indisclustered) AS clustered_index,
   pg_catalog.pg_get_userbyid(c.relowner) AS owner,
   ${aclJson('c.relacl')} AS acl,
   (SELECT json_agg(json_build_object(
@@ -146,6 +151,7 @@ SELECT c.oid, c.relkind AS relkind, c.relpersistence AS persistence, c.relispopu
       'storage', CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END,
       'compression', ${compression},
       'options', pg_catalog.array_to_string(a.attoptions, ', '),
+      'fdwOptions', ${options('a.attfdwoptions', ' ')},
       'acl', ${aclJson('a.attacl')},
       'identitySequence', (SELECT json_build_object('schema', sn.nspname, 'name', sc.relname,
           'start', s.seqstart::text, 'increment', s.seqincrement::text, 'min', s.seqmin::text, 'max', s.seqmax::text,

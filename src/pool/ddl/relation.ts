@@ -146,7 +146,7 @@ class TableText {
       return options ? [`${q.ident(c.name)} WITH OPTIONS${options}`] : [];
     }
     if (!this.isPartition && extra && !extra.local) return [];
-    let def = `${q.ident(c.name)} ${c.dataType}${q.collation(c.collationSchema, c.collation)}`;
+    let def = `${q.ident(c.name)} ${c.dataType}${extra?.fdwOptions ? ` OPTIONS (${extra.fdwOptions})` : ''}${q.collation(c.collationSchema, c.collation)}`;
     if (c.generated !== null) def += ` GENERATED ALWAYS AS (${c.generated}) ${c.generatedKind === 'virtual' ? 'VIRTUAL' : 'STORED'}`;
     // A partition gets its parent's identity when attached (17+); before 17 partitions have none.
     if (c.identity && !(this.isPartition && inherited)) {
@@ -218,6 +218,7 @@ class TableText {
     if (meta.replica_identity === 'n') out.push(`${only} REPLICA IDENTITY NOTHING`);
     if (meta.replica_identity === 'f') out.push(`${only} REPLICA IDENTITY FULL`);
     if (meta.replica_identity === 'i' && meta.replica_index) out.push(`${only} REPLICA IDENTITY USING INDEX ${q.ident(meta.replica_index)}`);
+    if (meta.clustered_index) out.push(`${only} CLUSTER ON ${q.ident(meta.clustered_index)}`);
     if (meta.row_security) out.push(`${only} ENABLE ROW LEVEL SECURITY`);
     if (meta.force_row_security) out.push(`${only} FORCE ROW LEVEL SECURITY`);
     return out;

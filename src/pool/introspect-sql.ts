@@ -32,6 +32,14 @@ function describedBy(alias: string, catalog: string, objoid: string, subid = '0'
     AND ${alias}.classoid = 'pg_catalog.${catalog}'::pg_catalog.regclass AND ${alias}.objsubid = ${subid}`;
 }
 
+/**
+ * A function that is an internal part of another object (pg_depend 'i': a range type's
+ * constructors, a multirange's) or a member of an extension ('e'): pg_dump writes neither as a
+ * function of its own, and they are not offered as routines. pg_depend is indexed by (classid, objid).
+ */
+const PART_OF_ANOTHER_OBJECT = `EXISTS (SELECT 1 FROM pg_catalog.pg_depend own
+  WHERE own.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND own.objid = p.oid AND own.deptype IN ('i', 'e'))`;
+
 export const SERVER_FACTS_SQL = `SELECT pg_catalog.current_setting('server_version_num')::int AS version,
   ARRAY(SELECT word FROM pg_catalog.pg_get_keywords() WHERE catcode <> 'U') AS keywords`;
 
@@ -68,7 +76,7 @@ WITH rel AS (
   FROM pg_catalog.pg_class c WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'c') GROUP BY c.relnamespace
 ), pro AS (
   SELECT p.pronamespace AS ns,
-    count(*) FILTER (WHERE p.prokind = 'f') AS functions,
+    count(*) FILTER (WHERE p.prokind = 'f' AND NOT ${PART_OF_ANOTHER_OBJECT}) AS functions,
     count(*) FILTER (WHERE p.prokind = 'p') AS procedures,
     count(*) FILTER (WHERE p.prokind = 'a') AS aggregates,
     count(*) FILTER (WHERE p.prokind = 'w') AS windows
@@ -160,7 +168,7 @@ FROM pg_catalog.pg_proc p
 JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_catalog.pg_language l ON l.oid = p.prolang
 ${describedBy('d', 'pg_proc', 'p.oid')}
-WHERE n.nspname = $1
+WHERE n.nspname = $1 AND NOT ${PART_OF_ANOTHER_OBJECT}
 ORDER BY p.proname, identity_arguments`;
 
 /**
@@ -278,17 +286,22 @@ function attnames(rel: string, keys: string): string {
 }
 
 /** A constraint as JSON (the common ConstraintInfo fields plus what foreign keys add). */
-function constraintJson(alias: string): string {
+function constraintJson(alias: string, side: 'own' | 'incoming' = 'own'): string {
+  // An incoming key is inherited when it points at an ancestor; an own one when a parent made it.
+  const inherited = side === 'incoming' ? `${alias}.confrelid <> rel.oid` : `NOT ${alias}.conislocal OR ${alias}.conparentid <> 0 OR ${alias}.conrelid <> rel.oid`;
   return `json_build_object('name', ${alias}.conname, 'type', ${alias}.contype,
     'definition', pg_catalog.pg_get_constraintdef(${alias}.oid, true),
     'columns', ${attnames(`${alias}.conrelid`, `${alias}.conkey`)},
-    'isInherited', NOT ${alias}.conislocal OR ${alias}.conparentid <> 0,
+    'isInherited', ${inherited},
     'schema', src_n.nspname, 'table', src_c.relname,
     'referencedSchema', ref_n.nspname, 'referencedTable', ref_c.relname,
     'referencedColumns', ${attnames(`${alias}.confrelid`, `${alias}.confkey`)},
     'onUpdate', ${alias}.confupdtype, 'onDelete', ${alias}.confdeltype,
     'comment', cd.description)`;
 }
+
+/** The relation and the partitioned tables above it (pg_partition_ancestors lists the relation itself first). */
+const SELF_AND_ANCESTORS = `anc.relid FROM pg_catalog.pg_partition_ancestors(rel.oid) anc(relid) UNION SELECT rel.oid`;
 
 function constraintJoins(alias: string): string {
   return `JOIN pg_catalog.pg_class src_c ON src_c.oid = ${alias}.conrelid
@@ -303,6 +316,10 @@ function constraintJoins(alias: string): string {
  * json_agg subquery over the relation's oid. Triggers cloned onto partitions from the parent's
  * (tgparentid, 13+; internal triggers on 12) are left out: they belong to the parent.
  * PostgreSQL 18 stores NOT NULL as constraints too (contype 'n'); those show as `nullable`.
+ *
+ * Foreign keys are shown as psql's \d shows them: the server keeps a copy of a key per partition
+ * on both sides (conparentid <> 0) and those copies are hidden; a partition lists the keys of its
+ * ancestors as its own outgoing keys (inherited) and the keys that point at an ancestor as incoming.
  */
 export function describeSql(v: number): string {
   const notCloned = v >= 130000 ? 'AND tg.tgparentid = 0' : '';
@@ -343,10 +360,13 @@ SELECT rel.oid, rel.nspname AS schema, rel.relname AS name,
     WHERE a.attrelid = rel.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
   (SELECT json_agg(${constraintJson('k')} ORDER BY k.contype, k.conname)
     FROM pg_catalog.pg_constraint k ${constraintJoins('k')}
-    WHERE k.conrelid = rel.oid AND k.contype IN ('p', 'u', 'c', 'x', 'f')) AS constraints,
-  (SELECT json_agg(${constraintJson('k')} ORDER BY src_n.nspname, src_c.relname, k.conname)
+    WHERE k.conrelid = rel.oid AND k.contype IN ('p', 'u', 'c', 'x')) AS constraints,
+  (SELECT json_agg(${constraintJson('k')} ORDER BY k.conrelid <> rel.oid, k.conname)
     FROM pg_catalog.pg_constraint k ${constraintJoins('k')}
-    WHERE k.confrelid = rel.oid AND k.contype = 'f' AND k.conparentid = 0) AS incoming,
+    WHERE k.conrelid IN (SELECT ${SELF_AND_ANCESTORS}) AND k.contype = 'f' AND k.conparentid = 0) AS outgoing,
+  (SELECT json_agg(${constraintJson('k', 'incoming')} ORDER BY src_n.nspname, src_c.relname, k.conname)
+    FROM pg_catalog.pg_constraint k ${constraintJoins('k')}
+    WHERE k.confrelid IN (SELECT ${SELF_AND_ANCESTORS}) AND k.contype = 'f' AND k.conparentid = 0) AS incoming,
   (SELECT json_agg(json_build_object(
       'name', ic.relname, 'definition', pg_catalog.pg_get_indexdef(i.indexrelid),
       'columns', ARRAY(SELECT CASE WHEN i.indkey[k - 1] <> 0

@@ -325,6 +325,7 @@ interface DescribeRow {
   parent: RelationRef | null;
   columns: RawColumn[] | null;
   constraints: RawConstraint[] | null;
+  outgoing: RawConstraint[] | null;
   incoming: RawConstraint[] | null;
   indexes: IndexInfo[] | null;
   triggers: RawTrigger[] | null;
@@ -365,7 +366,7 @@ export async function describeRelation(client: Client, schema: string, name: str
     primaryKey: ofType('p')[0] ?? null,
     uniqueConstraints: ofType('u'),
     foreignKeys: [
-      ...constraints.filter((c) => c.type === 'f').map((c) => toForeignKey(c, 'outgoing')),
+      ...(r.outgoing ?? []).map((c) => toForeignKey(c, 'outgoing')),
       ...(r.incoming ?? []).map((c) => toForeignKey(c, 'incoming')),
     ],
     checks: ofType('c'),

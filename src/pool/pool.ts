@@ -14,7 +14,7 @@ import type { CopyProgress, CopyRequest } from './copy';
 import { PgError, toQueryError } from './errors';
 import { openStatement } from './exec';
 import * as edit from './edit';
-import { getDdl } from './ddl';
+import { getDdl, getSchemaDdl } from './ddl';
 import type { DdlOptions } from './ddl';
 import * as introspect from './introspect';
 import { refuseReadOnlyEscapes } from './read-only-guard';
@@ -345,6 +345,11 @@ export class PgPool implements SessionOwner {
   /** CREATE text for one object; `options` picks one overload of a function or procedure. */
   getDdl(kind: introspect.DdlKind, schema: string, name: string, options: DdlOptions = {}): Promise<string> {
     return this.browse((client) => getDdl(client, kind, schema, name, options));
+  }
+
+  /** The whole schema's DDL, in an order that applies on an empty database. */
+  getSchemaDdl(schema: string): Promise<string> {
+    return this.browse((client) => getSchemaDdl(client, schema));
   }
 
   /** The last introspection call queued on the browser session. */

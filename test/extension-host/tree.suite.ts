@@ -279,4 +279,22 @@ describe('schema explorer', () => {
     assert.match(editor.document.getText(), /CREATE TABLE app\.orders/);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
+
+  it('generates the whole schema\'s DDL in a sql document bound to its database', async () => {
+    const profile = await child(provider, undefined, 'Fixture');
+    const database = await child(provider, profile.node, env.database);
+    const schema = await child(provider, database.node, 'app');
+    const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('pgExplorer.generateSchemaDdl', schema.node);
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.uri.toString(), uri?.toString());
+    assert.equal(editor?.document.languageId, 'sql');
+    const text = editor.document.getText();
+    assert.match(text, /^-- The DDL of schema app, in an order that applies on an empty database\./);
+    assert.match(text, /\nCREATE SCHEMA app;\n/);
+    assert.ok(text.indexOf('CREATE TABLE app.orders') > text.indexOf('CREATE SCHEMA app'), 'tables come after their schema');
+    // Bound to the database it came from: its first statement (a SET) runs there.
+    const report = await vscode.commands.executeCommand<RunReport>('pgExplorer.runStatement', editor.document.uri);
+    assert.equal(report.profileId, fixtureId);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
 });

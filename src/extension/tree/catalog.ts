@@ -33,6 +33,11 @@ export class Catalog {
     return this.serial(() => this.pool.getDdl(kind, schema, name, options));
   }
 
+  /** The whole schema's DDL, in an order that applies on an empty database (never cached). */
+  getSchemaDdl(schema: string): Promise<string> {
+    return this.serial(() => this.pool.getSchemaDdl(schema));
+  }
+
   /** Forgets cached answers whose key starts with `prefix` (all of them when omitted). */
   invalidate(prefix = ''): void {
     for (const key of [...this.cache.keys()]) if (key.startsWith(prefix)) this.cache.delete(key);

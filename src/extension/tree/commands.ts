@@ -1,6 +1,6 @@
 /**
  * The schema tree's actions: refresh / retry / load more, Open data (a results panel of its own
- * session), Show DDL (an untitled sql document), New SQL editor on a database, Copy qualified name.
+ * session), Show DDL and Generate DDL for Schema (an untitled sql document), New SQL editor on a database, Copy qualified name.
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -73,6 +73,25 @@ export function registerTreeCommands(
         await vscode.window.showTextDocument(document, { preview: false });
       } catch (err) {
         fail(`Could not get the DDL of ${target.schema}.${target.name}`, err);
+      }
+    }),
+    vscode.commands.registerCommand('pgExplorer.generateSchemaDdl', async (node?: SchemaNode) => {
+      if (!(node instanceof SchemaNode)) return;
+      const schema = node.schema.name;
+      const database = node.parent.database;
+      try {
+        const catalog = await provider.services.catalog(node.profileId, database);
+        const ddl = await vscode.window.withProgress(
+          { location: { viewId: 'pgExplorer.schema' }, title: `DDL of schema ${schema}` },
+          () => catalog.getSchemaDdl(schema),
+        );
+        const document = await vscode.workspace.openTextDocument({ language: 'sql', content: ddl });
+        await bindings.set(document.uri, { profileId: node.profileId, database });
+        await vscode.window.showTextDocument(document, { preview: false });
+        return document.uri;
+      } catch (err) {
+        fail(`Could not generate the DDL of schema ${schema}`, err);
+        return undefined;
       }
     }),
     vscode.commands.registerCommand('pgExplorer.newSqlEditor', async (node?: TreeNode, content?: string) => {

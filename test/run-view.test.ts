@@ -30,6 +30,6 @@ describe('buildRunView', () => {
     assert.equal(skipped.command, 'Skipped');
     assert.deepEqual(skipped.notices, [note]);
     assert.equal(skipped.error, undefined);
-    assert.equal(built.pageableResultId, built.view.results[0].resultId, 'the skipped line closed no cursor');
+    assert.equal([...built.pageable.keys()][0], built.view.results[0].resultId, 'the skipped line closed no cursor');
   });
 });

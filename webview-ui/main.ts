@@ -101,8 +101,9 @@ class App {
     } else if (CursorStateNotification.is(m)) {
       if (m.params.runId !== this.run?.runId) return;
       this.cursor = m.params;
+      const open = m.params.openResultIds;
       for (const r of this.results) {
-        if (r.view.resultId !== m.params.resultId || m.params.cursorOpen) continue;
+        if (open ? open.includes(r.view.resultId) : r.view.resultId !== m.params.resultId || m.params.cursorOpen) continue;
         if (r.more && !r.fetching) {
           r.more = false;
           r.notPageableReason = m.params.reason ?? 'The cursor was closed; the rest of the result was not loaded.';

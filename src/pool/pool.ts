@@ -10,6 +10,8 @@ import type { PgConfig, Route } from './config';
 import { openProfileConnection } from './connect';
 import { PooledConnection } from './connection';
 import { copyOut } from './copy';
+import { closeDeclared, declareCursor, fetchCursor } from './declared-cursor';
+import type { DeclaredCursor } from './declared-cursor';
 import type { CopyProgress, CopyRequest } from './copy';
 import { PgError, toQueryError } from './errors';
 import { openStatement } from './exec';
@@ -53,6 +55,12 @@ export interface ExecuteOptions {
   params?: unknown[];
   /** Rows in the first page; default 100. */
   pageSize?: number;
+  /**
+   * Keep this result pageable while later statements of the session run (a run of several
+   * statements): a plain SELECT / VALUES / TABLE without parameters is declared as a named cursor
+   * (declared-cursor.ts); anything else runs as usual.
+   */
+  keepOpen?: boolean;
 }
 
 export class PgPool implements SessionOwner {
@@ -69,6 +77,8 @@ export class PgPool implements SessionOwner {
   private wakeups: (() => void)[] = [];
   private closed = false;
   private anonymousLeases = 0;
+  /** Numbers the named cursors of keepOpen results (unique in the pool, so in every session). */
+  private declaredCursors = 0;
   /** The profile's SSH hop, opened on the first connection and again after it drops. */
   private tunnel: SshTunnel | undefined;
 
@@ -133,6 +143,7 @@ export class PgPool implements SessionOwner {
 
     checkParameters(options.params);
     const session = this.sessionFor(sessionId);
+    const keepOpen = options.keepOpen === true && (options.params?.length ?? 0) === 0 && (await whyNotPlainQuery(sql)) === undefined;
     return this.run(session, async () => {
       const started = performance.now();
       const connection = await this.attach(session);
@@ -143,9 +154,33 @@ export class PgPool implements SessionOwner {
       try {
         // Read before the statement: once it leaves a cursor open, the wire cannot be asked.
         if (session.contextStale) await this.refreshContext(session, connection);
+        if (keepOpen) {
+          const { value: declared, notices, dropped } = await connection.collectingNotices(() =>
+            declareCursor(connection, `pgx_result_${++this.declaredCursors}`, sql, pageSize, this.typeNames),
+          );
+          if (!declared.page.done) {
+            session.declared.set(declared.cursor.name, declared.cursor);
+            this.armDeclaredIdleTimer(session, declared.cursor);
+          }
+          const page: PageResult = { rows: declared.page.rows, done: declared.page.done, rowsSoFar: declared.page.rows.length };
+          const cursor = declared.page.done ? { columns: declared.page.columns } : { columns: declared.page.columns, name: declared.cursor.name };
+          return {
+            kind: 'rows',
+            cursor,
+            page,
+            notices,
+            noticesDropped: dropped,
+            durationMs: performance.now() - started,
+            txStatus: connection.txStatus,
+            backendPid: connection.backendPid,
+            ...(sessionReset ? { sessionReset } : {}),
+          };
+        }
         const { value: opened, notices, dropped } = await connection.collectingNotices(() =>
           openStatement(connection, sql, options.params, pageSize, this.typeNames),
         );
+        // COMMIT / ROLLBACK close the cursors declared inside the transaction (not WITH HOLD ones).
+        if (connection.txStatus === 'idle') session.dropDeclared('the transaction it was read in ended. Run the statement again to see it.', (c) => !c.hold);
         if (mayChangeContext(sql, opened.command)) {
           session.contextStale = true;
           collectCustomSettingNames(sql, session.customSettingNames);
@@ -173,9 +208,10 @@ export class PgPool implements SessionOwner {
     });
   }
 
-  /** The next page of the session's open cursor, on the same connection. */
-  async fetchPage(sessionId: string, pageSize?: number): Promise<PageResult> {
+  /** The next page of the session's open cursor (or of its named cursor `cursorName`), on the same connection. */
+  async fetchPage(sessionId: string, pageSize?: number, cursorName?: string): Promise<PageResult> {
     const session = this.sessionFor(sessionId);
+    if (cursorName !== undefined) return this.fetchDeclared(session, cursorName, pageSize);
     return this.run(session, async () => {
       const connection = session.connection;
       if (connection?.broken) throw this.lost(session, connection, connection.brokenReason);
@@ -203,13 +239,76 @@ export class PgPool implements SessionOwner {
     });
   }
 
-  /** Closes the session's cursor (ending the implicit transaction it holds). Waits for a call in flight. */
-  async closeQuery(sessionId: string): Promise<void> {
+  /**
+   * Closes the session's cursor (ending the implicit transaction it holds), or its named cursor
+   * `cursorName`. Waits for a call in flight.
+   */
+  async closeQuery(sessionId: string, cursorName?: string): Promise<void> {
     const session = this.sessions.get(sessionId);
     if (!session) return;
     while (session.inFlight) await session.inFlight;
+    if (cursorName !== undefined) {
+      const declared = session.declared.get(cursorName);
+      if (!declared) return;
+      await this.run(session, async () => {
+        session.dropDeclared('you closed it. Run the statement again to see the rest.', (c) => c === declared);
+        const connection = session.connection;
+        if (connection) await closeDeclared(connection, cursorName).catch((err: unknown) => {
+          throw this.callFailed(session, connection, err);
+        });
+      });
+      return;
+    }
     if (!session.cursor) return;
     await this.run(session, () => this.closeCursor(session));
+  }
+
+  private fetchDeclared(session: SessionState, name: string, pageSize?: number): Promise<PageResult> {
+    return this.run(session, async () => {
+      const connection = session.connection;
+      if (connection?.broken) throw this.lost(session, connection, connection.brokenReason);
+      const declared = session.declared.get(name);
+      if (!declared || !connection) {
+        throw new PgError('noCursor', `This result is closed: ${session.declaredClosedReasons.get(name) ?? 'it was read to the end or closed. Run the statement again.'}`);
+      }
+      if (declared.idleTimer) clearTimeout(declared.idleTimer);
+      // FETCH needs the wire: a protocol cursor still open on it (a later result) is closed first.
+      if (session.cursor) {
+        session.cursorClosedReason = 'another result of the run was paged, which needed the connection. Run the statement again to see the rest.';
+        await this.closeCursor(session);
+        this.report(session, 'cursorClosed', session.cursorClosedReason);
+      }
+      const size = checkPageSize(pageSize ?? LATER_PAGE_SIZES[Math.min(declared.pages - 1, LATER_PAGE_SIZES.length - 1)]);
+      try {
+        const page = await fetchCursor(connection, declared, size, this.typeNames);
+        if (page.done) session.dropDeclared('it was read to the end.', (c) => c === declared);
+        else this.armDeclaredIdleTimer(session, declared);
+        return { rows: page.rows, done: page.done, rowsSoFar: declared.rowsSoFar };
+      } catch (err) {
+        throw this.callFailed(session, connection, err);
+      }
+    });
+  }
+
+  /** A named cursor untouched for cursorIdleTimeoutMs is closed, as the protocol cursor is. */
+  private armDeclaredIdleTimer(session: SessionState, declared: DeclaredCursor): void {
+    const timeout = this.options.cursorIdleTimeoutMs;
+    if (timeout <= 0) return;
+    if (declared.idleTimer) clearTimeout(declared.idleTimer);
+    declared.idleTimer = setTimeout(() => {
+      if (session.declared.get(declared.name) !== declared || this.closed) return;
+      if (session.busy) return this.armDeclaredIdleTimer(session, declared);
+      const reason =
+        `it was closed after ${formatDuration(timeout)} without a fetch, to free what the server kept for it (cursorIdleTimeoutMs). ` +
+        'Run the statement again to see it.';
+      void this.run(session, async () => {
+        session.dropDeclared(reason, (c) => c === declared);
+        if (session.connection) await closeDeclared(session.connection, declared.name);
+      })
+        .catch(() => undefined)
+        .then(() => this.report(session, 'cursorClosed', reason));
+    }, timeout);
+    declared.idleTimer.unref();
   }
 
   /**
@@ -258,6 +357,8 @@ export class PgPool implements SessionOwner {
     }
     const open = session.cursor;
     session.clearCursor();
+    // DISCARD ALL (recycle) closes them on the server.
+    session.dropDeclared('the session was released.');
     const connection = session.connection;
     session.connection = undefined;
     if (connection) {
@@ -681,6 +782,7 @@ export class PgPool implements SessionOwner {
     const wasAttached = session.connection === connection;
     if (wasAttached) session.connection = undefined;
     session.clearCursor();
+    session.dropDeclared('the connection to the server was lost.');
     this.discard(connection);
     const error = toQueryError(cause ?? new Error('Connection terminated unexpectedly'), { cancelRequested: false });
     const lostError =
@@ -864,7 +966,7 @@ export class PgPool implements SessionOwner {
   }
 }
 
-const DETACHED_INFO: SessionInfo = { txStatus: 'idle', cursorOpen: false, backendPid: null, busy: false, connected: false, standardConformingStrings: true };
+const DETACHED_INFO: SessionInfo = { txStatus: 'idle', cursorOpen: false, backendPid: null, busy: false, connected: false, openCursors: [], standardConformingStrings: true };
 
 function infoOf(session: SessionState): SessionInfo {
   const connection = session.connection && !session.connection.broken ? session.connection : undefined;
@@ -874,6 +976,7 @@ function infoOf(session: SessionState): SessionInfo {
     backendPid: connection?.backendPid ?? null,
     busy: session.busy,
     connected: connection !== undefined,
+    openCursors: connection ? [...session.declared.keys()] : [],
     standardConformingStrings: connection?.parameter('standard_conforming_strings') !== 'off',
   };
 }

@@ -15,8 +15,8 @@ import type { ExecutionOutcome, PageResult, SessionChange, SessionInfo } from '.
 /** What a handle needs of its pool (PgPool implements it; the handle never sees a connection). */
 export interface SessionOwner {
   execute(sessionId: string, sql: string, options?: ExecuteOptions): Promise<ExecutionOutcome>;
-  fetchPage(sessionId: string, pageSize?: number): Promise<PageResult>;
-  closeQuery(sessionId: string): Promise<void>;
+  fetchPage(sessionId: string, pageSize?: number, cursorName?: string): Promise<PageResult>;
+  closeQuery(sessionId: string, cursorName?: string): Promise<void>;
   cancel(sessionId: string): Promise<boolean>;
   releaseSession(sessionId: string): Promise<void>;
   sessionInfo(sessionId: string): SessionInfo | undefined;
@@ -27,7 +27,7 @@ export interface SessionOwner {
 
 export type ExportRequest = CopyRequest;
 
-const DETACHED: SessionInfo = { txStatus: 'idle', cursorOpen: false, backendPid: null, busy: false, connected: false, standardConformingStrings: true };
+const DETACHED: SessionInfo = { txStatus: 'idle', cursorOpen: false, backendPid: null, busy: false, connected: false, openCursors: [], standardConformingStrings: true };
 
 export class Session {
   private readonly changed = new Emitter<SessionChange>();
@@ -44,12 +44,14 @@ export class Session {
     return this.owner.execute(this.id, sql, options);
   }
 
-  fetchPage(pageSize?: number): Promise<PageResult> {
-    return this.owner.fetchPage(this.id, pageSize);
+  /** The next page of the open result, or of the result kept open as cursor `cursorName`. */
+  fetchPage(pageSize?: number, cursorName?: string): Promise<PageResult> {
+    return this.owner.fetchPage(this.id, pageSize, cursorName);
   }
 
-  closeQuery(): Promise<void> {
-    return this.owner.closeQuery(this.id);
+  /** Closes the open result (or the one kept open as `cursorName`). */
+  closeQuery(cursorName?: string): Promise<void> {
+    return this.owner.closeQuery(this.id, cursorName);
   }
 
   cancel(): Promise<boolean> {

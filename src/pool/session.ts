@@ -9,6 +9,7 @@
  * `busy` is orthogonal: a call (execute, fetchPage) is in flight.
  */
 import type { PooledConnection } from './connection';
+import type { DeclaredCursor } from './declared-cursor';
 import type { StatementCursor } from './exec';
 import type { ColumnMeta, SessionContext, SessionResetReason, TxStatus } from './types';
 
@@ -45,6 +46,10 @@ export class SessionState {
   contextStale = false;
   /** Custom settings (app.tenant ...) the session's statements named: pg_settings does not list them. */
   readonly customSettingNames = new Set<string>();
+  /** Named cursors (results kept pageable while later statements run), by name. */
+  readonly declared = new Map<string, DeclaredCursor>();
+  /** Why a named cursor went away without its caller closing it (the transaction ended, idle). */
+  readonly declaredClosedReasons = new Map<string, string>();
   /** The transaction status last reported to listeners. */
   reportedTxStatus: TxStatus = 'idle';
 
@@ -60,6 +65,7 @@ export class SessionState {
       this.connection !== undefined &&
       !this.busy &&
       this.cursor === undefined &&
+      this.declared.size === 0 &&
       !this.connection.broken &&
       this.connection.txStatus === 'idle'
     );
@@ -68,5 +74,15 @@ export class SessionState {
   clearCursor(): void {
     if (this.cursor?.idleTimer) clearTimeout(this.cursor.idleTimer);
     this.cursor = undefined;
+  }
+
+  /** Forgets named cursors (the server closed them, or the connection is gone), saying why. */
+  dropDeclared(reason: string, which: (c: DeclaredCursor) => boolean = () => true): void {
+    for (const cursor of [...this.declared.values()]) {
+      if (!which(cursor)) continue;
+      if (cursor.idleTimer) clearTimeout(cursor.idleTimer);
+      this.declared.delete(cursor.name);
+      this.declaredClosedReasons.set(cursor.name, reason);
+    }
   }
 }

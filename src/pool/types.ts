@@ -52,6 +52,11 @@ export interface PageResult {
 
 export interface ActiveCursor {
   columns: ColumnMeta[];
+  /**
+   * Set for a result kept open as a named cursor (execute's `keepOpen`): page it with
+   * `fetchPage(size, name)`, close it with `closeQuery(name)`; later statements leave it open.
+   */
+  name?: string;
 }
 
 /**
@@ -79,12 +84,15 @@ export type ExecutionOutcome =
 
 export interface SessionInfo {
   txStatus: TxStatus;
+  /** The protocol cursor (the session's one streaming result) is open; see `openCursors` for named ones. */
   cursorOpen: boolean;
   backendPid: number | null;
   /** A call (execute, fetchPage, export, ...) is in flight. */
   busy: boolean;
   /** The session holds a live connection (its SETs, temp tables and transaction exist on the server). */
   connected: boolean;
+  /** Names of the results kept open as named cursors (execute's `keepOpen`). */
+  openCursors: string[];
   /**
    * The session's standard_conforming_strings as the server last reported it (on unless it said
    * off): how '\' in a plain string literal is read, which a script splitter must follow.

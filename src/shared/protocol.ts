@@ -81,7 +81,8 @@ export const FetchPageCommand = new IpcCommand<FetchParams>('results/fetch');
 export const StopFetchCommand = new IpcCommand<{ runId: string }>('results/stopFetch');
 
 /** Close the tab's cursor (and the transaction it holds). */
-export const CloseCursorCommand = new IpcCommand<{ runId: string }>('results/closeCursor');
+/** Close the cursor of one result (`resultId`), or of every result of the run. */
+export const CloseCursorCommand = new IpcCommand<{ runId: string; resultId?: number }>('results/closeCursor');
 
 /** Send a CancelRequest for the page (or fetch all) the tab's session is reading. */
 export const CancelCommand = new IpcCommand<{ runId: string | null }>('results/cancel');
@@ -131,8 +132,11 @@ export const PageFailedNotification = new IpcNotification<PageFailedParams>('res
 
 export interface CursorStateParams {
   runId: string;
-  /** The result whose cursor is open (the run's last row-returning statement), if any. */
+  /** The first result whose cursor is open, if any. */
   resultId: number | null;
+  /** Every result of the run that can still be paged (several, after a run of several statements). */
+  openResultIds?: number[];
+  /** A cursor that holds a transaction (the protocol cursor) is open. */
   cursorOpen: boolean;
   /** The session holds a transaction (a cursor's implicit one, or the user's BEGIN). */
   inTransaction: boolean;

@@ -70,6 +70,12 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
         'broken.sql': 'SELECT 1;\nSELECT 1 / 0 AS boom;\nSELECT 2;\n',
         // Fault drill (issue 8): one 100 MB value in a result.
         'hundred.sql': "SELECT 1 AS id, repeat('x', 100 * 1024 * 1024) AS v;\n",
+        'three.sql': [
+          'SELECT g AS a FROM generate_series(1, 3000) g;',
+          'SELECT g AS b FROM generate_series(1, 2500) g;',
+          'SELECT g AS c FROM generate_series(1, 2000) g;',
+          '',
+        ].join('\n'),
         'multi.sql': [
           'SELECT id, name FROM people ORDER BY id;',
           'UPDATE people SET email = email WHERE id = 1;',
@@ -374,6 +380,31 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
     await grid.locator('[data-action=close-cursor]').click();
     await waitFor(async () => !/holds a transaction/.test((await grid.locator('.footer').textContent()) ?? ''), 'the cursor closed');
     assert.match((await grid.locator('.footer').textContent()) ?? '', /you closed the cursor/);
+  });
+
+  it('pages every result set of a three-statement run to its end, earlier ones included', async () => {
+    await openFile(page, 'three.sql');
+    await command(page, 'PG Explorer: Run All Statements');
+    await pick(page, PROFILE);
+    await pick(page, DATABASE);
+    const grid = await gridFrame(page, 'three', 30_000, { editorTab: 'Results: three.sql', resultTab: '1: generate_series' });
+    const tabs = (await grid.locator('vscode-tab-header').allTextContents()).map((t) => t.trim());
+    assert.deepEqual(tabs, ['1: generate_series', '2: generate_series', '3: generate_series', 'Messages']);
+    // The last first, then the earlier ones: paging an earlier result must not lose it.
+    for (const [tab, total, first] of [['3: generate_series', '2,000', '1'], ['1: generate_series', '3,000', '1'], ['2: generate_series', '2,500', '1']] as const) {
+      await grid.locator('vscode-tab-header', { hasText: tab }).click();
+      await waitText(grid, '.footer', /more available/);
+      await grid.locator('[data-action=fetch-all]').click();
+      await waitText(grid, '[data-testid=rows-loaded]', new RegExp(`^${total} rows loaded`), 60_000);
+      assert.doesNotMatch((await grid.locator('.footer').textContent()) ?? '', /more available|closed its cursor/);
+      assert.equal(await cell(grid, 0, 0).innerText(), first);
+    }
+    await shot(page, 'results-three-paged');
+    assert.deepEqual(
+      await cluster.sql("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND state LIKE 'idle in transaction%'", [DATABASE]),
+      [{ n: 0 }],
+      'no transaction is left open',
+    );
   });
 
   it('says so when a reloaded panel lost its rows, and never re-runs the query', async () => {

@@ -365,6 +365,68 @@ describe('cancel never reaches another statement', () => {
   });
 });
 
+describe('several results of a run stay pageable (keepOpen)', () => {
+  test('three row statements around an UPDATE, each paged to its end, interleaved', async () => {
+    const pool = await openPool('keep-open');
+    const session = pool.session('tab');
+    const a = await session.execute('SELECT g FROM generate_series(1, 2500) g', { keepOpen: true });
+    await session.execute("UPDATE items SET label = label WHERE id = 1");
+    const b = await session.execute('SELECT g * 2 AS twice FROM generate_series(1, 1200) g;', { keepOpen: true });
+    const c = await session.execute('VALUES (1), (2), (3)', { keepOpen: true });
+    assert.ok(a.kind === 'rows' && b.kind === 'rows' && c.kind === 'rows');
+    assert.ok(a.cursor.name && b.cursor.name, 'the unfinished results are named cursors');
+    assert.equal(c.cursor.name, undefined, 'a result that fit its first page holds nothing');
+    assert.equal(c.page.done, true);
+    assert.deepEqual(session.info().openCursors.sort(), [a.cursor.name, b.cursor.name].sort());
+    const seen = new Map<string, string[]>([[a.cursor.name, a.page.rows.map((r) => r[0] ?? '')], [b.cursor.name, b.page.rows.map((r) => r[0] ?? '')]]);
+    const open = new Set([a.cursor.name, b.cursor.name]);
+    while (open.size > 0) {
+      for (const name of [...open]) {
+        const page = await session.fetchPage(700, name);
+        seen.get(name)?.push(...page.rows.map((r) => r[0] ?? ''));
+        if (page.done) open.delete(name);
+      }
+    }
+    assert.deepEqual(seen.get(a.cursor.name), Array.from({ length: 2500 }, (_, i) => String(i + 1)));
+    assert.deepEqual(seen.get(b.cursor.name), Array.from({ length: 1200 }, (_, i) => String((i + 1) * 2)));
+    assert.deepEqual(session.info().openCursors, []);
+    await rejectsWith(session.fetchPage(10, a.cursor.name), 'noCursor', /read to the end/);
+    // WITH HOLD outside a transaction: nothing stays open on the server between pages.
+    assert.equal(session.info().txStatus, 'idle');
+  });
+
+  test("inside the user's transaction the cursor ends with it; an error points into the user's statement", async () => {
+    const pool = await openPool('keep-open-tx');
+    const session = pool.session('tab');
+    await session.execute('BEGIN');
+    const a = await session.execute('SELECT g FROM generate_series(1, 500) g', { keepOpen: true });
+    assert.ok(a.kind === 'rows' && a.cursor.name);
+    assert.equal((await session.fetchPage(100, a.cursor.name)).rows[0][0], '101');
+    await session.execute('COMMIT');
+    assert.deepEqual(session.info().openCursors, []);
+    await rejectsWith(session.fetchPage(100, a.cursor.name), 'noCursor', /transaction it was read in ended/);
+    const error = await rejectsWith(session.execute('SELECT nosuch FROM items', { keepOpen: true }), 'query', /nosuch/);
+    assert.equal(error.position, 8, 'the position is in the statement as the user wrote it');
+  });
+
+  test('closeQuery closes one named cursor and leaves the others', async () => {
+    const pool = await openPool('keep-open-close');
+    const session = pool.session('tab');
+    const a = await session.execute('SELECT g FROM generate_series(1, 500) g', { keepOpen: true });
+    const b = await session.execute('SELECT g FROM generate_series(1, 500) g', { keepOpen: true });
+    assert.ok(a.kind === 'rows' && b.kind === 'rows' && a.cursor.name && b.cursor.name);
+    await session.closeQuery(a.cursor.name);
+    assert.deepEqual(session.info().openCursors, [b.cursor.name]);
+    await rejectsWith(session.fetchPage(10, a.cursor.name), 'noCursor', /you closed it/);
+    assert.equal((await session.fetchPage(10, b.cursor.name)).rows[0][0], '101');
+    await session.release();
+    assert.deepEqual(
+      await cluster.sql("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'keep-open-close' AND state <> 'idle'"),
+      [{ n: 0 }],
+    );
+  });
+});
+
 describe('notices are bounded', () => {
   test('a DO block raising 1,000,000 notices: the first ones kept, the rest counted, the host alive', async () => {
     const pool = await openPool('notices');

@@ -170,7 +170,11 @@ export class SqlRunner implements vscode.Disposable {
               }
               progress.report({ message: `${planned.length > 1 ? `${index + 1}/${planned.length}: ` : ''}${firstLine(statement.text)}` });
               try {
-                const outcome = await session.session.execute(statement.text);
+                // In a run of several statements, every result but the last is kept open as a named
+                // cursor, so each stays pageable after the statements that follow it; the last one
+                // streams through the protocol cursor (first rows at once, nothing materialized).
+                const later = planned.slice(index + 1).some((p) => p.skipped === undefined);
+                const outcome = await session.session.execute(statement.text, { keepOpen: later });
                 statements.push({ sql: statement.text, offset: statement.start, outcome });
                 this.report(outcome, notices, profile.name);
               } catch (err) {

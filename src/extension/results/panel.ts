@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { Disposable, PageResult, Session, SessionChange } from '../../pool';
+import type { Disposable, PageResult, Session, SessionChange, SessionInfo } from '../../pool';
 import {
   AppliedNotification,
   ApplyChangesCommand,
@@ -47,7 +47,8 @@ interface CurrentRun {
   runId: string;
   view: RunView;
   sources: Map<number, ResultSource>;
-  pageableResultId: number | null;
+  /** Results that can still be paged, with the named cursor of each (undefined: the protocol cursor). */
+  pageable: Map<number, string | undefined>;
   editable: Map<number, EditableResult>;
   /** What the webview was told about each result's editability (re-posted to a reloaded webview). */
   editability: Map<number, EditabilityView>;
@@ -125,6 +126,9 @@ export class ResultsPanel implements vscode.Disposable {
       if (ownsSession) void target.session.release().catch(() => undefined);
       return;
     }
+    // The named cursors of the run this one replaces hold results on the server that nobody can
+    // page any more.
+    if (this.run && this.target.session === target.session) this.closeNamedCursors(this.run);
     this.switchTo(target, ownsSession);
     this.panel.title = target.title;
     // Exports run on leases of their own with their own copy of the SQL: a new run does not stop them.
@@ -132,7 +136,7 @@ export class ResultsPanel implements vscode.Disposable {
     const info = target.session.info();
     const built = buildRunView(
       runId,
-      { title: target.title, readOnly: target.readOnly, maxRowsInGrid: maxRowsInGrid(), cursorOpen: info?.cursorOpen ?? false },
+      { title: target.title, readOnly: target.readOnly, maxRowsInGrid: maxRowsInGrid(), cursorOpen: info.cursorOpen, openCursors: info.openCursors },
       statements,
     );
     this.run = {
@@ -140,7 +144,7 @@ export class ResultsPanel implements vscode.Disposable {
       // Rows are not kept: a reloaded webview gets the run without them (see onReady).
       view: { ...built.view, results: built.view.results.map((r) => ({ ...r, firstPage: { ...r.firstPage, rows: [] } })) },
       sources: new Map(built.sources.map((s) => [s.resultId, s])),
-      pageableResultId: built.pageableResultId,
+      pageable: built.pageable,
       editable: new Map(),
       editability: new Map(),
       fetching: false,
@@ -190,11 +194,8 @@ export class ResultsPanel implements vscode.Disposable {
   private onSessionChange(change: SessionChange): void {
     const run = this.run;
     if (!run || this.disposed) return;
-    if (change.change === 'cursorClosed' || change.change === 'connectionLost' || change.change === 'released') {
-      if (run.pageableResultId !== null && !change.info.cursorOpen) {
-        run.pageableResultId = null;
-        run.closedReason ??= change.reason ?? 'the cursor was closed. Run the statement again.';
-      }
+    if ((change.change === 'cursorClosed' || change.change === 'connectionLost' || change.change === 'released') && change.reason) {
+      run.closedReason ??= change.reason;
     }
     if (change.change !== 'busy') this.postCursorState();
   }
@@ -246,7 +247,13 @@ export class ResultsPanel implements vscode.Disposable {
     } else if (CloseCursorCommand.is(m)) {
       if (m.params.runId !== run.runId) return;
       run.stopRequested = true;
-      await this.target.session.closeQuery().catch((err: unknown) => this.log?.warn(`closeQuery: ${(err as Error).message}`));
+      const closing = m.params.resultId !== undefined ? [m.params.resultId] : [...run.pageable.keys()];
+      for (const resultId of closing) {
+        if (!run.pageable.has(resultId)) continue;
+        const name = run.pageable.get(resultId);
+        await this.target.session.closeQuery(name).catch((err: unknown) => this.log?.warn(`closeQuery: ${(err as Error).message}`));
+        run.pageable.delete(resultId);
+      }
       run.closedReason = 'you closed the cursor. Run the statement again to see the rest.';
       this.postCursorState();
     } else if (ApplyChangesCommand.is(m)) {
@@ -291,7 +298,7 @@ export class ResultsPanel implements vscode.Disposable {
   /** Reads pages from the session's cursor and forwards each; `all` keeps going to the end or the cap. */
   private async fetch(run: CurrentRun, resultId: number, all: boolean): Promise<void> {
     if (this.run !== run) return;
-    if (resultId !== run.pageableResultId) {
+    if (!run.pageable.has(resultId)) {
       this.post(PageFailedNotification, { runId: run.runId, resultId, error: { kind: 'noCursor', message: 'This result has no open cursor to page.' } });
       return;
     }
@@ -299,11 +306,12 @@ export class ResultsPanel implements vscode.Disposable {
     run.stopRequested = false;
     const cap = run.view.maxRowsInGrid;
     const session: Session = this.target.session;
+    const cursorName = run.pageable.get(resultId);
     // While one page is being serialised and posted, the next is already being read from the
     // server (the round trip overlaps the host's work), and at most one page is on its way to
     // the webview, so a slow webview slows Fetch all down instead of piling pages up in the host.
     const read = (): { page: Promise<PageResult>; started: number } => {
-      const page = session.fetchPage();
+      const page = session.fetchPage(undefined, cursorName);
       page.catch(() => undefined);
       return { page, started: performance.now() };
     };
@@ -320,14 +328,14 @@ export class ResultsPanel implements vscode.Disposable {
         await delivered;
         if (this.run !== run || this.disposed) return;
         delivered = this.postNow(PageNotification, { runId: run.runId, resultId, page, elapsedMs, continuing });
-        if (page.done) run.pageableResultId = null;
+        if (page.done) run.pageable.delete(resultId);
         if (!continuing) break;
       }
     } catch (err) {
       if (this.run === run) {
         this.post(PageFailedNotification, { runId: run.runId, resultId, error: errorView(err as Error) });
-        if (!session.info().cursorOpen) {
-          run.pageableResultId = null;
+        if (!stillOpen(session.info(), cursorName)) {
+          run.pageable.delete(resultId);
           run.closedReason = (err as Error).message;
         }
       }
@@ -337,19 +345,31 @@ export class ResultsPanel implements vscode.Disposable {
     }
   }
 
+  private closeNamedCursors(run: CurrentRun): void {
+    for (const name of run.pageable.values()) {
+      if (name !== undefined) void this.target.session.closeQuery(name).catch(() => undefined);
+    }
+    run.pageable.clear();
+  }
+
   private postCursorState(): void {
     const run = this.run;
     if (!run) return;
     const info = this.target.session.info();
-    const cursorOpen = info.cursorOpen && run.pageableResultId !== null;
-    if (!cursorOpen && run.pageableResultId !== null && !run.fetching) {
-      run.pageableResultId = null;
-      run.closedReason ??= 'the cursor was closed (idle too long, or the connection was lost). Run the statement again.';
+    if (!run.fetching) {
+      for (const [resultId, name] of [...run.pageable]) {
+        if (stillOpen(info, name)) continue;
+        run.pageable.delete(resultId);
+        run.closedReason ??= 'the cursor was closed (idle too long, or the connection was lost). Run the statement again.';
+      }
     }
+    const openResultIds = [...run.pageable.keys()];
     this.post(CursorStateNotification, {
       runId: run.runId,
-      resultId: run.view.results.find((r) => r.pageable)?.resultId ?? null,
-      cursorOpen,
+      resultId: openResultIds[0] ?? null,
+      openResultIds,
+      // The protocol cursor holds a transaction; named cursors outside one (WITH HOLD) do not.
+      cursorOpen: [...run.pageable.values()].some((name) => name === undefined),
       inTransaction: info.txStatus !== 'idle',
       ...(run.closedReason ? { reason: run.closedReason } : {}),
     });
@@ -413,11 +433,19 @@ export class ResultsPanel implements vscode.Disposable {
     // Nobody can page the cursor any more: end the transaction it holds (an owned session is
     // released, which cancels a statement still running, as when Open Data is closed at once).
     if (this.ownsSession) void this.target.session.release().catch(() => undefined);
-    else void this.target.session.closeQuery().catch(() => undefined);
+    else {
+      void this.target.session.closeQuery().catch(() => undefined);
+      if (this.run) this.closeNamedCursors(this.run);
+    }
     for (const d of this.disposables) d.dispose();
     this.closed.fire();
     this.closed.dispose();
   }
+}
+
+/** Whether the cursor a result is paged from is still open in the session. */
+function stillOpen(info: SessionInfo, cursorName: string | undefined): boolean {
+  return cursorName === undefined ? info.cursorOpen : info.openCursors.includes(cursorName);
 }
 
 function maxRowsInGrid(): number {

@@ -12,6 +12,8 @@ const SQL_TEXT_LIMIT = 10_000;
 export interface ResultSource {
   resultId: number;
   columns: ColumnMeta[];
+  /** The named cursor the result is paged from (a run of several statements), else the session's protocol cursor. */
+  cursorName?: string;
   /** The statement, for export (run again on a short lease of its own). */
   sql: string;
 }
@@ -19,19 +21,22 @@ export interface ResultSource {
 export interface BuiltRun {
   view: RunView;
   sources: ResultSource[];
-  /** The result whose rows the session's open cursor still holds. */
-  pageableResultId: number | null;
+  /**
+   * The results that can still be paged, each with the named cursor it is paged from (undefined:
+   * the session's protocol cursor, which only the last statement that ran can hold).
+   */
+  pageable: Map<number, string | undefined>;
 }
 
 export function buildRunView(
   runId: string,
-  meta: { title: string; readOnly: boolean; maxRowsInGrid: number; cursorOpen: boolean },
+  meta: { title: string; readOnly: boolean; maxRowsInGrid: number; cursorOpen: boolean; openCursors?: string[] },
   statements: StatementRun[],
 ): BuiltRun {
   const views: StatementView[] = [];
   const results: ResultSetView[] = [];
   const sources: ResultSource[] = [];
-  let pageableResultId: number | null = null;
+  const pageableResults = new Map<number, string | undefined>();
   // Every execute closes the session's previous cursor: only a result of the last statement that
   // reached the server can still be paged.
   const lastRan = statements.reduce((last, s, i) => (s.outcome || s.error ? i : last), -1);
@@ -59,8 +64,9 @@ export function buildRunView(
         view.rowCount = o.page.done ? o.page.rowsSoFar : null;
         if (!o.page.done) view.rowsSoFar = o.page.rowsSoFar;
         view.resultId = resultId;
-        const pageable = index === lastRan && !o.page.done && meta.cursorOpen;
-        if (pageable) pageableResultId = resultId;
+        const name = o.cursor.name;
+        const pageable = !o.page.done && (name !== undefined ? (meta.openCursors ?? []).includes(name) : index === lastRan && meta.cursorOpen);
+        if (pageable) pageableResults.set(resultId, name);
         results.push({
           resultId,
           statementIndex: index,
@@ -72,12 +78,12 @@ export function buildRunView(
             ? {}
             : {
                 notPageableReason:
-                  index === lastRan
+                  index === lastRan || name !== undefined
                     ? 'the cursor is closed. Run the statement again to page through it.'
                     : 'a later statement of the run closed its cursor. Run it alone to page through it, or export it.',
               }),
         });
-        sources.push({ resultId, columns: o.cursor.columns, sql: s.sql });
+        sources.push({ resultId, columns: o.cursor.columns, sql: s.sql, ...(name !== undefined ? { cursorName: name } : {}) });
       }
     }
     views.push(view);
@@ -87,7 +93,7 @@ export function buildRunView(
   return {
     view: { runId, title: meta.title, readOnly: meta.readOnly, maxRowsInGrid: meta.maxRowsInGrid, statements: views, results },
     sources,
-    pageableResultId,
+    pageable: pageableResults,
   };
 }
 

@@ -1,0 +1,83 @@
+/**
+ * Results that stay pageable while later statements of the session run: a plain query declared
+ * as a named SQL cursor (DECLARE ... CURSOR FOR), paged with FETCH. Several can be open at once,
+ * each closed on its own. pg-cursor's protocol portal holds the wire until it is closed, so it
+ * serves one result at a time; these do not hold the wire between pages.
+ *
+ * Outside a transaction block the cursor is WITH HOLD: the server computes the whole result when
+ * DECLARE's own transaction ends and keeps it (in memory, spilling to temp files) until CLOSE, so
+ * no transaction, snapshot or lock stays open between pages. Inside the user's transaction it is a
+ * plain cursor, which the transaction's end closes.
+ */
+import type { PooledConnection } from './connection';
+import { copyBody } from './copy';
+import { quoteIdent } from './edit';
+import { PgError, toQueryError } from './errors';
+import { openStatement } from './exec';
+import type { TypeNameCache } from './type-names';
+import type { ColumnMeta, Row } from './types';
+
+export interface DeclaredCursor {
+  name: string;
+  columns: ColumnMeta[];
+  rowsSoFar: number;
+  pages: number;
+  /** WITH HOLD: survives the end of transactions; otherwise the transaction's end closes it. */
+  hold: boolean;
+  idleTimer?: NodeJS.Timeout;
+}
+
+export interface FetchedPage {
+  rows: Row[];
+  columns: ColumnMeta[];
+  /** Fewer rows than asked for came back: the cursor is read to the end (and closed). */
+  done: boolean;
+}
+
+/** DECLAREs `sql` as cursor `name` and FETCHes its first page. */
+export async function declareCursor(
+  connection: PooledConnection,
+  name: string,
+  sql: string,
+  pageSize: number,
+  typeNames: TypeNameCache,
+): Promise<{ cursor: DeclaredCursor; page: FetchedPage }> {
+  const hold = connection.txStatus === 'idle';
+  const prefix = `DECLARE ${quoteIdent(name)} NO SCROLL CURSOR ${hold ? 'WITH HOLD ' : ''}FOR `;
+  try {
+    await connection.client.query(prefix + copyBody(sql));
+  } catch (err) {
+    throw positionedInStatement(err, prefix.length);
+  }
+  const cursor: DeclaredCursor = { name, columns: [], rowsSoFar: 0, pages: 0, hold };
+  const page = await fetchCursor(connection, cursor, pageSize, typeNames);
+  return { cursor, page };
+}
+
+/** The next `count` rows; a cursor read to the end is closed on the server at once. */
+export async function fetchCursor(connection: PooledConnection, cursor: DeclaredCursor, count: number, typeNames: TypeNameCache): Promise<FetchedPage> {
+  // One more row than asked for lets the FETCH complete, so the reply says whether it was all.
+  const fetched = await openStatement(connection, `FETCH FORWARD ${count} FROM ${quoteIdent(cursor.name)}`, undefined, count + 1, typeNames);
+  const rows = fetched.firstRows;
+  if (fetched.columns) cursor.columns = fetched.columns;
+  cursor.rowsSoFar += rows.length;
+  cursor.pages += 1;
+  const done = rows.length < count;
+  if (done) await closeDeclared(connection, cursor.name);
+  return { rows, columns: cursor.columns, done };
+}
+
+export async function closeDeclared(connection: PooledConnection, name: string): Promise<void> {
+  // A failed transaction refuses CLOSE too; its ROLLBACK closes the cursor anyway.
+  if (connection.broken || connection.txStatus === 'failed') return;
+  await connection.client.query(`CLOSE ${quoteIdent(name)}`);
+}
+
+/** The server's error position counts the DECLARE prefix: give it back in the user's statement. */
+function positionedInStatement(err: unknown, prefixLength: number): unknown {
+  const error = err instanceof PgError ? err : toQueryError(err, { cancelRequested: false });
+  if (error.kind !== 'query' || error.position === undefined) return err;
+  const { kind, message, code, detail, hint, schema, table, column, constraint, severity, where } = error;
+  const position = error.position > prefixLength ? error.position - prefixLength : undefined;
+  return new PgError(kind, message, { code, detail, hint, position, schema, table, column, constraint, severity, where }, { cause: err });
+}

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { DocumentBindings } from '../editors/bindings';
 import type { ProfileStore } from '../profiles/store';
 import { resolveConnection } from './access';
+import { proposalHeader } from './proposal';
 import { ToolRefusal } from './refusal';
 import { agentSettings } from './settings';
 import { throwIfCancelled } from './sql-tools';
@@ -58,19 +59,4 @@ export class ProposeTool implements AgentTool<ProposeInput> {
 function proposedSql(sql: unknown): string {
   if (typeof sql !== 'string' || sql.trim() === '') throw new ToolRefusal(`${PROPOSE_TOOL} needs "sql": the statements to propose.`);
   return sql;
-}
-
-/** Line comments, so no text in the explanation can end the comment and become SQL. */
-export function proposalHeader(connection: string, database: string, explanation: unknown): string {
-  const lines = [
-    `Proposed by an AI agent for ${oneLine(connection)} / ${oneLine(database)}. Nothing here has run.`,
-    'Read it, then run it yourself: Ctrl+Enter runs the statement under the cursor, Ctrl+Shift+Enter all.',
-    ...(typeof explanation === 'string' && explanation.trim() ? explanation.trim().split(/\r\n|\r|\n/) : []),
-  ];
-  return `${lines.map((line) => `-- ${line}`.trimEnd()).join('\n')}\n\n`;
-}
-
-/** PostgreSQL ends a line comment at CR as well as LF. */
-function oneLine(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ');
 }

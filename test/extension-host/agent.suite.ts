@@ -216,6 +216,9 @@ describe('agent tools', () => {
     assert.match(text, /use pgExplorer_proposeSql/);
     const sequence = await invoke(QUERY, { connection: 'Agent', sql: "select nextval('app.invoice_numbers')" });
     assert.match(sequence, /SQLSTATE 25006/);
+    // Nor can the statement talk the transaction out of read-only: a query ran before it (set_config).
+    const escape = await invoke(QUERY, { connection: 'Agent', sql: 'set transaction read write' });
+    assert.match(escape, /ERROR \(SQLSTATE 25001\): transaction read-write mode must be set before any query/);
     const after = (await db.query<{ n: string }>('SELECT count(*) AS n FROM app.customers')).rows[0].n;
     assert.equal(after, before);
   });
@@ -225,6 +228,19 @@ describe('agent tools', () => {
     const text = await invoke(QUERY, { connection: 'Agent', sql: 'select pg_sleep(60)' });
     assert.match(text, /ERROR \(SQLSTATE 57014\): canceling statement due to statement timeout/);
     assert.match(text, /stopped by statement_timeout \(1 s/);
+  });
+
+  it('stopping the tool call cancels the statement on the server', async () => {
+    const stop = new vscode.CancellationTokenSource();
+    const running = vscode.lm.invokeTool(QUERY, { input: { connection: 'Agent', sql: 'select pg_sleep(60) as agent_sleep' }, toolInvocationToken: undefined }, stop.token);
+    const sleeping = `SELECT 1 FROM pg_stat_activity WHERE query LIKE '%agent_sleep%' AND state = 'active' AND pid <> pg_backend_pid()`;
+    await waitFor('the statement to run', async () => ((await db.query(sleeping)).rows.length > 0 ? true : undefined));
+    stop.cancel();
+    // VS Code may end the call as cancelled or hand back the tool's answer; either way the server stops.
+    const outcome = await Promise.resolve(running).then(textOf, (err: Error) => err.name);
+    assert.ok(outcome === 'Canceled' || /cancelled on request/.test(outcome), outcome);
+    await waitFor('the statement to stop', async () => ((await db.query(sleeping)).rows.length === 0 ? true : undefined), 10_000);
+    stop.dispose();
   });
 
   it('a huge result is cut at the row cap and at the byte cap, and says so', async () => {

@@ -63,8 +63,10 @@ export class AgentDatabase {
     const pool = await this.connections.pool(target.profileId, target.database);
     const sessionId = `pg-explorer:agent:${randomUUID().slice(0, 8)}`;
     const cancelling = token.onCancellationRequested(() => void pool.cancel(sessionId).catch(() => false));
+    let begun = false;
     try {
       await pool.execute(sessionId, READ_ONLY_PRELUDE[0]);
+      begun = true;
       // A parameter, not text pasted into SET: the value never becomes SQL.
       await pool.execute(sessionId, READ_ONLY_PRELUDE[1], { params: [`${Math.round(statementTimeoutMs)}ms`] });
       return await work({
@@ -74,8 +76,9 @@ export class AgentDatabase {
     } finally {
       cancelling.dispose();
       // ROLLBACK closes the cursor first (execute does) and ends the transaction; on a lost
-      // connection it fails, and the release below drops the connection instead.
-      await pool.execute(sessionId, 'ROLLBACK').catch(() => undefined);
+      // connection it fails, and the release below drops the connection instead. Without a
+      // BEGIN (no free connection, say) there is nothing to roll back, and no reason to wait again.
+      if (begun) await pool.execute(sessionId, 'ROLLBACK').catch(() => undefined);
       await pool.releaseSession(sessionId).catch(() => undefined);
     }
   }

@@ -38,7 +38,8 @@ export function registerAgentTool<Input>(tool: AgentTool<Input>, log: vscode.Log
         const text = await tool.invoke(inputOf(options.input), token);
         return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(text)]);
       } catch (err) {
-        if (err instanceof ToolRefusal) throw err;
+        // A refusal's message is for the model; a cancellation must stay one for VS Code.
+        if (err instanceof ToolRefusal || err instanceof vscode.CancellationError) throw err;
         // Connection failures and the like: the pool's message says what to do; never a secret.
         const message = err instanceof PgError || err instanceof Error ? err.message : String(err);
         log.warn(`Agent tool ${tool.name} failed: ${message}`);

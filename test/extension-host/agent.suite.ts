@@ -72,6 +72,7 @@ describe('agent tools', () => {
 
   afterEach(async () => {
     await setAgentSetting('statementTimeoutSeconds', undefined);
+    await setAgentSetting('maxResultBytes', undefined);
     await setAgentSetting('enabled', undefined);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     for (let i = 0; i < 10 && vscode.window.tabGroups.all.some((g) => g.tabs.length > 0); i += 1) await closeActiveEditor();
@@ -115,6 +116,14 @@ describe('agent tools', () => {
     assert.match(objects, /^function app\.order_count\(customer integer\) RETURNS bigint \(sql, stable\)$/m);
     assert.match(objects, /^procedure app\.mark_paid\(IN order_id bigint\) \(sql, volatile\)$/m);
     assert.match(objects, /^enum type app\.order_status \('new', 'paid', 'shipped'\)$/m);
+    // 1200 tables fit the default byte cap; under a smaller one the list says what it left out.
+    const bulk = await invoke('pgExplorer_listObjects', { connection: 'Agent', schema: 'bulk' });
+    assert.match(bulk, /\ntable bulk\.t1200, ~0 rows$/);
+    await setAgentSetting('maxResultBytes', 1024);
+    const cut = await invoke('pgExplorer_listObjects', { connection: 'Agent', schema: 'bulk' });
+    assert.match(cut, /^table bulk\.t0001, ~0 rows$/m);
+    assert.match(cut, /\nLIST CUT: \d+ more lines left out at the byte cap \(1024 bytes, the setting pgExplorer\.agent\.maxResultBytes\)\.$/);
+    assert.ok(Buffer.byteLength(cut) < 1024 + 200, `${Buffer.byteLength(cut)} bytes`);
   });
 
   it('describes a table as the catalog has it: columns, keys, indexes, comments and DDL', async () => {

@@ -83,15 +83,15 @@ describe('agent tools: confirmations', () => {
 describe('agent tools: one statement per call', () => {
   before(() => loadScanner());
 
-  it('takes one statement, without its semicolon, whatever its strings and comments hold', () => {
-    assert.equal(singleStatement("select 'a;b', $$c;d$$ -- e;f\n;", 'q'), "select 'a;b', $$c;d$$ -- e;f");
+  it('takes one statement, without its semicolon, whatever its strings and comments hold', async () => {
+    assert.equal(await singleStatement("select 'a;b', $$c;d$$ -- e;f\n;", 'q'), "select 'a;b', $$c;d$$ -- e;f");
     assert.equal(splitStatements('select 1;').length, 1);
   });
 
-  it('refuses several statements, none and non-text, saying what to do', () => {
-    assert.throws(() => singleStatement('select 1; drop table t', 'pgExplorer_query'), /holds 2 statements; it runs exactly one per call\. Send each statement in a call of its own/);
-    assert.throws(() => singleStatement('-- nothing\n/* here */', 'pgExplorer_query'), /holds no statement/);
-    assert.throws(() => singleStatement(42, 'pgExplorer_query'), /needs "sql"/);
+  it('refuses several statements, none and non-text, saying what to do', async () => {
+    await assert.rejects(singleStatement('select 1; drop table t', 'pgExplorer_query'), /holds 2 statements; it runs exactly one per call\. Send each statement in a call of its own/);
+    await assert.rejects(singleStatement('-- nothing\n/* here */', 'pgExplorer_query'), /holds no statement/);
+    await assert.rejects(singleStatement(42, 'pgExplorer_query'), /needs "sql"/);
   });
 });
 

@@ -172,7 +172,7 @@ describe('agent tools', () => {
   it('asks before running the agent\'s SQL, showing the connection, the database and the exact statement', async () => {
     const { agentTools } = await api();
     const sql = 'select 1 as "```", $$ `` $$ as b';
-    const query = agentTools.prepare(QUERY, { connection: 'Agent', sql: `${sql};` });
+    const query = await agentTools.prepare(QUERY, { connection: 'Agent', sql: `${sql};` });
     assert.equal(query.confirmation?.title, `Run a read-only query on Agent / ${env.database}?`);
     const message = query.confirmation?.message ?? '';
     assert.ok(message.includes(`Connection **Agent**, database **${env.database.replace(/_/g, '\\_')}**:`), message);
@@ -181,21 +181,21 @@ describe('agent tools', () => {
     assert.match(message, /BEGIN READ ONLY.*statement_timeout 10 s.*rolled back/s);
     assert.match(message, /at most 200 rows and 32 KiB/);
 
-    const explain = agentTools.prepare(EXPLAIN, { connection: 'Agent read-only', sql: 'select * from app.orders' });
+    const explain = await agentTools.prepare(EXPLAIN, { connection: 'Agent read-only', sql: 'select * from app.orders' });
     assert.equal(explain.confirmation?.title, `Explain a query on Agent read-only / ${env.database}?`);
     assert.ok(explain.confirmation?.message.includes('```sql\nEXPLAIN (FORMAT JSON) select * from app.orders\n```'));
     assert.match(explain.confirmation?.message ?? '', /without running it/);
 
-    const analyze = agentTools.prepare(EXPLAIN, { connection: 'Agent', database: 'postgres', sql: 'select count(*) from app.orders', analyze: true });
+    const analyze = await agentTools.prepare(EXPLAIN, { connection: 'Agent', database: 'postgres', sql: 'select count(*) from app.orders', analyze: true });
     assert.equal(analyze.confirmation?.title, 'Execute a statement to measure it on Agent / postgres?');
     assert.ok(analyze.confirmation?.message.includes('```sql\nEXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) select count(*) from app.orders\n```'));
     assert.match(analyze.confirmation?.message ?? '', /\*\*EXPLAIN ANALYZE executes the statement\*\*/);
 
     // Catalog reads and proposals run none of the agent's SQL: they ask nothing.
-    assert.equal(agentTools.prepare('pgExplorer_describeObject', { connection: 'Agent', schema: 'app', name: 'orders' }).confirmation, undefined);
-    assert.equal(agentTools.prepare(PROPOSE, { connection: 'Agent', sql: 'delete from app.orders' }).confirmation, undefined);
+    assert.equal((await agentTools.prepare('pgExplorer_describeObject', { connection: 'Agent', schema: 'app', name: 'orders' })).confirmation, undefined);
+    assert.equal((await agentTools.prepare(PROPOSE, { connection: 'Agent', sql: 'delete from app.orders' })).confirmation, undefined);
     // A refusal comes before any confirmation: the user is never asked about what would not run.
-    assert.throws(() => agentTools.prepare(QUERY, { connection: 'Agent hidden', sql: 'select 1' }), /agentTools/);
+    await assert.rejects(agentTools.prepare(QUERY, { connection: 'Agent hidden', sql: 'select 1' }), /agentTools/);
   });
 
   it('runs on a short session of its own, never an editor\'s', async () => {

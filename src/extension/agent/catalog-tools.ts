@@ -37,7 +37,7 @@ export class ListConnectionsTool implements AgentTool<object> {
     private readonly connections: Connections,
   ) {}
 
-  prepare(): Prepared {
+  async prepare(): Promise<Prepared> {
     return { invocationMessage: 'Listing PostgreSQL connections' };
   }
 
@@ -70,7 +70,7 @@ export class ListSchemasTool implements AgentTool<ConnectionInput> {
     private readonly database: AgentDatabase,
   ) {}
 
-  prepare(input: ConnectionInput): Prepared {
+  async prepare(input: ConnectionInput): Promise<Prepared> {
     const { profile, target } = resolveConnection(this.store.list(), input, 'read', agentSettings().enabled);
     return { invocationMessage: `Listing the schemas of ${profile.name} / ${target.database}` };
   }
@@ -99,7 +99,7 @@ export class ListObjectsTool implements AgentTool<SchemaInput> {
     private readonly database: AgentDatabase,
   ) {}
 
-  prepare(input: SchemaInput): Prepared {
+  async prepare(input: SchemaInput): Promise<Prepared> {
     const { profile, target } = resolveConnection(this.store.list(), input, 'read', agentSettings().enabled);
     return { invocationMessage: `Listing the objects of schema ${requireName(input.schema, 'schema')} in ${profile.name} / ${target.database}` };
   }
@@ -134,7 +134,7 @@ export class DescribeObjectTool implements AgentTool<DescribeInput> {
     private readonly database: AgentDatabase,
   ) {}
 
-  prepare(input: DescribeInput): Prepared {
+  async prepare(input: DescribeInput): Promise<Prepared> {
     const { profile, target } = resolveConnection(this.store.list(), input, 'read', agentSettings().enabled);
     const name = qualifiedName(requireName(input.schema, 'schema'), requireName(input.name, 'name'));
     describeKind(input.kind);

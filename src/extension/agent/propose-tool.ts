@@ -33,7 +33,7 @@ export class ProposeTool implements AgentTool<ProposeInput> {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  prepare(input: ProposeInput): Prepared {
+  async prepare(input: ProposeInput): Promise<Prepared> {
     const { profile, target } = resolveConnection(this.store.list(), input, 'propose', agentSettings().enabled);
     proposedSql(input.sql);
     return { invocationMessage: `Opening proposed SQL for ${profile.name} / ${target.database} in an editor (not run)` };

@@ -23,7 +23,7 @@ export interface AgentTools {
    * A tool's prepare step, exactly what VS Code shows before the tool runs (its confirmation).
    * For the extension-host tests: VS Code confirms tool calls there without showing anything.
    */
-  prepare(name: string, input: object): Prepared;
+  prepare(name: string, input: object): Promise<Prepared>;
 }
 
 export function registerAgentTools(
@@ -45,7 +45,7 @@ export function registerAgentTools(
   ];
   return {
     disposables: tools.map((tool) => registerAgentTool(tool, log)),
-    prepare(name, input) {
+    async prepare(name, input) {
       const tool = tools.find((t) => t.name === name);
       if (!tool) throw new Error(`There is no PG Explorer agent tool named ${name}.`);
       return tool.prepare(input);

@@ -50,14 +50,14 @@ export class QueryTool implements AgentTool<QueryInput> {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  private plan(input: QueryInput): Plan {
+  private async plan(input: QueryInput): Promise<Plan> {
     const settings = agentSettings();
     const resolved = resolveConnection(this.store.list(), input, 'read', settings.enabled);
-    return { resolved, settings, sql: singleStatement(input.sql, QUERY_TOOL) };
+    return { resolved, settings, sql: await singleStatement(input.sql, QUERY_TOOL) };
   }
 
-  prepare(input: QueryInput): Prepared {
-    const { resolved, settings, sql } = this.plan(input);
+  async prepare(input: QueryInput): Promise<Prepared> {
+    const { resolved, settings, sql } = await this.plan(input);
     return {
       invocationMessage: `Running a read-only query on ${resolved.profile.name} / ${resolved.target.database}`,
       confirmation: queryConfirmation(confirmationContext(resolved, settings), sql, settings),
@@ -65,7 +65,7 @@ export class QueryTool implements AgentTool<QueryInput> {
   }
 
   async invoke(input: QueryInput, token: vscode.CancellationToken): Promise<string> {
-    const { resolved, settings, sql } = this.plan(input);
+    const { resolved, settings, sql } = await this.plan(input);
     throwIfCancelled(token);
     this.log.info(`Agent query on ${resolved.profile.name} / ${resolved.target.database}: ${sql}`);
     const outcome = await this.database.withReadOnlySession(resolved.target, settings.statementTimeoutMs, token, (session) =>
@@ -84,15 +84,15 @@ export class ExplainTool implements AgentTool<ExplainInput> {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  private plan(input: ExplainInput): Plan & { analyze: boolean } {
+  private async plan(input: ExplainInput): Promise<Plan & { analyze: boolean }> {
     const settings = agentSettings();
     const resolved = resolveConnection(this.store.list(), input, 'read', settings.enabled);
     const analyze = input.analyze === true;
-    return { resolved, settings, analyze, sql: explainSql(singleStatement(input.sql, EXPLAIN_TOOL), analyze) };
+    return { resolved, settings, analyze, sql: explainSql(await singleStatement(input.sql, EXPLAIN_TOOL), analyze) };
   }
 
-  prepare(input: ExplainInput): Prepared {
-    const { resolved, settings, sql, analyze } = this.plan(input);
+  async prepare(input: ExplainInput): Promise<Prepared> {
+    const { resolved, settings, sql, analyze } = await this.plan(input);
     return {
       invocationMessage: `${analyze ? 'Executing and measuring' : 'Explaining'} a statement on ${resolved.profile.name} / ${resolved.target.database}`,
       confirmation: explainConfirmation(confirmationContext(resolved, settings), sql, analyze),
@@ -100,7 +100,7 @@ export class ExplainTool implements AgentTool<ExplainInput> {
   }
 
   async invoke(input: ExplainInput, token: vscode.CancellationToken): Promise<string> {
-    const { resolved, settings, sql, analyze } = this.plan(input);
+    const { resolved, settings, sql, analyze } = await this.plan(input);
     throwIfCancelled(token);
     this.log.info(`Agent explain on ${resolved.profile.name} / ${resolved.target.database}: ${sql}`);
     const outcome = await this.database.withReadOnlySession(resolved.target, settings.statementTimeoutMs, token, (session) =>

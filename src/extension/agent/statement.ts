@@ -4,11 +4,12 @@
  * text the confirmation shows is the text sent. Several statements are refused here rather than
  * left to the server: one confirmation must mean one statement.
  */
-import { splitStatements } from '../sql/splitter';
+import { loadScanner, splitStatements } from '../sql/splitter';
 import { ToolRefusal } from './refusal';
 
-/** The statement's text without its terminating `;`. Needs the scanner loaded (activate does it). */
-export function singleStatement(sql: unknown, tool: string): string {
+/** The statement's text without its terminating `;` (loading the scanner first if it is not yet). */
+export async function singleStatement(sql: unknown, tool: string): Promise<string> {
+  await loadScanner();
   if (typeof sql !== 'string' || sql.trim() === '') {
     throw new ToolRefusal(`${tool} needs "sql": the text of one SQL statement.`);
   }

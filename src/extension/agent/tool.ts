@@ -18,14 +18,14 @@ export interface Prepared {
 
 export interface AgentTool<Input> {
   readonly name: string;
-  prepare(input: Input): Prepared;
+  prepare(input: Input): Promise<Prepared>;
   invoke(input: Input, token: vscode.CancellationToken): Promise<string>;
 }
 
 export function registerAgentTool<Input>(tool: AgentTool<Input>, log: vscode.LogOutputChannel): vscode.Disposable {
   return vscode.lm.registerTool<Input>(tool.name, {
-    prepareInvocation: (options) => {
-      const prepared = tool.prepare(inputOf(options.input));
+    prepareInvocation: async (options) => {
+      const prepared = await tool.prepare(inputOf(options.input));
       return {
         invocationMessage: prepared.invocationMessage,
         ...(prepared.confirmation

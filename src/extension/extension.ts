@@ -4,6 +4,8 @@
  * the extension-host tests).
  */
 import * as vscode from 'vscode';
+import { registerAgentTools } from './agent/register';
+import type { AgentTools } from './agent/register';
 import { Connections } from './connections/connections';
 import { DocumentBindings } from './editors/bindings';
 import type { Binding } from './editors/bindings';
@@ -37,6 +39,8 @@ export interface PgExplorerApi {
   bindDocument(uri: vscode.Uri, binding: Binding): Promise<void>;
   /** The schema explorer: its data (to walk nodes) and its view (to reveal them). */
   readonly schemaTree: { provider: vscode.TreeDataProvider<unknown>; view: vscode.TreeView<unknown> };
+  /** The agent tools' prepare step (their confirmations), which VS Code does not show under tests. */
+  readonly agentTools: Pick<AgentTools, 'prepare'>;
 }
 
 let shutdown: (() => Promise<void>) | undefined;
@@ -56,6 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgExpl
   const status = new EditorStatus(store, bindings, sessions);
   const tree = new SchemaTreeProvider(store, connections);
   const treeView = vscode.window.createTreeView(SCHEMA_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const agentTools = registerAgentTools(store, connections, bindings, log);
 
   // deactivate() releases sessions (rolling back) and closes pools before these are disposed.
   context.subscriptions.push(
@@ -75,6 +80,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgExpl
     runner.onDidRun((report) => {
       if (ranDdl(report.statements)) tree.refreshDatabase(report.profileId, report.database);
     }),
+    ...agentTools.disposables,
     // An untitled document's name (Untitled-1) is reused by the next one: forget its binding.
     vscode.workspace.onDidCloseTextDocument((document) => {
       if (document.uri.scheme === 'untitled' && bindings.get(document.uri)) void bindings.set(document.uri, undefined);
@@ -94,6 +100,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgExpl
     sessionId: (uri) => sessions.get(uri)?.id,
     bindDocument: (uri, binding) => bindings.set(uri, binding),
     schemaTree: { provider: tree as vscode.TreeDataProvider<unknown>, view: treeView as vscode.TreeView<unknown> },
+    agentTools: { prepare: (name, input) => agentTools.prepare(name, input) },
   };
 }
 

@@ -56,6 +56,11 @@ export async function admin(): Promise<Client> {
 }
 
 let files = 0;
+/**
+ * Each suite is its own bundle with its own counter: a per-bundle tag keeps two suites from
+ * writing the same file (the second would find the first one's document still open).
+ */
+const bundleTag = Math.random().toString(36).slice(2, 8);
 
 /**
  * A SQL editor on a new .sql file of the workspace holding `content`, bound to the profile. Files
@@ -66,7 +71,7 @@ export async function openSql(content: string, profileId: string, database = env
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'the test workbench has no workspace folder');
   files += 1;
-  const uri = vscode.Uri.joinPath(folder.uri, `script-${files}.sql`);
+  const uri = vscode.Uri.joinPath(folder.uri, `script-${bundleTag}-${files}.sql`);
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(content));
   const document = await vscode.workspace.openTextDocument(uri);
   await (await api()).bindDocument(document.uri, { profileId, database });

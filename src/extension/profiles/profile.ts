@@ -47,6 +47,8 @@ export interface ConnectionProfile {
   ssh?: ProfileSsh;
   /** Sessions start with default_transaction_read_only = on; the grid offers no edits. */
   readOnly?: boolean;
+  /** `false` keeps the agent tools (src/extension/agent) away from this connection. */
+  agentTools?: boolean;
   color?: ProfileColor;
 }
 
@@ -158,6 +160,7 @@ export function parseProfile(value: unknown): { profile?: ConnectionProfile; pro
   if (typeof v.tls === 'object' && v.tls !== null) profile.tls = v.tls as ProfileTls;
   if (typeof v.ssh === 'object' && v.ssh !== null) profile.ssh = v.ssh as ProfileSsh;
   if (v.readOnly === true) profile.readOnly = true;
+  if (v.agentTools === false) profile.agentTools = false;
   const color = str('color');
   if (color && (PROFILE_COLORS as readonly string[]).includes(color)) profile.color = color as ProfileColor;
   return { profile };

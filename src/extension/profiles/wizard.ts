@@ -160,6 +160,8 @@ async function collect(start: Partial<ConnectionProfile> & { secrets?: ProfileSe
     start.color ?? 'none',
   );
   if (color !== 'none') profile.color = color;
+  // Not asked: set by hand in the settings (README, "Using PG Explorer with an agent"); kept on edit.
+  if (start.agentTools === false) profile.agentTools = false;
   return { profile, secrets };
 }
 

@@ -39,7 +39,9 @@ function render(started: number): void {
   }
   app.append(toolbar(plans, shown, other));
   const panes = el('div', `plan-panes${other ? ' compare' : ''}`);
-  const drawn = [drawPlan(other ?? shown), ...(other ? [drawPlan(shown)] : [])];
+  // Compared plans: the older one on the left, "Before".
+  const pair = other ? [other, shown].sort((a, b) => a.ranAt - b.ranAt) : [shown];
+  const drawn = pair.map(drawPlan);
   if (other) {
     drawn[0].root.prepend(el('div', 'pane-title', 'Before'));
     drawn[1].root.prepend(el('div', 'pane-title', 'After'));
@@ -66,7 +68,7 @@ function toolbar(plans: PlanEntry[], shown: PlanEntry, other: PlanEntry | undefi
   compare.title = plans.length < 2 ? 'Run another Explain in this editor (e.g. after adding an index) to compare two plans' : 'Draw another plan of this editor beside this one';
   compare.addEventListener('change', () => choose({ show: state.show ?? shown.id, compareWith: compare.value || null }));
   bar.append(el('label', undefined, 'Plan'), pick, compare);
-  if (other) bar.append(el('span', 'plan-delta', delta(other, shown)));
+  if (other) bar.append(el('span', 'plan-delta', other.ranAt <= shown.ranAt ? delta(other, shown) : delta(shown, other)));
   return bar;
 }
 

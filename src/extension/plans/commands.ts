@@ -5,7 +5,7 @@ import type { DocumentBindings } from '../editors/bindings';
 import type { EditorSessions } from '../editors/sessions';
 import type { ProfileStore } from '../profiles/store';
 import { Explainer } from './explainer';
-import type { ExplainArgs } from './explainer';
+import type { CompareArgs, ExplainArgs } from './explainer';
 
 export function registerPlanCommands(
   context: vscode.ExtensionContext,
@@ -20,6 +20,6 @@ export function registerPlanCommands(
     explainer,
     vscode.commands.registerCommand('pgExplorer.explain', (arg?: vscode.Uri | ExplainArgs) => explainer.explain(false, arg)),
     vscode.commands.registerCommand('pgExplorer.explainAnalyze', (arg?: vscode.Uri | ExplainArgs) => explainer.explain(true, arg)),
-    vscode.commands.registerCommand('pgExplorer.comparePlans', (arg?: vscode.Uri | { uri?: vscode.Uri | string; planIds?: [string, string] }) => explainer.compare(arg)),
+    vscode.commands.registerCommand('pgExplorer.comparePlans', (arg?: vscode.Uri | CompareArgs) => explainer.compare(arg)),
   ];
 }

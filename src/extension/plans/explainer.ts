@@ -37,6 +37,12 @@ export interface ExplainResult {
   drawn: DrawnParams | undefined;
 }
 
+/** The argument form of Compare Plans: the two plans, before and after. */
+export interface CompareArgs {
+  uri?: vscode.Uri | string;
+  planIds?: [string, string];
+}
+
 const OPTIONS_KEY = 'pgExplorer.explain.options';
 
 export class Explainer implements vscode.Disposable {
@@ -108,7 +114,7 @@ export class Explainer implements vscode.Disposable {
   }
 
   /** Shows two plans of an editor side by side (the newest beside the one the user picks). */
-  async compare(arg?: vscode.Uri | { uri?: vscode.Uri | string; planIds?: [string, string] }): Promise<DrawnParams | undefined> {
+  async compare(arg?: vscode.Uri | CompareArgs): Promise<DrawnParams | undefined> {
     const args = arg instanceof vscode.Uri ? { uri: arg } : (arg ?? {});
     const editor = editorFor(args.uri);
     const uri = editor?.document.uri ?? (args.uri ? toUri(args.uri) : undefined);
@@ -126,9 +132,11 @@ export class Explainer implements vscode.Disposable {
         void vscode.window.showInformationMessage(`Pick exactly two plans to compare (${picked.length} were picked).`);
         return undefined;
       }
-      ids = [picked[1].id, picked[0].id];
+      const [before, after] = picked.map((p) => plans.find((q) => q.id === p.id)).filter((p) => p !== undefined).sort((a, b) => a.ranAt - b.ranAt);
+      ids = [before.id, after.id];
     }
-    return this.panelFor(uri).show({ editor: basename(uri), plans, show: ids[0], compareWith: ids[1] });
+    // The webview draws the older of the two on the left ("Before").
+    return this.panelFor(uri).show({ editor: basename(uri), plans, show: ids[1], compareWith: ids[0] });
   }
 
   private async run(session: EditorSession, statement: string, options: ExplainOption[], rollback: RollbackKind | undefined): Promise<{ json: string; rolledBack?: RollbackKind }> {
@@ -170,7 +178,8 @@ export class Explainer implements vscode.Disposable {
     const refused = picked.filter((p) => p.unavailable);
     if (refused.length > 0) void vscode.window.showInformationMessage(refused.map((p) => `${p.option} left out: it ${p.unavailable}.`).join(' '));
     const options = picked.filter((p) => !p.unavailable).map((p) => p.option);
-    await this.context.globalState.update(OPTIONS_KEY, options);
+    // ANALYZE runs the statement: never carried over to the next Explain unasked.
+    await this.context.globalState.update(OPTIONS_KEY, options.filter((o) => o !== 'ANALYZE'));
     return analyze ? ['ANALYZE', ...options] : options;
   }
 

@@ -8,7 +8,7 @@ import type { PlanEntry, PlansParams } from '../src/shared/plan-protocol';
 import { formatMs, parsePlan } from './model/plan-model';
 import { loadState, onMessage, post, saveState } from './ipc';
 import { el } from './view/dom';
-import { drawPlan } from './view/plan-tree';
+import { drawPlan, modelOf } from './view/plan-tree';
 
 const app = document.getElementById('app') ?? document.body;
 let current: PlansParams | undefined;
@@ -32,29 +32,33 @@ function render(started: number): void {
   const plans = current.plans;
   const shown = plans.find((p) => p.id === state.show) ?? plans[plans.length - 1];
   const other = plans.find((p) => p.id === state.compareWith && p.id !== shown?.id);
-  app.replaceChildren();
   if (!shown) {
-    app.append(el('div', 'plan-empty', 'No plan yet: run Explain or Explain Analyze from a SQL editor.'));
+    app.replaceChildren(el('div', 'plan-empty', 'No plan yet: run Explain or Explain Analyze from a SQL editor.'));
     return;
   }
-  app.append(toolbar(plans, shown, other));
+  const bar = toolbar(plans, shown, other);
   const panes = el('div', `plan-panes${other ? ' compare' : ''}`);
   // Compared plans: the older one on the left, "Before".
   const pair = other ? [other, shown].sort((a, b) => a.ranAt - b.ranAt) : [shown];
-  const drawn = pair.map(drawPlan);
+  const models = pair.map(modelOf);
+  const parsed = performance.now();
+  const drawn = pair.map((entry, i) => drawPlan(entry, models[i]));
   if (other) {
     drawn[0].root.prepend(el('div', 'pane-title', 'Before'));
     drawn[1].root.prepend(el('div', 'pane-title', 'After'));
   }
   for (const d of drawn) panes.append(d.root);
-  app.append(panes);
+  app.replaceChildren(bar, panes);
+  const built = performance.now();
   // Reading a layout property makes the browser lay the page out now: the time includes it.
   void app.offsetHeight;
+  const laidOut = performance.now();
   const errors = drawn.map((d) => d.error).filter((e): e is string => e !== undefined);
   post(PlanDrawnCommand, {
     planIds: [shown.id, ...(other ? [other.id] : [])],
     nodes: drawn.reduce((n, d) => n + d.nodes, 0),
-    ms: performance.now() - started,
+    ms: laidOut - started,
+    phases: { parseMs: parsed - started, domMs: built - parsed, layoutMs: laidOut - built },
     ...(errors.length > 0 ? { error: errors.join('; ') } : {}),
   });
 }

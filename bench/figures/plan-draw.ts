@@ -58,6 +58,7 @@ export async function planDrawFigures(cluster: Cluster, log: (m: string) => void
   });
   const inPage: number[] = [];
   const toFrame: number[] = [];
+  const phases: { parseMs: number; domMs: number; layoutMs: number }[] = [];
   let drawnNodes = 0;
   try {
     const tab = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -74,16 +75,17 @@ export async function planDrawFigures(cluster: Cluster, log: (m: string) => void
           const wait = () => {
             const drawn = window.__posted.slice(before).find((m) => m.method === 'plan/drawn');
             if (!drawn) return setTimeout(wait, 0);
-            requestAnimationFrame(() => resolve({ ms: drawn.params.ms, nodes: drawn.params.nodes, error: drawn.params.error, frame: performance.now() - started }));
+            requestAnimationFrame(() => resolve({ ms: drawn.params.ms, phases: drawn.params.phases, nodes: drawn.params.nodes, error: drawn.params.error, frame: performance.now() - started }));
           };
           wait();
         })`,
-      )) as { ms: number; nodes: number; error?: string; frame: number };
+      )) as { ms: number; phases: { parseMs: number; domMs: number; layoutMs: number }; nodes: number; error?: string; frame: number };
       if (measured.error) throw new Error(`the plan webview could not draw the plan: ${measured.error}`);
       drawnNodes = measured.nodes;
       // Round 0 warms the page's JIT up; it is left out as a warm editor would be.
       if (round === 0) continue;
       inPage.push(measured.ms);
+      phases.push(measured.phases);
       toFrame.push(measured.frame);
     }
   } finally {
@@ -99,7 +101,8 @@ export async function planDrawFigures(cluster: Cluster, log: (m: string) => void
       target: { of: 'value', op: '<', limit: 500 },
       note:
         `the real dist/plan-webview.js in headless chromium, ${ROUNDS} draws after one warm-up; EXPLAIN (ANALYZE, BUFFERS) of a UNION ALL of ${BIG_PLAN_BRANCHES} joins, ` +
-        `${Math.round(json.length / 1024)} KiB of JSON; from the message's arrival to the laid-out DOM, parse and ranking included (range ${Math.min(...inPage).toFixed(1)}-${Math.max(...inPage).toFixed(1)} ms); ` +
+        `${Math.round(json.length / 1024)} KiB of JSON; from the message's arrival to the laid-out DOM, parse and ranking included (range ${Math.min(...inPage).toFixed(1)}-${Math.max(...inPage).toFixed(1)} ms; medians: JSON and model ${median(phases.map((p) => p.parseMs)).toFixed(1)} ms, ` +
+        `DOM ${median(phases.map((p) => p.domMs)).toFixed(1)} ms, layout ${median(phases.map((p) => p.layoutMs)).toFixed(1)} ms); ` +
         `from postMessage to the next animation frame: median ${median(toFrame).toFixed(1)} ms`,
     }),
   ];

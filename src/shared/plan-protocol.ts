@@ -53,6 +53,8 @@ export interface DrawnParams {
   nodes: number;
   /** From the message's arrival to the drawn DOM (after layout), in milliseconds. */
   ms: number;
+  /** Where that time went: JSON and model, building the DOM, the browser's layout. */
+  phases: { parseMs: number; domMs: number; layoutMs: number };
   /** Set when a plan could not be drawn: what the user sees instead. */
   error?: string;
 }

@@ -257,7 +257,9 @@ export function formatMs(ms: number): string {
   return `${ms.toFixed(ms >= 1 ? 2 : 3)} ms`;
 }
 
-/** "×12", "×1.5" */
+const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** "×12", "×1.5", "×12,345" */
 export function formatFactor(factor: number): string {
-  return `×${factor >= 10 ? Math.round(factor).toLocaleString('en-US') : factor.toFixed(1)}`;
+  return `×${factor >= 10 ? INTEGER.format(Math.round(factor)) : factor.toFixed(1)}`;
 }

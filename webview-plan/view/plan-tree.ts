@@ -19,16 +19,21 @@ export interface DrawnPlan {
   error?: string;
 }
 
-export function drawPlan(entry: PlanEntry): DrawnPlan {
+/** The plan's model, or why its text is not a plan. */
+export function modelOf(entry: PlanEntry): PlanModel | Error {
+  try {
+    return parsePlan(entry.json);
+  } catch (err) {
+    return err as Error;
+  }
+}
+
+export function drawPlan(entry: PlanEntry, model: PlanModel | Error): DrawnPlan {
   const root = el('section', 'plan-pane');
   root.dataset.planId = entry.id;
-  let model: PlanModel;
-  try {
-    model = parsePlan(entry.json);
-  } catch (err) {
-    const message = (err as Error).message;
-    root.append(summary(entry, undefined), el('div', 'plan-error', `This plan cannot be drawn: ${message}`));
-    return { root, nodes: 0, error: message };
+  if (model instanceof Error) {
+    root.append(summary(entry, undefined), el('div', 'plan-error', `This plan cannot be drawn: ${model.message}`));
+    return { root, nodes: 0, error: model.message };
   }
   const body = el('div', 'plan-body');
   const tree = el('div', 'plan-tree');
@@ -45,7 +50,7 @@ function summary(entry: PlanEntry, model: PlanModel | undefined): HTMLElement {
   if (model?.planningMs !== undefined) facts.push(`Planning ${formatMs(model.planningMs)}`);
   if (model?.executionMs !== undefined) facts.push(`Execution ${formatMs(model.executionMs)}`);
   if (model && !model.analyzed) facts.push(`Total cost ${model.total.toFixed(2)} (estimates only: run Explain Analyze for times)`);
-  if (model) facts.push(`${model.nodes.length.toLocaleString('en-US')} nodes`);
+  if (model) facts.push(`${count(model.nodes.length)} nodes`);
   facts.push(entry.options.length > 0 ? entry.options.join(', ') : 'no options');
   facts.push(new Date(entry.ranAt).toLocaleTimeString());
   box.append(el('div', 'plan-facts', facts.join(' · ')));
@@ -161,6 +166,9 @@ function stat(className: string, text: string, title: string): HTMLElement {
   return span;
 }
 
+/** One formatter for every count: Number.prototype.toLocaleString builds a new one per call (~30 µs each). */
+const COUNT = new Intl.NumberFormat('en-US');
+
 function count(n: number): string {
-  return Number.isInteger(n) ? n.toLocaleString('en-US') : n.toFixed(2);
+  return Number.isInteger(n) ? COUNT.format(n) : n.toFixed(2);
 }

@@ -91,7 +91,8 @@ export class Explainer implements vscode.Disposable {
         const reason = await whyRollBack(statement);
         if (reason) {
           rollback = rollbackKindFor(session.session);
-          if (!args.confirmed) {
+          // A text the parser refuses fails on the server too: no question for it (still wrapped).
+          if (!args.confirmed && !reason.startsWith('it does not parse')) {
             const warning = rollbackWarning(reason, rollback);
             const answer = await vscode.window.showWarningMessage(warning.message, { modal: true, detail: warning.detail }, warning.button);
             if (answer !== warning.button) return undefined;

@@ -20,7 +20,9 @@ onMessage((message) => {
   current = message.params;
   // The host names the plan just run; otherwise keep what the user chose (a reloaded panel).
   const known = (id: string | null | undefined): string | null => (id && current?.plans.some((p) => p.id === id) ? id : null);
-  state = { show: known(message.params.show) ?? known(state.show), compareWith: known(message.params.compareWith) };
+  state = message.params.reload
+    ? { show: known(state.show) ?? known(message.params.show), compareWith: known(state.compareWith) }
+    : { show: known(message.params.show) ?? known(state.show), compareWith: known(message.params.compareWith) };
   saveState(state);
   render(started);
 });

@@ -38,6 +38,8 @@ export interface PlansParams {
   show: string;
   /** A second plan to show beside it, when the user asked for a comparison. */
   compareWith?: string;
+  /** Re-posted to a page VS Code rebuilt (a hidden panel shown again): the page's own choice wins. */
+  reload?: true;
 }
 
 /** Host -> webview: the editor's plans; the webview keeps which one is shown until told otherwise. */

@@ -109,6 +109,32 @@ describe('plan model on plans from a real server', () => {
     await s.release();
   });
 
+  test('an overestimate and a node that never ran', async () => {
+    const s = session();
+    // a < 50 AND b >= 50 never holds (a = b), the planner expects a quarter of the table.
+    const over = parsePlan((await runExplain(s, 'SELECT * FROM corr c WHERE c.a < 50 AND c.b >= 50', ['ANALYZE'], undefined)).json);
+    const scan = over.nodes.find((n) => n.nodeType.includes('Scan'));
+    assert.ok(scan);
+    assert.equal(scan.actualRows, 0);
+    assert.equal(scan.misestimateDirection, 'over');
+    assert.equal(scan.misestimate, scan.planRows, 'no rows counts as one');
+    assert.ok(scan.planRows >= 1000);
+    // The outer side finds nothing, so the inner side of the nested loop never runs.
+    await s.execute('SET enable_hashjoin = off');
+    await s.execute('SET enable_mergejoin = off');
+    const { json } = await runExplain(s, "SELECT * FROM small s JOIN corr c ON c.id = s.id WHERE s.label = 'none'", ['ANALYZE'], undefined);
+    const never = parsePlan(json);
+    checkInvariants(never, json);
+    const skipped = never.nodes.filter((n) => n.neverExecuted);
+    assert.ok(skipped.length > 0, `a node never executed in ${never.nodes.map((n) => `${n.label} loops ${n.loops}`).join(', ')}`);
+    for (const n of skipped) {
+      assert.equal(n.loops, 0);
+      assert.equal(n.inclusiveMs, 0);
+      assert.equal(n.misestimate, undefined, 'no misestimate for a node that never ran');
+    }
+    await s.release();
+  });
+
   test('without ANALYZE: costs only, ranked by exclusive cost', async () => {
     const s = session();
     const { json } = await runExplain(s, MISESTIMATE_QUERY, [], undefined);

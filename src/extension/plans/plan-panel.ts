@@ -14,6 +14,8 @@ export const PLAN_VIEW_TYPE = 'pgExplorer.plan';
 export class PlanPanel implements vscode.Disposable {
   private readonly panel: vscode.WebviewPanel;
   private ready = false;
+  /** Whether the current plans reached a page already (a later ready is a rebuilt page). */
+  private posted = false;
   private pending: PlansParams | undefined;
   private readonly waiters: { planId: string; resolve: (drawn: DrawnParams) => void }[] = [];
   private readonly disposables: vscode.Disposable[] = [];
@@ -47,6 +49,7 @@ export class PlanPanel implements vscode.Disposable {
       this.waiters.push({ planId: params.show, resolve: (d) => { clearTimeout(timer); resolve(d); } });
     });
     this.pending = params;
+    this.posted = this.ready;
     if (this.ready) void this.panel.webview.postMessage(PlansNotification.message(params));
     return drawn;
   }
@@ -55,7 +58,8 @@ export class PlanPanel implements vscode.Disposable {
     if (!isIpcMessage(message)) return;
     if (PlanReadyCommand.is(message)) {
       this.ready = true;
-      if (this.pending) void this.panel.webview.postMessage(PlansNotification.message(this.pending));
+      if (this.pending) void this.panel.webview.postMessage(PlansNotification.message(this.posted ? { ...this.pending, reload: true } : this.pending));
+      this.posted = this.pending !== undefined;
     } else if (PlanDrawnCommand.is(message)) {
       const drawn = message.params;
       for (const waiter of this.waiters.splice(0)) {

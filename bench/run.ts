@@ -20,13 +20,15 @@ import { drainFigures } from './figures/drain';
 import { firstRowsFigures } from './figures/first-rows';
 import { memoryFigures } from './figures/memory';
 import { packageFigures } from './figures/package';
+import { planDrawFigures } from './figures/plan-draw';
 import { roundTripFigures } from './figures/round-trips';
 import { uiFigures } from './figures/ui';
 import { figure } from './figure';
 import { runIntrospectionBench } from './introspect';
 import { fillTables, serverVersion, startBenchCluster } from './fixtures';
 import { machineInfo } from './machine';
-import { reportFromSaved, textTable, updateBenchmarksMd, writeResults } from './report';
+import { RESULTS_JSON, reportFromSaved, textTable, updateBenchmarksMd, writeResults } from './report';
+import * as fs from 'node:fs';
 import type { BenchFigure } from './types';
 
 function log(message: string): void {
@@ -100,6 +102,17 @@ async function main(): Promise<void> {
     if (wanted('8')) {
       log('figure 8: .vsix size and activation');
       figures.push(...(await packageFigures()));
+    }
+    if (wanted('9')) {
+      log('figure 9: a 500-node plan drawn by the plan webview (chromium)');
+      figures.push(...(await planDrawFigures(cluster, (m) => log(`  plan: ${m}`))));
+    }
+    if (only && fs.existsSync(RESULTS_JSON)) {
+      // --only: the figures not run this time keep their saved values, so the table stays whole.
+      const saved = (JSON.parse(fs.readFileSync(RESULTS_JSON, 'utf8')) as BenchFigure[]).filter((f) => !only.has(f.name.split('.')[0]));
+      const measured = figures.splice(0);
+      figures.push(...[...saved, ...measured].sort((a, b) => Number(a.name.split('.')[0]) - Number(b.name.split('.')[0])));
+      notes.push(`Figures ${[...only].join(', ')} were measured in this run; the others are kept from the previous full run.`);
     }
     if (wanted('7')) {
       notes.push('Figure 7 runs in code-server (the web build of VS Code, on Node 24) driven by headless Debian chromium through playwright-core, sharing the machine with the cluster.');

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 const production = process.argv.includes('--production');
 // A production build (what vsce packages) ships no source maps: remove those of earlier builds.
 if (production) {
-  for (const map of ['dist/extension.js.map', 'dist/webview.js.map']) rmSync(map, { force: true });
+  for (const map of ['dist/extension.js.map', 'dist/webview.js.map', 'dist/plan-webview.js.map']) rmSync(map, { force: true });
 }
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
 
@@ -35,6 +35,18 @@ if (existsSync('webview-ui/main.ts')) {
     ...common,
     entryPoints: ['webview-ui/main.ts'],
     outfile: 'dist/webview.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  });
+}
+
+// The plan view: its own bundle, so the grid's page does not carry it and the other way round.
+if (existsSync('webview-plan/main.ts')) {
+  await esbuild.build({
+    ...common,
+    entryPoints: ['webview-plan/main.ts'],
+    outfile: 'dist/plan-webview.js',
     platform: 'browser',
     format: 'iife',
     target: 'es2022',

@@ -15,6 +15,7 @@ import type { RunReport } from './editors/runner';
 import { EditorSessions } from './editors/sessions';
 import { EditorStatus } from './editors/status';
 import { QueryHistory } from './history/history';
+import { registerPlanCommands } from './plans/commands';
 import { registerProfileCommands } from './profiles/commands';
 import { ProfileStore } from './profiles/store';
 import { createResultsPresenter } from './results-presenter';
@@ -81,6 +82,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgExpl
       if (ranDdl(report.statements)) tree.refreshDatabase(report.profileId, report.database);
     }),
     ...agentTools.disposables,
+    ...registerPlanCommands(context, store, connections, bindings, sessions, log),
     // An untitled document's name (Untitled-1) is reused by the next one: forget its binding.
     vscode.workspace.onDidCloseTextDocument((document) => {
       if (document.uri.scheme === 'untitled' && bindings.get(document.uri)) void bindings.set(document.uri, undefined);

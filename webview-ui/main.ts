@@ -520,12 +520,18 @@ class App {
         }
       }
     }
-    if (run && this.cursor && (this.cursor.cursorOpen || this.cursor.inTransaction)) {
+    // A result of a run of several statements is a named cursor: no transaction, but the server
+    // keeps the rest of the result for it until it is read or closed.
+    const kept = !!this.current && !!this.cursor?.openResultIds?.includes(this.current.view.resultId) && !this.cursor.cursorOpen;
+    if (run && this.cursor && (this.cursor.cursorOpen || this.cursor.inTransaction || kept)) {
       const text = this.cursor.cursorOpen
         ? 'The open cursor holds a transaction (its snapshot and locks) until it is read to the end or closed.'
-        : 'The session is inside a transaction.';
-      const close = hx('vscode-button', { secondary: true, 'data-action': 'close-cursor', disabled: !this.cursor.cursorOpen }, 'Close cursor');
-      close.addEventListener('click', () => post(CloseCursorCommand, { runId: run.runId }));
+        : kept
+          ? 'The server keeps the rest of this result until it is read to the end or closed.'
+          : 'The session is inside a transaction.';
+      const close = hx('vscode-button', { secondary: true, 'data-action': 'close-cursor', disabled: !this.cursor.cursorOpen && !kept }, 'Close cursor');
+      const resultId = kept ? this.current?.view.resultId : undefined;
+      close.addEventListener('click', () => post(CloseCursorCommand, resultId !== undefined ? { runId: run.runId, resultId } : { runId: run.runId }));
       parts.push(h('span', { class: 'tx' }, text), close);
     }
     const x = this.exportState;

@@ -159,6 +159,7 @@ export class SqlRunner implements vscode.Disposable {
         async (progress, token) => {
           const cancelling = token.onCancellationRequested(() => void this.cancel(document.uri));
           try {
+            const several = planned.filter((p) => p.skipped === undefined).length > 1;
             for (const [index, statement] of planned.entries()) {
               if (token.isCancellationRequested || this.cancelRequested.has(document.uri.toString())) {
                 cancelled = true;
@@ -170,11 +171,10 @@ export class SqlRunner implements vscode.Disposable {
               }
               progress.report({ message: `${planned.length > 1 ? `${index + 1}/${planned.length}: ` : ''}${firstLine(statement.text)}` });
               try {
-                // In a run of several statements, every result but the last is kept open as a named
-                // cursor, so each stays pageable after the statements that follow it; the last one
-                // streams through the protocol cursor (first rows at once, nothing materialized).
-                const later = planned.slice(index + 1).some((p) => p.skipped === undefined);
-                const outcome = await session.session.execute(statement.text, { keepOpen: later });
+                // In a run of several statements every result is kept open as a named cursor, so
+                // each stays pageable whichever the user pages first (the grid pages the tab it
+                // shows at once). A single statement streams through the protocol cursor.
+                const outcome = await session.session.execute(statement.text, { keepOpen: several });
                 statements.push({ sql: statement.text, offset: statement.start, outcome });
                 this.report(outcome, notices, profile.name);
               } catch (err) {

@@ -248,13 +248,13 @@ export class ResultsPanel implements vscode.Disposable {
       if (m.params.runId !== run.runId) return;
       run.stopRequested = true;
       const closing = m.params.resultId !== undefined ? [m.params.resultId] : [...run.pageable.keys()];
-      for (const resultId of closing) {
-        if (!run.pageable.has(resultId)) continue;
-        const name = run.pageable.get(resultId);
-        await this.target.session.closeQuery(name).catch((err: unknown) => this.log?.warn(`closeQuery: ${(err as Error).message}`));
-        run.pageable.delete(resultId);
-      }
+      // Said before the cursors close: the session's own events about it come while they do.
       run.closedReason = 'you closed the cursor. Run the statement again to see the rest.';
+      const names = closing.filter((id) => run.pageable.has(id)).map((id) => run.pageable.get(id));
+      for (const id of closing) run.pageable.delete(id);
+      for (const name of names) {
+        await this.target.session.closeQuery(name).catch((err: unknown) => this.log?.warn(`closeQuery: ${(err as Error).message}`));
+      }
       this.postCursorState();
     } else if (ApplyChangesCommand.is(m)) {
       if (m.params.runId !== run.runId) return;

@@ -31,6 +31,7 @@ export type * from './introspect-types';
 export { parseConnectionString } from './connection-string';
 export type { ParsedConnectionString } from './connection-string';
 export { quoteIdent } from './edit';
+export { whyNotPlainQuery } from './statement-kind';
 export type {
   ApplyOutcome,
   Editability,

@@ -293,8 +293,7 @@ class App {
         const at = r.locate(row);
         return at.kind === 'new' || r.pending.rowState(at.index) !== 'deleted';
       },
-      sortMark: (col) => this.sortFilter.sortMark(col),
-      headerTitle: (col) => this.sortFilter.headerTitle(col),
+      headerSort: (col) => this.sortFilter.headerSort(col),
     };
   }
 

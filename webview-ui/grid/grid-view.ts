@@ -32,9 +32,8 @@ export interface GridSource {
   /** '' | 'new' | 'edited' | 'deleted' | 'conflict' */
   rowState(row: number): string;
   canEdit(row: number, col: number): boolean;
-  /** Sort on the server: the header's mark (▲, ▼2) and tooltip for a column. */
-  sortMark?(col: number): string;
-  headerTitle?(col: number): string | undefined;
+  /** Sort on the server: a column's mark (▲, ▼2), whether a click sorts it, and what its tooltip adds. */
+  headerSort?(col: number): { mark: string; sortable: boolean; note?: string };
 }
 
 export interface GridEvents {
@@ -259,12 +258,11 @@ export class GridView {
     for (const item of this.cols.getVirtualItems()) {
       const column = source.columns[item.index];
       const handle = h('div', { class: 'col-resize', 'data-resize': String(item.index), title: 'Drag to resize' });
-      const mark = source.sortMark?.(item.index) ?? '';
-      const note = source.headerTitle?.(item.index);
+      const { mark, sortable, note } = source.headerSort?.(item.index) ?? { mark: '', sortable: false };
       const cell = h(
         'div',
         {
-          class: `grid-hcell${note && !note.startsWith('Cannot') ? ' sortable' : ''}`,
+          class: `grid-hcell${sortable ? ' sortable' : ''}`,
           role: 'columnheader',
           'data-col': String(item.index),
           'aria-sort': mark.startsWith('▲') ? 'ascending' : mark.startsWith('▼') ? 'descending' : undefined,

@@ -73,18 +73,15 @@ export class SortFilterView {
     return true;
   }
 
-  sortMark(column: number): string {
+  /** What a column's header shows of the sort: its mark, whether a click sorts, the tooltip's line. */
+  headerSort(column: number): { mark: string; sortable: boolean; note?: string } {
     const t = this.hooks.current();
-    return t ? sortMark(this.state(t.resultId).current.sort, column) : '';
-  }
-
-  headerTitle(column: number): string | undefined {
-    const t = this.hooks.current();
-    if (!t) return undefined;
+    if (!t) return { mark: '', sortable: false };
     const s = this.state(t.resultId);
-    if (s.sortable === false) return `Cannot sort: ${s.reason ?? ''}`;
-    if (s.sortable) return `Click to sort by ${t.columns[column]?.name ?? ''} (ascending, descending, none); Shift+click to add it to the sort`;
-    return undefined;
+    const mark = sortMark(s.current.sort, column);
+    if (s.sortable === false) return { mark, sortable: false, note: `Cannot sort: ${s.reason ?? ''}` };
+    if (s.sortable) return { mark, sortable: true, note: `Click to sort by ${t.columns[column]?.name ?? ''} (ascending, descending, none); Shift+click to add it to the sort` };
+    return { mark, sortable: false };
   }
 
   /** The cell's context menu of quick filters, at the mouse. */
@@ -122,6 +119,18 @@ export class SortFilterView {
   }
 
   render(): void {
+    // The bar is rebuilt whole: keep the caret where it was when the user is typing in it.
+    const typing = this.element.querySelector<HTMLInputElement>('.filter-input');
+    const focus = typing && document.activeElement === typing ? { start: typing.selectionStart, end: typing.selectionEnd } : undefined;
+    this.draw();
+    const input = this.element.querySelector<HTMLInputElement>('.filter-input');
+    if (focus && input) {
+      input.focus();
+      input.setSelectionRange(focus.start, focus.end);
+    }
+  }
+
+  private draw(): void {
     this.element.replaceChildren();
     const t = this.hooks.current();
     this.element.hidden = !t;

@@ -356,6 +356,7 @@ export class ResultsPanel implements vscode.Disposable {
         void this.panel.webview.postMessage(EditabilityNotification.message({ runId: this.run.runId, resultId, editability }));
       }
       this.postCursorState();
+      this.postSortability(this.run);
       return;
     }
     for (const message of queued) void this.panel.webview.postMessage(message);

@@ -69,7 +69,7 @@ export class SortFilterView {
     if (!t) return false;
     const s = this.state(t.resultId);
     if (s.sortable === false) return false;
-    this.request(t, s, s.sortBy(column, add));
+    this.request(s, s.sortBy(column, add));
     return true;
   }
 
@@ -99,7 +99,7 @@ export class SortFilterView {
         const item = h('button', { class: 'cell-menu-item', role: 'menuitem', 'data-op': filter.op }, `Filter: ${describeQuickFilter(filter, t.columns)}`);
         item.addEventListener('click', () => {
           closeMenu();
-          this.request(t, s, s.withQuick(filter));
+          this.request(s, s.withQuick(filter));
         });
         menu.append(item);
       }
@@ -144,7 +144,7 @@ export class SortFilterView {
       class: 'filter-input',
       type: 'text',
       spellcheck: 'false',
-      placeholder: 'WHERE … (an SQL condition on the columns; Enter applies)',
+      placeholder: 'an SQL condition on the columns, e.g. amount > 10 AND note IS NOT NULL (Enter applies)',
       'aria-label': 'Filter (WHERE condition)',
       title: s.sql ? `Ran:\n${s.sql}` : 'Your SQL condition, run as written after WHERE',
     });
@@ -155,19 +155,19 @@ export class SortFilterView {
       e.stopPropagation();
       if (e.key === 'Enter') {
         e.preventDefault();
-        this.request(t, s, s.withWhere(input.value));
+        this.request(s, s.withWhere(input.value));
       } else if (e.key === 'Escape') {
         input.value = s.current.where;
         this.drafts.set(t.resultId, input.value);
       }
     });
     const apply = hx('vscode-button', { secondary: true, 'data-action': 'apply-filter', disabled: s.sortable === undefined }, 'Filter');
-    apply.addEventListener('click', () => this.request(t, s, s.withWhere(input.value)));
+    apply.addEventListener('click', () => this.request(s, s.withWhere(input.value)));
     this.element.append(h('span', { class: 'muted' }, 'WHERE'), input, apply);
     const spec = s.current;
     spec.quick.forEach((filter, i) => {
       const remove = h('button', { class: 'chip-remove', title: 'Remove this filter', 'aria-label': 'Remove this filter' }, '×');
-      remove.addEventListener('click', () => this.request(t, s, s.withoutQuick(i)));
+      remove.addEventListener('click', () => this.request(s, s.withoutQuick(i)));
       this.element.append(h('span', { class: 'filter-chip', 'data-testid': 'quick-filter' }, describeQuickFilter(filter, t.columns), remove));
     });
     if (spec.sort.length) {
@@ -178,7 +178,7 @@ export class SortFilterView {
       const clear = hx('vscode-button', { secondary: true, 'data-action': 'clear-sort-filter' }, 'Clear');
       clear.addEventListener('click', () => {
         this.drafts.set(t.resultId, '');
-        this.request(t, s, s.cleared());
+        this.request(s, s.cleared());
       });
       this.element.append(clear);
     }
@@ -186,7 +186,10 @@ export class SortFilterView {
     if (s.error) this.element.append(h('span', { class: 'error filter-error', 'data-testid': 'filter-error' }, s.error));
   }
 
-  private request(t: SortFilterTarget, s: SortFilterState, spec: SortFilterSpec): void {
+  private request(s: SortFilterState, spec: SortFilterSpec): void {
+    // Read now, not when the bar was drawn: edits may have been made or discarded since.
+    const t = this.hooks.current();
+    if (!t || this.states.get(t.resultId) !== s) return;
     const blocked = s.blocked(t.pendingEdits);
     if (blocked) {
       s.error = blocked;

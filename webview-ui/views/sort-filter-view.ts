@@ -151,8 +151,8 @@ export class SortFilterView {
     input.value = this.drafts.get(t.resultId) ?? s.current.where;
     input.disabled = s.sortable === undefined;
     input.addEventListener('input', () => this.drafts.set(t.resultId, input.value));
+    // Keys are not stopped here: VS Code's keybindings (Ctrl+P, F1) reach the workbench from the bar.
     input.addEventListener('keydown', (e) => {
-      e.stopPropagation();
       if (e.key === 'Enter') {
         e.preventDefault();
         this.request(s, s.withWhere(input.value));

@@ -152,6 +152,12 @@ describe('sort and filter on the server (code-server)', { timeout: 10 * 60_000 }
     await waitText(grid, '[data-testid=sort-summary]', /sorted by balance ▲/);
     await waitFor(async () => (await cell(grid, 0, 3).innerText()) === '42.00', 'the smallest balance first');
     assert.deepEqual(await column(grid, 1, 3), ['x \\ y', TRICKY, 'Grace']);
+    // A quick filter joins the WHERE text (both apply) and the sort stays.
+    await cell(grid, 0, 1).click({ button: 'right' });
+    await grid.locator('[data-testid=cell-menu] [data-op=notNull]').click();
+    await waitText(grid, '[data-testid=quick-filter]', /^name IS NOT NULL/);
+    await waitFor(async () => /AND q\."name" IS NOT NULL\nORDER BY "balance" ASC$/.test((await grid.locator('.filter-input').getAttribute('title')) ?? ''), 'the SQL with both filters and the sort');
+    assert.match((await grid.locator('[data-testid=rows-loaded]').textContent()) ?? '', /^3 rows loaded/);
     await shot(page, 'filter-bar');
 
     // A filter the server rejects: said in the bar, the rows stay.
@@ -184,7 +190,7 @@ describe('sort and filter on the server (code-server)', { timeout: 10 * 60_000 }
     await pick(page, PROFILE);
     await pick(page, DATABASE);
     const updated = await gridFrame(page, 'update', 30_000, { editorTab: 'Results: update.sql', resultTab: 'Result 1' });
-    await waitText(updated, '[data-testid=sort-note]', /No sort or filter: .*single plain SELECT, VALUES or TABLE: it is not a SELECT/);
+    await waitText(updated, '[data-testid=sort-note]', /No sort or filter: only a single plain SELECT, VALUES or TABLE is run again to sort or filter it, and it is not a SELECT/);
     assert.match((await header(updated, 0).getAttribute('title')) ?? '', /Cannot sort/);
     await header(updated, 0).click();
     assert.equal(await updated.locator('[data-testid=sort-mark]').count(), 0, 'nothing was sorted');

@@ -48,7 +48,7 @@ export function buildSortFilterQuery(baseSql: string, columns: WrappableColumn[]
 /** Why a result's query cannot be wrapped (sorted, filtered), or undefined when it can. */
 export async function wrapRefusal(sql: string): Promise<string | undefined> {
   const why = await whyNotPlainQuery(sql);
-  return why ? `Sorting and filtering re-run the query on the server, which is done only for a single plain SELECT, VALUES or TABLE: ${why}.` : undefined;
+  return why ? `only a single plain SELECT, VALUES or TABLE is run again to sort or filter it, and ${why}.` : undefined;
 }
 
 /** Why the composed query is not one plain query (the filter text broke out of its place), or undefined. */

@@ -155,16 +155,16 @@ class App {
     if (!old || !run) return;
     const index = this.results.indexOf(old);
     this.sortFilter.answered(p.resultId, p.spec, p.result !== undefined, { sql: p.sql, error: p.error?.message });
+    // The re-run closed the session's previous cursor: the result it paged stops here.
+    for (const r of this.results) {
+      if (r !== old && r.more && p.closedResultIds?.includes(r.view.resultId)) {
+        r.more = false;
+        r.notPageableReason = 'sorting or filtering another result set closed its cursor.';
+      }
+    }
     if (p.result) {
       this.results[index] = new ResultState(p.result, run.maxRowsInGrid, p.durationMs ?? 0);
       if (run.readOnly) this.results[index].editability = { editable: false, reason: 'The connection profile is read-only.' };
-      // The re-run closed the session's previous cursor: no other result pages any more.
-      for (const r of this.results) {
-        if (r !== this.results[index] && r.more) {
-          r.more = false;
-          r.notPageableReason = 'sorting or filtering another result set closed its cursor.';
-        }
-      }
       delete this.state.views[p.resultId];
       if (index === this.active) this.showActive();
     } else if (p.sql !== undefined && old.more) {

@@ -204,6 +204,8 @@ export interface SortFilteredParams {
   /** The SQL that ran (for the filter bar's tooltip). */
   sql?: string;
   error?: ErrorView;
+  /** Other results of the run whose cursor the re-run closed (they stop paging). */
+  closedResultIds?: number[];
 }
 /** Host -> webview: the answer to a SortFilterCommand; replaces that result set's rows. */
 export const SortFilteredNotification = new IpcNotification<SortFilteredParams>('results/sortFiltered');

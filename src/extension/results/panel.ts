@@ -305,6 +305,7 @@ export class ResultsPanel implements vscode.Disposable {
       return;
     }
     // The statement was sent: the session's previous cursor is closed, whichever result it paged.
+    const closedResultIds = run.pageableResultId !== null && run.pageableResultId !== p.resultId ? [run.pageableResultId] : [];
     run.pageableResultId = null;
     const old = run.view.results[index];
     const info = this.target.session.info();
@@ -314,7 +315,7 @@ export class ResultsPanel implements vscode.Disposable {
     if (outcome.statement.error || !fresh || !source) {
       const error = outcome.statement.error ? errorView(outcome.statement.error) : { kind: 'query', message: 'The query returned no rows to show.' };
       run.closedReason = `the ${p.spec.where || p.spec.quick.length ? 'filter' : 'sort'} failed: ${error.message}`;
-      this.post(SortFilteredNotification, { ...reply, sql: outcome.statement.sql, error });
+      this.post(SortFilteredNotification, { ...reply, sql: outcome.statement.sql, error, closedResultIds });
       this.postCursorState();
       return;
     }
@@ -322,14 +323,18 @@ export class ResultsPanel implements vscode.Disposable {
     if (result.pageable) run.pageableResultId = p.resultId;
     run.closedReason = undefined;
     run.view.results = run.view.results.map((r, i) =>
-      i === index ? { ...result, firstPage: { ...result.firstPage, rows: [] } } : r.pageable ? { ...r, pageable: false, notPageableReason: 'sorting or filtering another result set closed its cursor.' } : r,
+      i === index
+        ? { ...result, firstPage: { ...result.firstPage, rows: [] } }
+        : closedResultIds.includes(r.resultId)
+          ? { ...r, pageable: false, notPageableReason: 'sorting or filtering another result set closed its cursor.' }
+          : r,
     );
     if (outcome.params.length) run.parameterized.add(p.resultId);
     else run.parameterized.delete(p.resultId);
     run.sources.set(p.resultId, { ...source, resultId: p.resultId });
     run.editable.delete(p.resultId);
     run.editability.delete(p.resultId);
-    this.post(SortFilteredNotification, { ...reply, result, durationMs: outcome.statement.outcome?.durationMs ?? 0, sql: outcome.statement.sql });
+    this.post(SortFilteredNotification, { ...reply, result, durationMs: outcome.statement.outcome?.durationMs ?? 0, sql: outcome.statement.sql, closedResultIds });
     this.postCursorState();
     void this.checkEditability(this.target, run.runId, [run.sources.get(p.resultId) ?? source]).catch((err: unknown) => this.log?.warn(`editability: ${(err as Error).message}`));
   }

@@ -22,8 +22,12 @@ import {
   PageNotification,
   ReadyCommand,
   ShowRunNotification,
+  SortFilterCommand,
+  SortFilteredNotification,
+  SortabilityNotification,
   StopFetchCommand,
 } from '../src/shared/protocol';
+import type { SortFilteredParams } from '../src/shared/protocol';
 import type { AppliedParams, CellValue, ChangeSet, CursorStateParams, ExportFormat, ExportProgressParams, IpcMessage, RunView } from '../src/shared/protocol';
 import { formatCount, formatMs, h, hx } from './dom';
 import { GridView } from './grid/grid-view';
@@ -35,6 +39,7 @@ import type { CopyFormat } from './model/copy-format';
 import { ResultState } from './model/result-state';
 import { shouldFetchMore } from './model/row-store';
 import { renderMessages } from './views/messages';
+import { SortFilterView } from './views/sort-filter-view';
 import { openViewer } from './views/viewer';
 
 /** Rows before the end of the loaded ones at which the next page is asked for. */
@@ -60,9 +65,19 @@ class App {
   private readonly messagesHost = h('div', { class: 'messages-host', hidden: true });
   private readonly footer = h('div', { class: 'footer', role: 'status' });
   private readonly grid: GridView;
+  private readonly sortFilter = new SortFilterView({
+    current: () => {
+      const r = this.current;
+      return r ? { resultId: r.view.resultId, columns: r.columns, pendingEdits: !r.pending.isEmpty } : undefined;
+    },
+    send: (resultId, spec) => {
+      if (this.run) post(SortFilterCommand, { runId: this.run.runId, resultId, spec });
+    },
+    changed: () => this.grid.refresh(),
+  });
 
   constructor(root: HTMLElement) {
-    root.append(this.tabs, this.toolbar, this.banner, this.gridHost, this.messagesHost, this.footer);
+    root.append(this.tabs, this.toolbar, this.sortFilter.element, this.banner, this.gridHost, this.messagesHost, this.footer);
     this.grid = new GridView(this.gridHost, {
       onViewport: (last) => this.maybeFetch(last),
       onCommitEdit: (row, col, value) => this.setCell(row, col, value),
@@ -72,6 +87,10 @@ class App {
       onSelectionChange: () => undefined,
       onScrollChange: () => this.saveSoon(),
       onWidthsChange: () => this.saveSoon(),
+      onHeaderClick: (col, shift) => this.sortFilter.headerClick(col, shift),
+      onCellMenu: (row, col, x, y) => {
+        if (this.current) this.sortFilter.openMenu(col, this.current.cell(row, col).value, x, y);
+      },
     });
     this.renderAll();
     onMessage((m) => this.onMessage(m));
@@ -123,6 +142,37 @@ class App {
     } else if (ExportProgressNotification.is(m)) {
       this.exportState = m.params;
       this.renderFooter();
+    } else if (SortabilityNotification.is(m)) {
+      if (this.result(m.params.runId, m.params.resultId)) this.sortFilter.sortability(m.params.resultId, m.params.reason);
+    } else if (SortFilteredNotification.is(m)) {
+      this.onSortFiltered(m.params);
+    }
+  }
+
+  /** The host re-ran a result sorted / filtered: its rows are replaced, the other results keep theirs. */
+  private onSortFiltered(p: SortFilteredParams): void {
+    const old = this.result(p.runId, p.resultId);
+    const run = this.run;
+    if (!old || !run) return;
+    const index = this.results.indexOf(old);
+    this.sortFilter.answered(p.resultId, p.spec, p.result !== undefined, { sql: p.sql, error: p.error?.message });
+    // The re-run closed the session's previous cursor: the result it paged stops here.
+    for (const r of this.results) {
+      if (r !== old && r.more && p.closedResultIds?.includes(r.view.resultId)) {
+        r.more = false;
+        r.notPageableReason = 'sorting or filtering another result set closed its cursor.';
+      }
+    }
+    if (p.result) {
+      this.results[index] = new ResultState(p.result, run.maxRowsInGrid, p.durationMs ?? 0);
+      if (run.readOnly) this.results[index].editability = { editable: false, reason: 'The connection profile is read-only.' };
+      delete this.state.views[p.resultId];
+      if (index === this.active) this.showActive();
+    } else if (p.sql !== undefined && old.more) {
+      // It ran and failed: the session's cursor was closed with it.
+      old.more = false;
+      old.notPageableReason = `the filter failed: ${p.error?.message ?? ''}`;
+      this.renderFooter();
     }
   }
 
@@ -130,6 +180,7 @@ class App {
     this.run = run;
     this.banner.hidden = true;
     this.cursor = undefined;
+    this.sortFilter.reset();
     const byStatement = new Map(run.statements.map((s) => [s.index, s]));
     this.results = run.results.map((v) => new ResultState(v, run.maxRowsInGrid, byStatement.get(v.statementIndex)?.durationMs ?? 0));
     if (run.readOnly) for (const r of this.results) r.editability = { editable: false, reason: 'The connection profile is read-only.' };
@@ -243,6 +294,7 @@ class App {
         const at = r.locate(row);
         return at.kind === 'new' || r.pending.rowState(at.index) !== 'deleted';
       },
+      headerSort: (col) => this.sortFilter.headerSort(col),
     };
   }
 
@@ -413,6 +465,7 @@ class App {
       this.grid.setSource(this.gridSource(r), this.state.views[r.view.resultId]);
     }
     this.renderToolbar();
+    this.sortFilter.render();
     this.renderFooter();
   }
 

@@ -1,11 +1,15 @@
 /**
  * Figure 1: time to the first rows of `SELECT *` through PgPool.execute against a raw pg-cursor
- * opening the same statement and reading 100 rows, on 2,000,000 rows and on 20,000 rows.
+ * opening the same statement and reading 100 rows, on 2,000,000 rows and on 20,000 rows; and the
+ * same after a sort or filter of the grid (the query wrapped by the results panel's
+ * sort-filter-sql.ts, quick-filter values as parameters), against pg-cursor on that same SQL.
  */
 import { performance } from 'node:perf_hooks';
 import type { Client } from 'pg';
 import type { PgPool } from '../../src/pool';
-import { BIG_ROWS, BIG_SQL, SMALL_ROWS, SMALL_SQL, textCursor } from '../fixtures';
+import Cursor from 'pg-cursor';
+import { buildSortFilterQuery } from '../../src/extension/results/sort-filter-sql';
+import { BIG_ROWS, BIG_SQL, SMALL_ROWS, SMALL_SQL, TEXT_TYPES, textCursor } from '../fixtures';
 import { figure } from '../figure';
 import { median } from '../stats';
 import type { BenchFigure } from '../types';
@@ -14,11 +18,34 @@ const RUNS = 21;
 const WARMUP = 10;
 const SESSION = 'bench:first-rows';
 
+/** The fixture tables' columns (bench/fixtures.ts), as the grid would send them. */
+const COLUMNS = [
+  { name: 'id', typeName: 'integer' },
+  { name: 'label', typeName: 'text' },
+  { name: 'amount', typeName: 'numeric' },
+  { name: 'created', typeName: 'timestamp with time zone' },
+  { name: 'note', typeName: 'text' },
+];
+/** A grid filter on the 2M rows (no sort: the first rows stream) and a sort plus filter on the 20k. */
+const BIG_FILTERED = buildSortFilterQuery(BIG_SQL, COLUMNS, { sort: [], where: 'amount > 10', quick: [{ column: 4, op: 'contains', value: 'a' }] });
+const SMALL_SORTED = buildSortFilterQuery(SMALL_SQL, COLUMNS, {
+  sort: [
+    { column: 2, direction: 'desc' },
+    { column: 0, direction: 'asc' },
+  ],
+  where: '',
+  quick: [{ column: 4, op: 'contains', value: 'a' }],
+});
+const PARAMS = new Map<string, string[]>([
+  [BIG_FILTERED.sql, BIG_FILTERED.params],
+  [SMALL_SORTED.sql, SMALL_SORTED.params],
+]);
+
 export async function firstRowsFigures(pool: PgPool, client: Client): Promise<BenchFigure[]> {
   // Each returns the milliseconds until the first 100 rows are in hand; closing the cursor after is not timed.
   const viaPool = async (sql: string): Promise<number> => {
     const started = performance.now();
-    const outcome = await pool.execute(SESSION, sql);
+    const outcome = await pool.execute(SESSION, sql, { params: PARAMS.get(sql) });
     const ms = performance.now() - started;
     if (outcome.kind !== 'rows' || outcome.page.rows.length !== 100) throw new Error('expected a first page of 100 rows');
     await pool.closeQuery(SESSION);
@@ -26,14 +53,15 @@ export async function firstRowsFigures(pool: PgPool, client: Client): Promise<Be
   };
   const raw = async (sql: string): Promise<number> => {
     const started = performance.now();
-    const cursor = client.query(textCursor(sql));
+    const params = PARAMS.get(sql);
+    const cursor = client.query(params ? new Cursor<unknown[]>(sql, params, { rowMode: 'array', types: TEXT_TYPES }) : textCursor(sql));
     const rows = await cursor.read(100);
     const ms = performance.now() - started;
     if (rows.length !== 100) throw new Error('expected 100 rows');
     await cursor.close();
     return ms;
   };
-  const tables = [BIG_SQL, SMALL_SQL];
+  const tables = [BIG_SQL, SMALL_SQL, BIG_FILTERED.sql, SMALL_SORTED.sql];
   // Untimed rounds first: the first Parse of a statement, the pool's first connection and V8's
   // warm-up of these code paths would otherwise land on whichever table is measured first.
   for (let i = 0; i < WARMUP; i++) {
@@ -57,6 +85,8 @@ export async function firstRowsFigures(pool: PgPool, client: Client): Promise<Be
   };
   const big = medians(BIG_SQL);
   const small = medians(SMALL_SQL);
+  const bigFiltered = medians(BIG_FILTERED.sql);
+  const smallSorted = medians(SMALL_SORTED.sql);
   await pool.releaseSession(SESSION);
   const rawNote = 'baseline: pg-cursor on one pg.Client, open + read(100), values as text like the pool';
   return [
@@ -75,6 +105,22 @@ export async function firstRowsFigures(pool: PgPool, client: Client): Promise<Be
       baseline: small.raw,
       target: { of: 'ratio', op: '<=', limit: 1.5 },
       note: `${rawNote}`,
+    }),
+    figure({
+      name: `1. first rows after a grid filter, ${BIG_ROWS.toLocaleString('en')} rows (execute)`,
+      value: bigFiltered.pool,
+      unit: 'ms',
+      baseline: bigFiltered.raw,
+      target: { of: 'ratio', op: '<=', limit: 1.5 },
+      note: `${rawNote}, on the same wrapped SQL and parameters (WHERE text + a contains quick filter)`,
+    }),
+    figure({
+      name: `1. first rows after a grid sort + filter, ${SMALL_ROWS.toLocaleString('en')} rows (execute)`,
+      value: smallSorted.pool,
+      unit: 'ms',
+      baseline: smallSorted.raw,
+      target: { of: 'ratio', op: '<=', limit: 1.5 },
+      note: `${rawNote}, on the same wrapped SQL and parameters (two sort keys + a contains quick filter)`,
     }),
     figure({
       name: '1. first rows, 2M vs 20k rows (execute)',

@@ -16,8 +16,10 @@ import type {
   ExportFormat,
   PageView,
   ApplyOutcomeView,
+  ResultSetView,
   RunView,
 } from './results-model';
+import type { SortFilterSpec } from './sort-filter-model';
 
 export * from './results-model';
 
@@ -172,3 +174,42 @@ export interface ExportProgressParams {
 }
 export const ExportProgressNotification = new IpcNotification<ExportProgressParams>('export/progress');
 
+
+// -------------------------------------------------------------------------------------------------
+// Sorting and filtering on the server (the host re-runs the result's query wrapped)
+
+export * from './sort-filter-model';
+
+export interface SortFilterParams {
+  runId: string;
+  resultId: number;
+  spec: SortFilterSpec;
+}
+/** Webview -> host: run the result's query again with this sort and filter (all of them, not a delta). */
+export const SortFilterCommand = new IpcCommand<SortFilterParams>('results/sortFilter');
+
+export interface SortabilityParams {
+  runId: string;
+  resultId: number;
+  /** Why the host cannot wrap this result's query (not a single plain SELECT / VALUES / TABLE). */
+  reason?: string;
+}
+/** Host -> webview: whether a result can be sorted and filtered, and if not, why. */
+export const SortabilityNotification = new IpcNotification<SortabilityParams>('results/sortability');
+
+export interface SortFilteredParams {
+  runId: string;
+  resultId: number;
+  /** The spec this answers (the grid shows it in the header and the filter bar). */
+  spec: SortFilterSpec;
+  /** The re-run's result (same resultId, first page, pageable); absent when it failed. */
+  result?: ResultSetView;
+  durationMs?: number;
+  /** The SQL that ran (for the filter bar's tooltip). */
+  sql?: string;
+  error?: ErrorView;
+  /** Other results of the run whose cursor the re-run closed (they stop paging). */
+  closedResultIds?: number[];
+}
+/** Host -> webview: the answer to a SortFilterCommand; replaces that result set's rows. */
+export const SortFilteredNotification = new IpcNotification<SortFilteredParams>('results/sortFiltered');

@@ -32,6 +32,8 @@ export interface GridSource {
   /** '' | 'new' | 'edited' | 'deleted' | 'conflict' */
   rowState(row: number): string;
   canEdit(row: number, col: number): boolean;
+  /** Sort on the server: a column's mark (▲, ▼2), whether a click sorts it, and what its tooltip adds. */
+  headerSort?(col: number): { mark: string; sortable: boolean; note?: string };
 }
 
 export interface GridEvents {
@@ -44,6 +46,10 @@ export interface GridEvents {
   onSelectionChange(): void;
   onScrollChange(): void;
   onWidthsChange(): void;
+  /** A header click (not on the resize handle): true when it was taken (a sort), false to select the column. */
+  onHeaderClick?(col: number, shift: boolean): boolean;
+  /** Right-click on a cell (its quick filters). */
+  onCellMenu?(row: number, col: number, x: number, y: number): void;
 }
 
 export class GridView {
@@ -101,6 +107,7 @@ export class GridView {
     this.scroller.addEventListener('keydown', (e) => this.onKey(e));
     this.scroller.addEventListener('mousedown', (e) => this.onMouseDown(e));
     this.scroller.addEventListener('mouseover', (e) => this.onMouseOver(e));
+    this.scroller.addEventListener('contextmenu', (e) => this.onContextMenu(e));
     const up = (): void => {
       this.dragging = false;
     };
@@ -251,11 +258,19 @@ export class GridView {
     for (const item of this.cols.getVirtualItems()) {
       const column = source.columns[item.index];
       const handle = h('div', { class: 'col-resize', 'data-resize': String(item.index), title: 'Drag to resize' });
+      const { mark, sortable, note } = source.headerSort?.(item.index) ?? { mark: '', sortable: false };
       const cell = h(
         'div',
-        { class: 'grid-hcell', role: 'columnheader', 'data-col': String(item.index), title: `${column.name} (${column.typeName})` },
+        {
+          class: `grid-hcell${sortable ? ' sortable' : ''}`,
+          role: 'columnheader',
+          'data-col': String(item.index),
+          'aria-sort': mark.startsWith('▲') ? 'ascending' : mark.startsWith('▼') ? 'descending' : undefined,
+          title: `${column.name} (${column.typeName})${note ? `\n${note}` : ''}`,
+        },
         h('span', { class: 'col-name' }, column.name),
         h('span', { class: 'col-type' }, column.typeName),
+        mark ? h('span', { class: 'sort-mark', 'data-testid': 'sort-mark' }, mark) : null,
         handle,
       );
       cell.style.left = `${item.start}px`;
@@ -340,8 +355,12 @@ export class GridView {
     if (!this.source) return;
     const headerCell = target.closest<HTMLElement>('.grid-hcell');
     if (headerCell) {
-      // A header click selects the column.
+      // A header click sorts (when the result can be sorted on the server), else selects the column.
       const col = Number(headerCell.dataset.col);
+      if (this.events.onHeaderClick?.(col, e.shiftKey)) {
+        e.preventDefault();
+        return;
+      }
       this.selection.anchor = { row: 0, col };
       this.selection.focus = { row: Math.max(0, this.source.rowCount() - 1), col };
       this.after();
@@ -372,6 +391,15 @@ export class GridView {
       this.dragging = true;
     }
     this.after();
+  }
+
+  private onContextMenu(e: MouseEvent): void {
+    const at = this.cellAt(e.target);
+    if (!at || at.col === null || !this.events.onCellMenu) return;
+    e.preventDefault();
+    this.selection.set({ row: at.row, col: at.col }, false);
+    this.after();
+    this.events.onCellMenu(at.row, at.col, e.clientX, e.clientY);
   }
 
   private onMouseOver(e: MouseEvent): void {

@@ -24,10 +24,13 @@ import {
   PageNotification,
   ReadyCommand,
   ShowRunNotification,
+  SortFilterCommand,
+  SortFilteredNotification,
+  SortabilityNotification,
   StopFetchCommand,
   isIpcMessage,
 } from '../../shared/protocol';
-import type { EditabilityView, ExportParams, IpcMessage, IpcNotification, RunView } from '../../shared/protocol';
+import type { EditabilityView, ExportParams, IpcMessage, IpcNotification, RunView, SortFilterParams } from '../../shared/protocol';
 import type { ResultsTarget, StatementRun } from './contract';
 import { applyGridChanges, checkEditability } from './edits';
 import type { EditableResult } from './edits';
@@ -36,6 +39,8 @@ import type { ExportHandle } from './export';
 import { newNonce, resultsHtml } from './html';
 import { buildRunView, errorView } from './run-view';
 import type { ResultSource } from './run-view';
+import { runSortFilter, sortFilterBase } from './sort-filter';
+import type { SortFilterBase } from './sort-filter';
 
 export const RESULTS_VIEW_TYPE = 'pgExplorer.results';
 
@@ -55,6 +60,10 @@ interface CurrentRun {
   fetching: boolean;
   stopRequested: boolean;
   closedReason?: string;
+  /** Sort / filter: each result's own query (a new spec wraps it, not the last wrapped one). */
+  sortFilterBases: Map<number, SortFilterBase>;
+  /** Results shown sorted / filtered with quick-filter parameters (COPY takes none: no export). */
+  parameterized: Set<number>;
 }
 
 export class ResultsPanel implements vscode.Disposable {
@@ -149,9 +158,12 @@ export class ResultsPanel implements vscode.Disposable {
       editability: new Map(),
       fetching: false,
       stopRequested: false,
+      sortFilterBases: new Map(built.sources.map((s) => [s.resultId, sortFilterBase(s.sql, s.columns)])),
+      parameterized: new Set(),
     };
     this.post(ShowRunNotification, built.view);
     this.postCursorState();
+    this.postSortability(this.run);
     // In the background: the editor's run is over once the rows are shown, whatever the checks take.
     void this.checkEditability(target, runId, built.sources).catch((err: unknown) => this.log?.warn(`editability: ${(err as Error).message}`));
   }
@@ -265,7 +277,81 @@ export class ResultsPanel implements vscode.Disposable {
       this.post(AppliedNotification, { runId: m.params.runId, resultId: m.params.resultId, requestId: m.params.requestId, outcome });
     } else if (ExportCommand.is(m)) {
       if (m.params.runId === run.runId) await this.export(run, m.params);
+    } else if (SortFilterCommand.is(m)) {
+      if (m.params.runId !== run.runId) return;
+      // After the page in flight (one call at a time per session); a Fetch all stops there.
+      run.stopRequested = true;
+      const next = this.fetchChain.then(() => this.sortFilter(run, m.params));
+      this.fetchChain = next.catch(() => undefined);
+      await next;
     }
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Sort and filter on the server (sort-filter.ts builds and runs the wrapped query)
+
+  /** Tells the grid which results can be sorted and filtered, and why not the others. */
+  private postSortability(run: CurrentRun): void {
+    for (const [resultId, base] of run.sortFilterBases) {
+      void base.refusal.then((reason) => {
+        if (this.run === run && !this.disposed) this.post(SortabilityNotification, { runId: run.runId, resultId, ...(reason ? { reason } : {}) });
+      });
+    }
+  }
+
+  /** Runs a result's query again, sorted and filtered, and shows it in place of that result set. */
+  private async sortFilter(run: CurrentRun, p: SortFilterParams): Promise<void> {
+    const base = run.sortFilterBases.get(p.resultId);
+    const index = run.view.results.findIndex((r) => r.resultId === p.resultId);
+    if (!base || index < 0 || this.run !== run || this.disposed) return;
+    // The result's own named cursor (a run of several statements) is replaced by the re-run.
+    const ownCursor = run.pageable.get(p.resultId);
+    if (ownCursor !== undefined) {
+      run.pageable.delete(p.resultId);
+      await this.target.session.closeQuery(ownCursor).catch(() => undefined);
+    }
+    const outcome = await runSortFilter(this.target.session, base, p.spec);
+    if (this.run !== run || this.disposed) return;
+    const reply = { runId: run.runId, resultId: p.resultId, spec: p.spec };
+    if (outcome.kind === 'refused') {
+      this.post(SortFilteredNotification, { ...reply, error: errorView(outcome.error) });
+      return;
+    }
+    // The statement was sent: the session's protocol cursor is closed, whichever result it paged
+    // (named cursors stay open).
+    const closedResultIds = [...run.pageable].filter(([id, name]) => name === undefined && id !== p.resultId).map(([id]) => id);
+    for (const id of closedResultIds) run.pageable.delete(id);
+    run.pageable.delete(p.resultId);
+    const old = run.view.results[index];
+    const info = this.target.session.info();
+    const built = buildRunView(run.runId, { title: run.view.title, readOnly: run.view.readOnly, maxRowsInGrid: run.view.maxRowsInGrid, cursorOpen: info.cursorOpen }, [outcome.statement]);
+    const fresh = built.view.results[0];
+    const source = built.sources[0];
+    if (outcome.statement.error || !fresh || !source) {
+      const error = outcome.statement.error ? errorView(outcome.statement.error) : { kind: 'query', message: 'The query returned no rows to show.' };
+      run.closedReason = `the ${p.spec.where || p.spec.quick.length ? 'filter' : 'sort'} failed: ${error.message}`;
+      this.post(SortFilteredNotification, { ...reply, sql: outcome.statement.sql, error, closedResultIds });
+      this.postCursorState();
+      return;
+    }
+    const result = { ...fresh, resultId: p.resultId, statementIndex: old.statementIndex, title: old.title };
+    if (result.pageable) run.pageable.set(p.resultId, undefined);
+    run.closedReason = undefined;
+    run.view.results = run.view.results.map((r, i) =>
+      i === index
+        ? { ...result, firstPage: { ...result.firstPage, rows: [] } }
+        : closedResultIds.includes(r.resultId)
+          ? { ...r, pageable: false, notPageableReason: 'sorting or filtering another result set closed its cursor.' }
+          : r,
+    );
+    if (outcome.params.length) run.parameterized.add(p.resultId);
+    else run.parameterized.delete(p.resultId);
+    run.sources.set(p.resultId, { ...source, resultId: p.resultId });
+    run.editable.delete(p.resultId);
+    run.editability.delete(p.resultId);
+    this.post(SortFilteredNotification, { ...reply, result, durationMs: outcome.statement.outcome?.durationMs ?? 0, sql: outcome.statement.sql, closedResultIds });
+    this.postCursorState();
+    void this.checkEditability(this.target, run.runId, [run.sources.get(p.resultId) ?? source]).catch((err: unknown) => this.log?.warn(`editability: ${(err as Error).message}`));
   }
 
   private onReady(): void {
@@ -290,6 +376,7 @@ export class ResultsPanel implements vscode.Disposable {
         void this.panel.webview.postMessage(EditabilityNotification.message({ runId: this.run.runId, resultId, editability }));
       }
       this.postCursorState();
+      this.postSortability(this.run);
       return;
     }
     for (const message of queued) void this.panel.webview.postMessage(message);
@@ -378,6 +465,12 @@ export class ResultsPanel implements vscode.Disposable {
   private async export(run: CurrentRun, params: ExportParams): Promise<void> {
     const source = run.sources.get(params.resultId);
     if (!source) return;
+    if (run.parameterized.has(params.resultId)) {
+      void vscode.window.showErrorMessage(
+        'This result is filtered with quick filters, whose values are parameters, and COPY takes none. Clear the quick filters (or write the condition in the filter bar) to export it.',
+      );
+      return;
+    }
     const extension = params.format === 'csv' ? 'csv' : 'json';
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const name = `${fileStem(run.view.results.find((r) => r.resultId === params.resultId)?.title ?? 'result')}.${extension}`;

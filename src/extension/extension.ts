@@ -13,6 +13,7 @@ import type { RunReport } from './editors/runner';
 import { EditorSessions } from './editors/sessions';
 import { EditorStatus } from './editors/status';
 import { QueryHistory } from './history/history';
+import { registerLanguageFeatures } from './language/language';
 import { registerProfileCommands } from './profiles/commands';
 import { ProfileStore } from './profiles/store';
 import { createResultsPresenter } from './results-presenter';
@@ -68,6 +69,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgExpl
     ...registerProfileCommands(store, connections, bindings, log),
     ...registerEditorCommands(store, connections, bindings, sessions, runner, history),
     ...registerTreeCommands(tree, store, connections, bindings, presenter, log),
+    ...registerLanguageFeatures({ sessions, bindings, connections, onDidRun: runner.onDidRun, log }),
     // An untitled document's name (Untitled-1) is reused by the next one: forget its binding.
     vscode.workspace.onDidCloseTextDocument((document) => {
       if (document.uri.scheme === 'untitled' && bindings.get(document.uri)) void bindings.set(document.uri, undefined);

@@ -38,3 +38,17 @@ export type {
   TableRef,
   UpdateOutcome,
 } from './edit';
+export type {
+  CatalogColumn,
+  CatalogKeyword,
+  CatalogOptions,
+  CatalogRelation,
+  CatalogRelationKind,
+  CatalogRoutine,
+  CatalogRoutineKind,
+  CatalogSchema,
+  CatalogSnapshot,
+  CatalogType,
+  CatalogTypeKind,
+  KeywordCategory,
+} from './catalog';

@@ -8,6 +8,8 @@ import { performance } from 'node:perf_hooks';
 import { describeTarget, validateConfig } from './config';
 import type { PgConfig, Route } from './config';
 import { openProfileConnection } from './connect';
+import * as catalog from './catalog';
+import { checkStatement } from './check';
 import { PooledConnection } from './connection';
 import { PgError, toQueryError } from './errors';
 import { openStatement } from './exec';
@@ -303,6 +305,17 @@ export class PgPool {
   /** CREATE text for one object; `options` picks one overload of a function or procedure. */
   getDdl(kind: introspect.DdlKind, schema: string, name: string, options: DdlOptions = {}): Promise<string> {
     return this.browse((client) => getDdl(client, kind, schema, name, options));
+  }
+
+  /** The catalog the SQL editor completes from (catalog.ts): a fixed number of queries. */
+  loadCatalog(options: catalog.CatalogOptions = {}): Promise<catalog.CatalogSnapshot> {
+    return this.browse((client) => catalog.loadCatalog(client, options));
+  }
+
+  /** Parse-only server check of one statement (check.ts): the server's error, or undefined. Never runs it. */
+  async checkStatement(sql: string): Promise<PgError | undefined> {
+    checkStatementText(sql);
+    return this.browse((client) => checkStatement(client, sql));
   }
 
   /** The last introspection call queued on the browser session. */

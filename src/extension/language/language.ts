@@ -1,0 +1,27 @@
+/**
+ * The SQL editor's language features, registered for `sql` documents: completion (triggered on
+ * `.` and as you type), and the state they share. Nothing here loads a catalog on activation:
+ * the first request for a document with an open pool does.
+ */
+import * as vscode from 'vscode';
+import type { Connections } from '../connections/connections';
+import type { DocumentBindings } from '../editors/bindings';
+import type { RunReport } from '../editors/runner';
+import type { EditorSessions } from '../editors/sessions';
+import { SqlCompletionProvider } from './completion-provider';
+import { LanguageState } from './state';
+
+const SQL: vscode.DocumentSelector = [{ language: 'sql' }];
+
+export interface LanguageDeps {
+  sessions: EditorSessions;
+  bindings: DocumentBindings;
+  connections: Connections;
+  onDidRun: vscode.Event<RunReport>;
+  log: vscode.LogOutputChannel;
+}
+
+export function registerLanguageFeatures(deps: LanguageDeps): vscode.Disposable[] {
+  const state = new LanguageState(deps.sessions, deps.bindings, deps.connections, deps.onDidRun, deps.log);
+  return [state, vscode.languages.registerCompletionItemProvider(SQL, new SqlCompletionProvider(state), '.', '"')];
+}

@@ -1,6 +1,6 @@
 /**
  * The SQL editor's language features, registered for `sql` documents: completion (triggered on
- * `.` and as you type), and the state they share. Nothing here loads a catalog on activation:
+ * `.` and as you type), syntax errors as you type, and the state they share. Nothing here loads a catalog on activation:
  * the first request for a document with an open pool does.
  */
 import * as vscode from 'vscode';
@@ -10,6 +10,7 @@ import type { RunReport } from '../editors/runner';
 import type { EditorSessions } from '../editors/sessions';
 import { SqlCompletionProvider } from './completion-provider';
 import { LanguageState } from './state';
+import { SyntaxDiagnostics } from './syntax-diagnostics';
 
 const SQL: vscode.DocumentSelector = [{ language: 'sql' }];
 
@@ -23,5 +24,9 @@ export interface LanguageDeps {
 
 export function registerLanguageFeatures(deps: LanguageDeps): vscode.Disposable[] {
   const state = new LanguageState(deps.sessions, deps.bindings, deps.connections, deps.onDidRun, deps.log);
-  return [state, vscode.languages.registerCompletionItemProvider(SQL, new SqlCompletionProvider(state), '.', '"')];
+  return [
+    state,
+    vscode.languages.registerCompletionItemProvider(SQL, new SqlCompletionProvider(state), '.', '"'),
+    new SyntaxDiagnostics(state),
+  ];
 }

@@ -1,6 +1,6 @@
 /**
  * The SQL editor's language features, registered for `sql` documents: completion (triggered on
- * `.` and as you type), syntax errors as you type, and the state they share. Nothing here loads a catalog on activation:
+ * `.` and as you type), hover, signature help, syntax errors as you type, and the state they share. Nothing here loads a catalog on activation:
  * the first request for a document with an open pool does.
  */
 import * as vscode from 'vscode';
@@ -9,6 +9,7 @@ import type { DocumentBindings } from '../editors/bindings';
 import type { RunReport } from '../editors/runner';
 import type { EditorSessions } from '../editors/sessions';
 import { SqlCompletionProvider } from './completion-provider';
+import { SqlHoverProvider, SqlSignatureHelpProvider } from './hover-provider';
 import { LanguageState } from './state';
 import { SyntaxDiagnostics } from './syntax-diagnostics';
 
@@ -27,6 +28,8 @@ export function registerLanguageFeatures(deps: LanguageDeps): vscode.Disposable[
   return [
     state,
     vscode.languages.registerCompletionItemProvider(SQL, new SqlCompletionProvider(state), '.', '"'),
+    vscode.languages.registerHoverProvider(SQL, new SqlHoverProvider(state)),
+    vscode.languages.registerSignatureHelpProvider(SQL, new SqlSignatureHelpProvider(state), { triggerCharacters: ['(', ','], retriggerCharacters: [','] }),
     new SyntaxDiagnostics(state),
   ];
 }

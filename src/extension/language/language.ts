@@ -1,6 +1,7 @@
 /**
  * The SQL editor's language features, registered for `sql` documents: completion (triggered on
- * `.` and as you type), hover, signature help, syntax errors as you type, and the state they share. Nothing here loads a catalog on activation:
+ * `.` and as you type), hover, signature help, syntax errors as you type, the server check (Parse only), and the
+ * state they share. Nothing here loads a catalog on activation:
  * the first request for a document with an open pool does.
  */
 import * as vscode from 'vscode';
@@ -10,6 +11,7 @@ import type { RunReport } from '../editors/runner';
 import type { EditorSessions } from '../editors/sessions';
 import { SqlCompletionProvider } from './completion-provider';
 import { SqlHoverProvider, SqlSignatureHelpProvider } from './hover-provider';
+import { ServerCheck } from './server-check';
 import { LanguageState } from './state';
 import { SyntaxDiagnostics } from './syntax-diagnostics';
 
@@ -25,11 +27,13 @@ export interface LanguageDeps {
 
 export function registerLanguageFeatures(deps: LanguageDeps): vscode.Disposable[] {
   const state = new LanguageState(deps.sessions, deps.bindings, deps.connections, deps.onDidRun, deps.log);
+  const serverCheck = new ServerCheck(state);
   return [
     state,
     vscode.languages.registerCompletionItemProvider(SQL, new SqlCompletionProvider(state), '.', '"'),
     vscode.languages.registerHoverProvider(SQL, new SqlHoverProvider(state)),
     vscode.languages.registerSignatureHelpProvider(SQL, new SqlSignatureHelpProvider(state), { triggerCharacters: ['(', ','], retriggerCharacters: [','] }),
-    new SyntaxDiagnostics(state),
+    new SyntaxDiagnostics(state, serverCheck),
+    serverCheck,
   ];
 }

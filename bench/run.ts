@@ -24,6 +24,7 @@ import { roundTripFigures } from './figures/round-trips';
 import { uiFigures } from './figures/ui';
 import { figure } from './figure';
 import { runIntrospectionBench } from './introspect';
+import { languageFigures } from './language';
 import { fillTables, serverVersion, startBenchCluster } from './fixtures';
 import { machineInfo } from './machine';
 import { reportFromSaved, textTable, updateBenchmarksMd, writeResults } from './report';
@@ -100,6 +101,10 @@ async function main(): Promise<void> {
     if (wanted('8')) {
       log('figure 8: .vsix size and activation');
       figures.push(...(await packageFigures()));
+    }
+    if (wanted('9')) {
+      log('figure 9: the SQL editor (catalog cache, completion, syntax pass)');
+      figures.push(...(await languageFigures((m) => log(`  language: ${m}`))));
     }
     if (wanted('7')) {
       notes.push('Figure 7 runs in code-server (the web build of VS Code, on Node 24) driven by headless Debian chromium through playwright-core, sharing the machine with the cluster.');

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { CatalogIndex, DEFAULT_SESSION } from '../../src/extension/language/catalog-index';
-import { describeAt, splitArguments } from '../../src/extension/language/describe';
+import { describeAt, objectAt, splitArguments } from '../../src/extension/language/describe';
 import { loadScanner } from '../../src/extension/sql/splitter';
 import { shopCatalog } from './catalog-fixture';
 
@@ -50,4 +50,15 @@ describe('hover descriptions', () => {
   test('argument lists split at top-level commas only', () => {
     assert.deepEqual(splitArguments("a numeric(10,2), b text DEFAULT 'x,y'::text, VARIADIC c integer[]"), ['a numeric(10,2)', "b text DEFAULT 'x,y'::text", 'VARIADIC c integer[]']);
   });
+
+  test('the object a name means, for go to definition', () => {
+    const objectAtMark = (marked: string): unknown => objectAt(marked.replace('|', ''), marked.indexOf('|'), index, DEFAULT_SESSION);
+    assert.deepEqual(objectAtMark('SELECT c|.id FROM customers c'), { kind: 'table', schema: 'public', name: 'customers' });
+    assert.deepEqual(objectAtMark('SELECT * FROM sales.or|ders'), { kind: 'table', schema: 'sales', name: 'orders' });
+    assert.deepEqual(objectAtMark('SELECT * FROM active_cu|stomers'), { kind: 'view', schema: 'public', name: 'active_customers' });
+    assert.deepEqual(objectAtMark('SELECT sales.t|ax(1)'), { kind: 'function', schema: 'sales', name: 'tax' });
+    assert.deepEqual(objectAtMark('SELECT 1::sales.sta|tus'), { kind: 'type', schema: 'sales', name: 'status' });
+    assert.equal(objectAtMark('SELECT no|pe'), undefined);
+  });
 });
+

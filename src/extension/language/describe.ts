@@ -151,3 +151,43 @@ export function splitArguments(args: string): string[] {
   if (current.trim()) out.push(current.trim());
   return out;
 }
+
+/** A catalog object that has DDL (go to definition). */
+export interface ObjectRef {
+  kind: 'table' | 'view' | 'materializedView' | 'function' | 'procedure' | 'sequence' | 'type';
+  schema: string;
+  name: string;
+}
+
+const DDL_KIND: Record<CatalogRelation['kind'], ObjectRef['kind']> = {
+  table: 'table',
+  partitionedTable: 'table',
+  foreignTable: 'table',
+  view: 'view',
+  materializedView: 'materializedView',
+  sequence: 'sequence',
+};
+
+/** The relation, routine or type named at `offset` (through aliases too), if the catalog knows it. */
+export function objectAt(text: string, offset: number, index: CatalogIndex, session: SessionView): ObjectRef | undefined {
+  const name = nameAt(text, offset);
+  if (!name) return undefined;
+  const upto = name.parts.slice(0, name.index + 1);
+  const asName: RelationName = upto.length >= 2 ? { schema: upto[upto.length - 2], name: upto[upto.length - 1] } : { name: upto[0] };
+  if (name.isCall && name.index === name.parts.length - 1) {
+    const routine = index.routine(asName, session)[0];
+    if (routine) return { kind: routine.kind === 'procedure' ? 'procedure' : 'function', schema: routine.schema, name: routine.name };
+  }
+  if (upto.length === 1) {
+    const source = sourceFor(upto, name.context.sources);
+    if (source?.kind === 'relation') {
+      const relation = index.relation(source.relation, session);
+      if (relation) return { kind: DDL_KIND[relation.kind], schema: relation.schema, name: relation.name };
+    }
+  }
+  const relation = index.relation(asName, session);
+  if (relation && !relation.schema.startsWith('pg_temp')) return { kind: DDL_KIND[relation.kind], schema: relation.schema, name: relation.name };
+  const type = index.type(asName, session);
+  if (type) return { kind: 'type', schema: type.schema, name: type.name };
+  return undefined;
+}

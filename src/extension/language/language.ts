@@ -1,7 +1,7 @@
 /**
  * The SQL editor's language features, registered for `sql` documents: completion (triggered on
- * `.` and as you type), hover, signature help, syntax errors as you type, the server check (Parse only), and the
- * state they share. Nothing here loads a catalog on activation:
+ * `.` and as you type), hover, signature help, syntax errors as you type, the server check (Parse only), the outline, go to
+ * definition (DDL), and the state they share. Nothing here loads a catalog on activation:
  * the first request for a document with an open pool does.
  */
 import * as vscode from 'vscode';
@@ -11,6 +11,8 @@ import type { RunReport } from '../editors/runner';
 import type { EditorSessions } from '../editors/sessions';
 import { SqlCompletionProvider } from './completion-provider';
 import { SqlHoverProvider, SqlSignatureHelpProvider } from './hover-provider';
+import { DDL_SCHEME, DdlContentProvider, SqlDefinitionProvider } from './definition';
+import { SqlOutlineProvider } from './outline';
 import { ServerCheck } from './server-check';
 import { LanguageState } from './state';
 import { SyntaxDiagnostics } from './syntax-diagnostics';
@@ -33,6 +35,9 @@ export function registerLanguageFeatures(deps: LanguageDeps): vscode.Disposable[
     vscode.languages.registerCompletionItemProvider(SQL, new SqlCompletionProvider(state), '.', '"'),
     vscode.languages.registerHoverProvider(SQL, new SqlHoverProvider(state)),
     vscode.languages.registerSignatureHelpProvider(SQL, new SqlSignatureHelpProvider(state), { triggerCharacters: ['(', ','], retriggerCharacters: [','] }),
+    vscode.languages.registerDocumentSymbolProvider(SQL, new SqlOutlineProvider()),
+    vscode.languages.registerDefinitionProvider(SQL, new SqlDefinitionProvider(state)),
+    vscode.workspace.registerTextDocumentContentProvider(DDL_SCHEME, new DdlContentProvider(state)),
     new SyntaxDiagnostics(state, serverCheck),
     serverCheck,
   ];

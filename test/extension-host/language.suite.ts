@@ -174,4 +174,15 @@ describe('the SQL editor knows the database', () => {
     const ddl = await vscode.workspace.openTextDocument(locations[0].uri);
     assert.match(ddl.getText(), /CREATE TABLE app\.customers/);
   });
+
+  it('formats a document without changing what it means', async () => {
+    const editor = await openSql("\\set x 1\nselect id,name from app.customers where id=1;\nselect $$ keep  me $$;\n", profileId);
+    const edits = await vscode.commands.executeCommand<vscode.TextEdit[]>('vscode.executeFormatDocumentProvider', editor.document.uri, { tabSize: 2, insertSpaces: true });
+    assert.ok(edits && edits.length > 0, 'Format Document gave no edits');
+    const applied = new vscode.WorkspaceEdit();
+    applied.set(editor.document.uri, edits);
+    await vscode.workspace.applyEdit(applied);
+    assert.equal(editor.document.getText(), '\\set x 1\nSELECT\n  id,\n  name\nFROM\n  app.customers\nWHERE\n  id = 1;\nSELECT\n  $$ keep  me $$;\n');
+  });
 });
+

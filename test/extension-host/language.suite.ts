@@ -76,7 +76,13 @@ describe('the SQL editor knows the database', () => {
     assert.ok(relations.includes('app.customers'), 'app is not on the search_path: qualified');
     assert.ok(relations.includes('app'), 'schemas are offered too');
     assert.ok(!relations.includes('customers'), 'never unqualified when the schema is not on the path');
+
+    // For the feature tour: the list as a user sees it, the columns of a CTE's alias with their types.
+    await completionsAt(editor, 'with recent as (\n  select o.id, o.status, o.total as amount\n    from app.orders o\n)\nselect r.| from recent r join app.customers c on c.id = r.id');
+    await vscode.commands.executeCommand('editor.action.triggerSuggest');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     await screenshot('language-completion');
+    await vscode.commands.executeCommand('hideSuggestWidget');
   });
 
   it('inserts a mixed-case table quoted, and its columns quoted', async () => {
@@ -108,7 +114,8 @@ describe('the SQL editor knows the database', () => {
     const syntax = await diagnosticsOf(editor.document.uri, 'PostgreSQL parser');
     assert.equal(syntax.length, 1);
     assert.equal(syntax[0].message, 'syntax error at end of input');
-    assert.deepEqual([syntax[0].range.start.line, syntax[0].range.start.character], [3, 6]);
+    // At the end of the statement: the last word before the `;` is underlined.
+    assert.deepEqual([syntax[0].range.start.line, syntax[0].range.start.character, syntax[0].range.end.character], [3, 1, 6]);
 
     await run('pgExplorer.runStatement', editor).catch(() => undefined);
     await editor.edit((e) => e.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), 'select id,\n       nmae\n  from app.customers;\n'));

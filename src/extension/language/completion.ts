@@ -157,13 +157,18 @@ export function suggest(context: CompletionContext, index: CatalogIndex | undefi
       return memberSuggestions(context, index, session);
     case 'insertColumns': {
       const relation = context.target ? index?.relation(context.target, session) : undefined;
-      return (relation?.columns ?? []).map((column) => columnItem({ name: column.name, column, relation }, '0'));
+      return (relation?.columns ?? []).map((column, i) => columnItem({ name: column.name, column, relation }, ordinal('0', i)));
     }
     case 'type':
       return typeSuggestions(index, session);
     case 'column':
       return columnSuggestions(context, index, session);
   }
+}
+
+/** A sort key that keeps columns in their table's order within their group. */
+function ordinal(group: string, i: number): string {
+  return `${group}${String(i).padStart(5, '0')}`;
 }
 
 function columnItem(c: ResolvedColumn, sort: string, owner?: string): Suggestion {
@@ -182,11 +187,11 @@ function columnSuggestions(context: CompletionContext, index: CatalogIndex | und
   const seen = new Set<string>();
   context.sources.forEach((source, n) => {
     const owner = sourceName(source);
-    for (const c of columnsOf(source, index, session)) {
-      if (seen.has(c.name)) continue;
+    columnsOf(source, index, session).forEach((c, i) => {
+      if (seen.has(c.name)) return;
       seen.add(c.name);
-      out.push(columnItem(c, `0${String(n).padStart(3, '0')}`, owner));
-    }
+      out.push(columnItem(c, ordinal(`0${String(n).padStart(3, '0')}`, i), owner));
+    });
     out.push({ label: quote(owner), kind: 'alias', insertText: quote(owner), detail: source.kind === 'relation' ? `${source.relation.schema ? `${source.relation.schema}.` : ''}${source.relation.name}` : 'subquery', sortText: '1' });
   });
   if (index) {
@@ -224,7 +229,7 @@ function memberSuggestions(context: CompletionContext, index: CatalogIndex | und
   const source = sourceFor(context.qualifier, context.sources);
   if (source) {
     const columns = columnsOf(source, index, session);
-    if (columns.length > 0 || source.kind === 'derived') return columns.map((c) => columnItem(c, '0'));
+    if (columns.length > 0 || source.kind === 'derived') return columns.map((c, i) => columnItem(c, ordinal('0', i)));
   }
   if (!index) return [];
   if (context.qualifier.length === 1) {
@@ -232,7 +237,7 @@ function memberSuggestions(context: CompletionContext, index: CatalogIndex | und
     // A table named without its alias (`orders.`) or a schema (`sales.`).
     const relation = index.relation({ name: schema }, session);
     if (relation && context.sources.some((s) => s.kind === 'relation' && s.relation.name === schema)) {
-      return relation.columns.map((column) => columnItem({ name: column.name, column, relation }, '0'));
+      return relation.columns.map((column, i) => columnItem({ name: column.name, column, relation }, ordinal('0', i)));
     }
     const out: Suggestion[] = [];
     for (const list of index.relations.get(schema)?.values() ?? []) out.push(relationItem(list[0], quote(list[0].name), '0'));
@@ -242,7 +247,7 @@ function memberSuggestions(context: CompletionContext, index: CatalogIndex | und
   }
   if (context.qualifier.length === 2) {
     const relation = index.relation({ schema: context.qualifier[0], name: context.qualifier[1] } satisfies RelationName, session);
-    return (relation?.columns ?? []).map((column) => columnItem({ name: column.name, column, relation }, '0'));
+    return (relation?.columns ?? []).map((column, i) => columnItem({ name: column.name, column, relation }, ordinal('0', i)));
   }
   return [];
 }

@@ -25,6 +25,7 @@ import { roundTripFigures } from './figures/round-trips';
 import { uiFigures } from './figures/ui';
 import { figure } from './figure';
 import { runIntrospectionBench } from './introspect';
+import { languageFigures } from './language';
 import { fillTables, serverVersion, startBenchCluster } from './fixtures';
 import { machineInfo } from './machine';
 import { RESULTS_JSON, reportFromSaved, textTable, updateBenchmarksMd, writeResults } from './report';
@@ -106,6 +107,10 @@ async function main(): Promise<void> {
     if (wanted('9')) {
       log('figure 9: a 500-node plan drawn by the plan webview (chromium)');
       figures.push(...(await planDrawFigures(cluster, (m) => log(`  plan: ${m}`))));
+    }
+    if (wanted('10')) {
+      log('figure 10: the SQL editor (catalog cache, completion, syntax pass)');
+      figures.push(...(await languageFigures((m) => log(`  language: ${m}`))));
     }
     if (only && fs.existsSync(RESULTS_JSON)) {
       // --only: the figures not run this time keep their saved values, so the table stays whole.

@@ -16,6 +16,7 @@ import { EditorSessions } from './editors/sessions';
 import { EditorStatus } from './editors/status';
 import { QueryHistory } from './history/history';
 import { registerPlanCommands } from './plans/commands';
+import { registerLanguageFeatures } from './language/language';
 import { registerProfileCommands } from './profiles/commands';
 import { ProfileStore } from './profiles/store';
 import { createResultsPresenter } from './results-presenter';
@@ -83,6 +84,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgExpl
     }),
     ...agentTools.disposables,
     ...registerPlanCommands(context, store, connections, bindings, sessions, log),
+    ...registerLanguageFeatures({ sessions, bindings, connections, onDidRun: runner.onDidRun, log }),
     // An untitled document's name (Untitled-1) is reused by the next one: forget its binding.
     vscode.workspace.onDidCloseTextDocument((document) => {
       if (document.uri.scheme === 'untitled' && bindings.get(document.uri)) void bindings.set(document.uri, undefined);

@@ -46,3 +46,17 @@ export type {
   TableRef,
   UpdateOutcome,
 } from './edit';
+export type {
+  CatalogColumn,
+  CatalogKeyword,
+  CatalogOptions,
+  CatalogRelation,
+  CatalogRelationKind,
+  CatalogRoutine,
+  CatalogRoutineKind,
+  CatalogSchema,
+  CatalogSnapshot,
+  CatalogType,
+  CatalogTypeKind,
+  KeywordCategory,
+} from './catalog';

@@ -8,6 +8,8 @@ import { performance } from 'node:perf_hooks';
 import { describeTarget, validateConfig } from './config';
 import type { PgConfig, Route } from './config';
 import { openProfileConnection } from './connect';
+import * as catalog from './catalog';
+import { checkStatement } from './check';
 import { PooledConnection } from './connection';
 import { copyOut } from './copy';
 import { closeDeclared, declareCursor, fetchCursor } from './declared-cursor';
@@ -451,6 +453,17 @@ export class PgPool implements SessionOwner {
   /** The whole schema's DDL, in an order that applies on an empty database. */
   getSchemaDdl(schema: string): Promise<string> {
     return this.browse((client) => getSchemaDdl(client, schema));
+  }
+
+  /** The catalog the SQL editor completes from (catalog.ts): a fixed number of queries. */
+  loadCatalog(options: catalog.CatalogOptions = {}): Promise<catalog.CatalogSnapshot> {
+    return this.browse((client) => catalog.loadCatalog(client, options));
+  }
+
+  /** Parse-only server check of one statement (check.ts): the server's error, or undefined. Never runs it. */
+  async checkStatement(sql: string): Promise<PgError | undefined> {
+    checkStatementText(sql);
+    return this.browse((client) => checkStatement(client, sql));
   }
 
   /** The last introspection call queued on the browser session. */

@@ -26,3 +26,18 @@ export function scanner(): LibPgQuery | undefined {
 export function scannerLoaded(): boolean {
   return loaded !== undefined;
 }
+
+/** libpg-query's scanSync, once loaded (callers check scannerLoaded() or await loadScanner() first). */
+export function scanSync(sql: string): ReturnType<LibPgQuery['scanSync']> {
+  return loadedOrThrow().scanSync(sql);
+}
+
+/** libpg-query's parseSync (the server's parser), once loaded. */
+export function parseSync(sql: string): ReturnType<LibPgQuery['parseSync']> {
+  return loadedOrThrow().parseSync(sql);
+}
+
+function loadedOrThrow(): LibPgQuery {
+  if (!loaded) throw new Error('The SQL scanner is still loading; try again in a moment.');
+  return loaded;
+}

@@ -1,0 +1,98 @@
+/**
+ * What the language features share: the catalog cache, the session view of each tab, and which
+ * pool a document completes from (its editor session's, else its binding's pool if one is open;
+ * never one opened for completion). Stale catalogs are dropped after a run that changed the
+ * schema (DDL), and a tab's session view is re-read after each of its runs.
+ */
+import * as vscode from 'vscode';
+import type { PgPool } from '../../pool';
+import type { Connections } from '../connections/connections';
+import type { DocumentBindings } from '../editors/bindings';
+import type { RunReport } from '../editors/runner';
+import type { EditorSessions } from '../editors/sessions';
+import { CatalogCache } from './catalog-cache';
+import { DEFAULT_SESSION } from './catalog-index';
+import type { CatalogIndex, SessionView } from './catalog-index';
+import { readSessionView } from './session-view';
+
+/** Statements after which the catalog may have changed. */
+const DDL = /^\s*(create|alter|drop|comment|grant|revoke|security\s+label|import\s+foreign|refresh|truncate|reindex|select\b[\s\S]*\binto\b)/i;
+
+export type LanguageFeature = 'completion' | 'hover' | 'signatureHelp' | 'diagnostics' | 'serverCheck';
+
+const SETTING: Record<LanguageFeature, string> = {
+  completion: 'completion.enabled',
+  hover: 'hover.enabled',
+  signatureHelp: 'hover.enabled',
+  diagnostics: 'diagnostics.parse',
+  serverCheck: 'diagnostics.serverCheck',
+};
+
+export class LanguageState implements vscode.Disposable {
+  readonly cache: CatalogCache;
+  private readonly views = new Map<string, SessionView>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly changed = new vscode.EventEmitter<vscode.Uri | undefined>();
+  /** Fires when a catalog or a tab's session view changed (undefined: every document). */
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly sessions: EditorSessions,
+    private readonly bindings: DocumentBindings,
+    private readonly connections: Connections,
+    onDidRun: vscode.Event<RunReport>,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.cache = new CatalogCache((pool, ms, index) => {
+      this.log.info(`Loaded the catalog of ${pool.target} for completion in ${Math.round(ms)} ms (${index.snapshot.relations.length} relations).`);
+      this.changed.fire(undefined);
+    });
+    this.disposables.push(
+      onDidRun((report) => void this.afterRun(report)),
+      sessions.onDidRelease((uri) => this.views.delete(uri.toString())),
+      this.changed,
+    );
+  }
+
+  enabled(feature: LanguageFeature): boolean {
+    return vscode.workspace.getConfiguration('pgExplorer').get<boolean>(SETTING[feature], true);
+  }
+
+  /** The pool a document completes from, if one is open. */
+  poolFor(uri: vscode.Uri): PgPool | undefined {
+    const session = this.sessions.get(uri);
+    if (session) return session.pool;
+    const binding = this.bindings.get(uri);
+    return binding ? this.connections.openPool(binding.profileId, binding.database) : undefined;
+  }
+
+  /** The catalog as cached now (starting a load if there is none) and the tab's session view. */
+  catalogFor(uri: vscode.Uri): { pool?: PgPool; index?: CatalogIndex; session: SessionView; loading: boolean } {
+    const pool = this.poolFor(uri);
+    const index = pool ? this.cache.peek(pool) : undefined;
+    return { pool, index, session: this.views.get(uri.toString()) ?? DEFAULT_SESSION, loading: pool !== undefined && index === undefined };
+  }
+
+  sessionView(uri: vscode.Uri): SessionView {
+    return this.views.get(uri.toString()) ?? DEFAULT_SESSION;
+  }
+
+  private async afterRun(report: RunReport): Promise<void> {
+    const uri = vscode.Uri.parse(report.uri);
+    const session = this.sessions.get(uri);
+    if (!session) return;
+    if (report.statements.some((s) => s.outcome && DDL.test(s.sql))) this.cache.invalidate(session.pool);
+    try {
+      const view = await readSessionView(session.pool, session.id);
+      if (view) this.views.set(uri.toString(), view);
+    } catch (err) {
+      // Busy, or the connection went away: keep the last view; completion still works.
+      this.log.debug(`Could not read the session of ${report.uri} for completion: ${(err as Error).message}`);
+    }
+    this.changed.fire(uri);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -4,10 +4,10 @@
  * session is free (no statement running, no open cursor whose result a panel is paging, no failed
  * transaction), so reading it never changes what the user sees.
  *
- * This is the one place that reaches into a tab's session; when sessions become handles, only
- * `readSessionView` moves.
+ * This is the one place that reaches into a tab's session (through its handle); only
+ * `readSessionView` knows how.
  */
-import type { CatalogRelation, PgPool } from '../../pool';
+import type { CatalogRelation, Session } from '../../pool';
 import type { SessionView } from './catalog-index';
 
 const SESSION_VIEW_SQL = `SELECT pg_catalog.array_to_json(pg_catalog.current_schemas(true))::text,
@@ -29,10 +29,10 @@ interface TempRow {
  * The session's search path and temp tables, or undefined when the session is busy, holds a
  * cursor, is in a failed transaction, or has no connection yet (then it sees what a new session sees).
  */
-export async function readSessionView(pool: PgPool, sessionId: string): Promise<SessionView | undefined> {
-  const info = pool.sessionInfo(sessionId);
-  if (!info || info.cursorOpen || info.txStatus === 'failed' || info.backendPid === null) return undefined;
-  const outcome = await pool.execute(sessionId, SESSION_VIEW_SQL);
+export async function readSessionView(session: Session): Promise<SessionView | undefined> {
+  const info = session.info();
+  if (info.busy || info.cursorOpen || info.txStatus === 'failed' || !info.connected) return undefined;
+  const outcome = await session.execute(SESSION_VIEW_SQL);
   if (outcome.kind !== 'rows' || outcome.page.rows.length === 0) return undefined;
   const [path, temp] = outcome.page.rows[0];
   const rows = temp ? (JSON.parse(temp) as TempRow[]) : [];

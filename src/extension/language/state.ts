@@ -83,7 +83,7 @@ export class LanguageState implements vscode.Disposable {
     if (!session) return;
     if (report.statements.some((s) => s.outcome && DDL.test(s.sql))) this.cache.invalidate(session.pool);
     try {
-      const view = await readSessionView(session.pool, session.id);
+      const view = await readSessionView(session.session);
       if (view) this.views.set(uri.toString(), view);
     } catch (err) {
       // Busy, or the connection went away: keep the last view; completion still works.

@@ -15,6 +15,7 @@ import {
   CopyTextCommand,
   CursorStateNotification,
   EditabilityNotification,
+  ExplainCommand,
   ExportCommand,
   ExportProgressNotification,
   FetchPageCommand,
@@ -507,6 +508,11 @@ class App {
       button('Export CSV…', 'export-csv', () => this.exportAs('csv')),
       button('Export JSON…', 'export-json', () => this.exportAs('json')),
     );
+    // The result's statement in the plan view, on the editor's own session (an editor's run only).
+    if (this.run?.canExplain) {
+      const run = this.run;
+      right.append(button('Explain', 'explain', () => post(ExplainCommand, { runId: run.runId, resultId: r.view.resultId }), { title: "Show the statement's plan (EXPLAIN, without running it)" }));
+    }
     this.toolbar.append(left, right);
     this.renderConflicts(r);
   }

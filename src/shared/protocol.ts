@@ -83,6 +83,9 @@ export const FetchPageCommand = new IpcCommand<FetchParams>('results/fetch');
 export const StopFetchCommand = new IpcCommand<{ runId: string }>('results/stopFetch');
 
 /** Close the tab's cursor (and the transaction it holds). */
+/** Show a result's statement in the plan view (EXPLAIN on the editor's session). */
+export const ExplainCommand = new IpcCommand<{ runId: string; resultId: number }>('results/explain');
+
 /** Close the cursor of one result (`resultId`), or of every result of the run. */
 export const CloseCursorCommand = new IpcCommand<{ runId: string; resultId?: number }>('results/closeCursor');
 

@@ -83,6 +83,8 @@ export interface RunView {
   readOnly: boolean;
   /** The grid stops loading rows at this many and offers export instead. */
   maxRowsInGrid: number;
+  /** The run came from a SQL editor, whose session can EXPLAIN a result's statement (the toolbar's Explain). */
+  canExplain?: boolean;
   statements: StatementView[];
   results: ResultSetView[];
   /**

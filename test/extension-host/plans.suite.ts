@@ -136,4 +136,18 @@ describe('plan view', () => {
     assert.doesNotMatch(result.plan.json, /Actual Total Time/);
     assert.equal(await counter(), before);
   });
+
+  it("explains a given statement (the results toolbar's Explain) on the editor's session, not the one under the cursor", async () => {
+    const editor = await openSql('CREATE TEMP TABLE plan_tmp AS SELECT g FROM generate_series(1, 10) g;\nSELECT 1;\n', profileId);
+    await run('pgExplorer.runStatement', editor);
+    // The temp table exists in this editor's session only: explaining it proves which session ran it.
+    const result = await vscode.commands.executeCommand<ExplainResult | undefined>('pgExplorer.explain', {
+      uri: editor.document.uri.toString(),
+      sql: 'SELECT * FROM plan_tmp WHERE g > 5;',
+      options: [],
+    });
+    assert.ok(result, 'Explain returned nothing');
+    assert.match(result.plan.sql, /FROM plan_tmp WHERE g > 5$/);
+    assert.match(result.plan.json, /"Relation Name": "plan_tmp"/);
+  });
 });

@@ -27,6 +27,8 @@ export interface ExplainArgs {
   options?: ExplainOption[];
   /** Skips the modal before a rolled-back EXPLAIN ANALYZE (VS Code refuses modals under the test runner). */
   confirmed?: boolean;
+  /** The statement to explain instead of the one under the cursor (the results toolbar's Explain). */
+  sql?: string;
 }
 
 /** What a command returns: the plan kept and how the webview drew it. */
@@ -65,7 +67,7 @@ export class Explainer implements vscode.Disposable {
       void vscode.window.showInformationMessage('Open a SQL editor and put the cursor in a statement to explain it.');
       return undefined;
     }
-    const statement = currentStatement(editor);
+    const statement = args.sql !== undefined ? args.sql.replace(/[\s;]+$/, '') || undefined : currentStatement(editor);
     if (statement === undefined) {
       void vscode.window.showInformationMessage('There is no SQL statement here to explain.');
       return undefined;

@@ -17,6 +17,7 @@ import {
   CopyTextCommand,
   CursorStateNotification,
   EditabilityNotification,
+  ExplainCommand,
   ExportCommand,
   ExportProgressNotification,
   FetchPageCommand,
@@ -145,7 +146,14 @@ export class ResultsPanel implements vscode.Disposable {
     const info = target.session.info();
     const built = buildRunView(
       runId,
-      { title: target.title, readOnly: target.readOnly, maxRowsInGrid: maxRowsInGrid(), cursorOpen: info.cursorOpen, openCursors: info.openCursors },
+      {
+        title: target.title,
+        readOnly: target.readOnly,
+        maxRowsInGrid: maxRowsInGrid(),
+        cursorOpen: info.cursorOpen,
+        openCursors: info.openCursors,
+        canExplain: editorUriOf(target) !== undefined,
+      },
       statements,
     );
     this.run = {
@@ -277,6 +285,11 @@ export class ResultsPanel implements vscode.Disposable {
       this.post(AppliedNotification, { runId: m.params.runId, resultId: m.params.resultId, requestId: m.params.requestId, outcome });
     } else if (ExportCommand.is(m)) {
       if (m.params.runId === run.runId) await this.export(run, m.params);
+    } else if (ExplainCommand.is(m)) {
+      const uri = editorUriOf(this.target);
+      const source = run.sources.get(m.params.resultId);
+      if (m.params.runId !== run.runId || !uri || !source) return;
+      await vscode.commands.executeCommand('pgExplorer.explain', { uri, sql: source.sql });
     } else if (SortFilterCommand.is(m)) {
       if (m.params.runId !== run.runId) return;
       // After the page in flight (one call at a time per session); a Fetch all stops there.
@@ -534,6 +547,11 @@ export class ResultsPanel implements vscode.Disposable {
     this.closed.fire();
     this.closed.dispose();
   }
+}
+
+/** The SQL editor whose run a panel shows (its key is the document's URI), or undefined for Open Data. */
+function editorUriOf(target: ResultsTarget): string | undefined {
+  return target.key.startsWith('table:') ? undefined : target.key;
 }
 
 /** Whether the cursor a result is paged from is still open in the session. */

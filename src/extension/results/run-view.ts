@@ -30,7 +30,7 @@ export interface BuiltRun {
 
 export function buildRunView(
   runId: string,
-  meta: { title: string; readOnly: boolean; maxRowsInGrid: number; cursorOpen: boolean; openCursors?: string[] },
+  meta: { title: string; readOnly: boolean; maxRowsInGrid: number; cursorOpen: boolean; openCursors?: string[]; canExplain?: boolean },
   statements: StatementRun[],
 ): BuiltRun {
   const views: StatementView[] = [];
@@ -91,7 +91,7 @@ export function buildRunView(
   // Several result sets: number the tabs, as two may come from the same table.
   if (results.length > 1) for (const r of results) r.title = `${r.resultId}: ${r.title}`;
   return {
-    view: { runId, title: meta.title, readOnly: meta.readOnly, maxRowsInGrid: meta.maxRowsInGrid, statements: views, results },
+    view: { runId, title: meta.title, readOnly: meta.readOnly, maxRowsInGrid: meta.maxRowsInGrid, ...(meta.canExplain ? { canExplain: true } : {}), statements: views, results },
     sources,
     pageable: pageableResults,
   };

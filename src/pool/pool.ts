@@ -58,6 +58,12 @@ export interface ExecuteOptions {
   /** Rows in the first page; default 100. */
   pageSize?: number;
   /**
+   * The extension's own short read in a user's session (e.g. its search_path for completion): it
+   * fails at once if the session is busy, a user's call that comes meanwhile waits for it instead
+   * of being refused, and the session's listeners hear nothing of it.
+   */
+  background?: boolean;
+  /**
    * Keep this result pageable while later statements of the session run (a run of several
    * statements): a plain SELECT / VALUES / TABLE without parameters is declared as a named cursor
    * (declared-cursor.ts); anything else runs as usual.
@@ -146,30 +152,54 @@ export class PgPool implements SessionOwner {
     checkParameters(options.params);
     const session = this.sessionFor(sessionId);
     const keepOpen = options.keepOpen === true && (options.params?.length ?? 0) === 0 && (await whyNotPlainQuery(sql)) === undefined;
-    return this.run(session, async () => {
-      const started = performance.now();
-      const connection = await this.attach(session);
-      const sessionReset = session.pendingReset;
-      session.pendingReset = undefined;
-      if (session.cursor) await this.closeCursor(session);
-      session.cursorClosedReason = undefined;
-      try {
-        // Read before the statement: once it leaves a cursor open, the wire cannot be asked.
-        if (session.contextStale) await this.refreshContext(session, connection);
-        if (keepOpen) {
-          const { value: declared, notices, dropped } = await connection.collectingNotices(() =>
-            declareCursor(connection, `pgx_result_${++this.declaredCursors}`, sql, pageSize, this.typeNames),
-          );
-          if (!declared.page.done) {
-            session.declared.set(declared.cursor.name, declared.cursor);
-            this.armDeclaredIdleTimer(session, declared.cursor);
+    return this.run(
+      session,
+      async () => {
+        // A background read never closes the user's result, nor takes the news of a reset.
+        if (options.background && (session.cursor || session.pendingReset || !session.connection)) {
+          throw new PgError('sessionBusy', 'The session has an open result (or no connection yet); the background read is skipped.');
+        }
+        const started = performance.now();
+        const connection = await this.attach(session);
+        const sessionReset = session.pendingReset;
+        session.pendingReset = undefined;
+        if (session.cursor) await this.closeCursor(session);
+        session.cursorClosedReason = undefined;
+        try {
+          // Read before the statement: once it leaves a cursor open, the wire cannot be asked.
+          if (session.contextStale) await this.refreshContext(session, connection);
+          if (keepOpen) {
+            const { value: declared, notices, dropped } = await connection.collectingNotices(() =>
+              declareCursor(connection, `pgx_result_${++this.declaredCursors}`, sql, pageSize, this.typeNames),
+            );
+            if (!declared.page.done) {
+              session.declared.set(declared.cursor.name, declared.cursor);
+              this.armDeclaredIdleTimer(session, declared.cursor);
+            }
+            const page: PageResult = { rows: declared.page.rows, done: declared.page.done, rowsSoFar: declared.page.rows.length };
+            const cursor = declared.page.done ? { columns: declared.page.columns } : { columns: declared.page.columns, name: declared.cursor.name };
+            return {
+              kind: 'rows',
+              cursor,
+              page,
+              notices,
+              noticesDropped: dropped,
+              durationMs: performance.now() - started,
+              txStatus: connection.txStatus,
+              backendPid: connection.backendPid,
+              ...(sessionReset ? { sessionReset } : {}),
+            };
           }
-          const page: PageResult = { rows: declared.page.rows, done: declared.page.done, rowsSoFar: declared.page.rows.length };
-          const cursor = declared.page.done ? { columns: declared.page.columns } : { columns: declared.page.columns, name: declared.cursor.name };
-          return {
-            kind: 'rows',
-            cursor,
-            page,
+          const { value: opened, notices, dropped } = await connection.collectingNotices(() =>
+            openStatement(connection, sql, options.params, pageSize, this.typeNames),
+          );
+          // COMMIT / ROLLBACK close the cursors declared inside the transaction (not WITH HOLD ones).
+          if (connection.txStatus === 'idle') session.dropDeclared('the transaction it was read in ended. Run the statement again to see it.', (c) => !c.hold);
+          if (mayChangeContext(sql, opened.command)) {
+            session.contextStale = true;
+            collectCustomSettingNames(sql, session.customSettingNames);
+          }
+          const common = {
             notices,
             noticesDropped: dropped,
             durationMs: performance.now() - started,
@@ -177,37 +207,21 @@ export class PgPool implements SessionOwner {
             backendPid: connection.backendPid,
             ...(sessionReset ? { sessionReset } : {}),
           };
+          if (!opened.columns) {
+            return { kind: 'command', command: opened.command, rowCount: opened.rowCount, ...common };
+          }
+          if (opened.cursor) {
+            session.cursor = { statement: opened.cursor, columns: opened.columns, pages: 1 };
+            this.armCursorIdleTimer(session);
+          }
+          const page: PageResult = { rows: opened.firstRows, done: opened.cursor === null, rowsSoFar: opened.firstRows.length };
+          return { kind: 'rows', cursor: { columns: opened.columns }, page, ...common };
+        } catch (err) {
+          throw this.callFailed(session, connection, err);
         }
-        const { value: opened, notices, dropped } = await connection.collectingNotices(() =>
-          openStatement(connection, sql, options.params, pageSize, this.typeNames),
-        );
-        // COMMIT / ROLLBACK close the cursors declared inside the transaction (not WITH HOLD ones).
-        if (connection.txStatus === 'idle') session.dropDeclared('the transaction it was read in ended. Run the statement again to see it.', (c) => !c.hold);
-        if (mayChangeContext(sql, opened.command)) {
-          session.contextStale = true;
-          collectCustomSettingNames(sql, session.customSettingNames);
-        }
-        const common = {
-          notices,
-          noticesDropped: dropped,
-          durationMs: performance.now() - started,
-          txStatus: connection.txStatus,
-          backendPid: connection.backendPid,
-          ...(sessionReset ? { sessionReset } : {}),
-        };
-        if (!opened.columns) {
-          return { kind: 'command', command: opened.command, rowCount: opened.rowCount, ...common };
-        }
-        if (opened.cursor) {
-          session.cursor = { statement: opened.cursor, columns: opened.columns, pages: 1 };
-          this.armCursorIdleTimer(session);
-        }
-        const page: PageResult = { rows: opened.firstRows, done: opened.cursor === null, rowsSoFar: opened.firstRows.length };
-        return { kind: 'rows', cursor: { columns: opened.columns }, page, ...common };
-      } catch (err) {
-        throw this.callFailed(session, connection, err);
-      }
-    });
+      },
+      { background: options.background === true },
+    );
   }
 
   /** The next page of the session's open cursor (or of its named cursor `cursorName`), on the same connection. */
@@ -702,7 +716,10 @@ export class PgPool implements SessionOwner {
   }
 
   /** One call at a time per session; `inFlight` settles when the call ends, whatever its result. */
-  private async run<T>(session: SessionState, call: () => Promise<T>): Promise<T> {
+  private async run<T>(session: SessionState, call: () => Promise<T>, options: { background?: boolean } = {}): Promise<T> {
+    if (this.closed) throw closedError();
+    // The user's call waits for the extension's own short background read instead of failing.
+    while (session.busy && session.backgroundInFlight && !options.background) await session.inFlight;
     if (this.closed) throw closedError();
     if (session.busy) {
       throw new PgError(
@@ -712,19 +729,22 @@ export class PgPool implements SessionOwner {
     }
     let settle!: () => void;
     session.inFlight = new Promise<void>((resolve) => (settle = resolve));
+    session.backgroundInFlight = options.background === true;
     session.cancelRequested = false;
-    this.report(session, 'busy');
+    if (!options.background) this.report(session, 'busy');
     try {
       // A CancelRequest still on its way must land before this call's statement is sent, or it
       // could stop the wrong statement.
       await session.connection?.cancelSettled();
       return await call();
     } finally {
+      const background = session.backgroundInFlight;
       session.inFlight = undefined;
-      session.lastUsed = Date.now();
+      session.backgroundInFlight = false;
+      if (!background) session.lastUsed = Date.now();
       settle();
       this.wake();
-      this.report(session, 'idle');
+      if (!background) this.report(session, 'idle');
     }
   }
 
@@ -987,7 +1007,7 @@ function infoOf(session: SessionState): SessionInfo {
     txStatus: connection?.txStatus ?? 'idle',
     cursorOpen: connection !== undefined && session.cursor !== undefined,
     backendPid: connection?.backendPid ?? null,
-    busy: session.busy,
+    busy: session.busy && !session.backgroundInFlight,
     connected: connection !== undefined,
     openCursors: connection ? [...session.declared.keys()] : [],
     standardConformingStrings: connection?.parameter('standard_conforming_strings') !== 'off',

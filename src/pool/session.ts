@@ -27,6 +27,8 @@ export interface OpenCursor {
 export class SessionState {
   connection: PooledConnection | undefined;
   cursor: OpenCursor | undefined;
+  /** The call in flight is the extension's own background read (ExecuteOptions.background). */
+  backgroundInFlight = false;
   /** The call in flight, if any; settles (never rejects) when the call ends. */
   inFlight: Promise<void> | undefined;
   lastUsed = Date.now();

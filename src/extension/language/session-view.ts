@@ -32,7 +32,8 @@ interface TempRow {
 export async function readSessionView(session: Session): Promise<SessionView | undefined> {
   const info = session.info();
   if (info.busy || info.cursorOpen || info.txStatus === 'failed' || !info.connected) return undefined;
-  const outcome = await session.execute(SESSION_VIEW_SQL);
+  // In the background: a run the user starts meanwhile waits for it (a few ms) instead of failing.
+  const outcome = await session.execute(SESSION_VIEW_SQL, { background: true });
   if (outcome.kind !== 'rows' || outcome.page.rows.length === 0) return undefined;
   const [path, temp] = outcome.page.rows[0];
   const rows = temp ? (JSON.parse(temp) as TempRow[]) : [];

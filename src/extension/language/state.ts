@@ -31,6 +31,9 @@ const SETTING: Record<LanguageFeature, string> = {
 export class LanguageState implements vscode.Disposable {
   readonly cache: CatalogCache;
   private readonly views = new Map<string, SessionView>();
+  /** Tabs whose session view a run may have changed, read again on the next request that needs it. */
+  private readonly staleViews = new Set<string>();
+  private readonly reading = new Map<string, Promise<void>>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<vscode.Uri | undefined>();
   /** Fires when a catalog or a tab's session view changed (undefined: every document). */
@@ -48,7 +51,7 @@ export class LanguageState implements vscode.Disposable {
       this.changed.fire(undefined);
     });
     this.disposables.push(
-      onDidRun((report) => void this.afterRun(report)),
+      onDidRun((report) => this.afterRun(report)),
       sessions.onDidRelease((uri) => this.views.delete(uri.toString())),
       this.changed,
     );
@@ -70,25 +73,51 @@ export class LanguageState implements vscode.Disposable {
   catalogFor(uri: vscode.Uri): { pool?: PgPool; index?: CatalogIndex; session: SessionView; loading: boolean } {
     const pool = this.poolFor(uri);
     const index = pool ? this.cache.peek(pool) : undefined;
-    return { pool, index, session: this.views.get(uri.toString()) ?? DEFAULT_SESSION, loading: pool !== undefined && index === undefined };
+    const stale = this.refreshView(uri);
+    return { pool, index, session: this.views.get(uri.toString()) ?? DEFAULT_SESSION, loading: (pool !== undefined && index === undefined) || stale };
   }
 
   sessionView(uri: vscode.Uri): SessionView {
+    this.refreshView(uri);
     return this.views.get(uri.toString()) ?? DEFAULT_SESSION;
   }
 
-  private async afterRun(report: RunReport): Promise<void> {
+  /**
+   * Reads the tab's session view again when a run may have changed it, lazily: on the first
+   * request that needs it, not after every run, so a run is never followed by a query of ours
+   * (and nothing shows in pg_stat_activity unless the user asks for completion). Never awaited by
+   * the caller; true while a read is pending (the completion list says it is incomplete).
+   */
+  private refreshView(uri: vscode.Uri): boolean {
+    const key = uri.toString();
+    if (!this.staleViews.has(key)) return false;
+    if (this.reading.has(key)) return true;
+    const session = this.sessions.get(uri);
+    if (!session) {
+      this.staleViews.delete(key);
+      return false;
+    }
+    const read = readSessionView(session.session)
+      .then((view) => {
+        this.staleViews.delete(key);
+        if (view) this.views.set(key, view);
+        this.changed.fire(uri);
+      })
+      .catch((err: unknown) => {
+        // Busy, or the connection went away: keep the last view and try on the next request.
+        this.log.debug(`Could not read the session of ${key} for completion: ${(err as Error).message}`);
+      })
+      .finally(() => this.reading.delete(key));
+    this.reading.set(key, read);
+    return true;
+  }
+
+  private afterRun(report: RunReport): void {
     const uri = vscode.Uri.parse(report.uri);
     const session = this.sessions.get(uri);
     if (!session) return;
     if (report.statements.some((s) => s.outcome && DDL.test(s.sql))) this.cache.invalidate(session.pool);
-    try {
-      const view = await readSessionView(session.session);
-      if (view) this.views.set(uri.toString(), view);
-    } catch (err) {
-      // Busy, or the connection went away: keep the last view; completion still works.
-      this.log.debug(`Could not read the session of ${report.uri} for completion: ${(err as Error).message}`);
-    }
+    this.staleViews.add(uri.toString());
     this.changed.fire(uri);
   }
 

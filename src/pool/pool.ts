@@ -168,6 +168,14 @@ export class PgPool implements SessionOwner {
         try {
           // Read before the statement: once it leaves a cursor open, the wire cannot be asked.
           if (session.contextStale) await this.refreshContext(session, connection);
+          const common = (notices: string[], dropped: number) => ({
+            notices,
+            noticesDropped: dropped,
+            durationMs: performance.now() - started,
+            txStatus: connection.txStatus,
+            backendPid: connection.backendPid,
+            ...(sessionReset ? { sessionReset } : {}),
+          });
           if (keepOpen) {
             const { value: declared, notices, dropped } = await connection.collectingNotices(() =>
               declareCursor(connection, `pgx_result_${++this.declaredCursors}`, sql, pageSize, this.typeNames),
@@ -178,17 +186,7 @@ export class PgPool implements SessionOwner {
             }
             const page: PageResult = { rows: declared.page.rows, done: declared.page.done, rowsSoFar: declared.page.rows.length };
             const cursor = declared.page.done ? { columns: declared.page.columns } : { columns: declared.page.columns, name: declared.cursor.name };
-            return {
-              kind: 'rows',
-              cursor,
-              page,
-              notices,
-              noticesDropped: dropped,
-              durationMs: performance.now() - started,
-              txStatus: connection.txStatus,
-              backendPid: connection.backendPid,
-              ...(sessionReset ? { sessionReset } : {}),
-            };
+            return { kind: 'rows', cursor, page, ...common(notices, dropped) };
           }
           const { value: opened, notices, dropped } = await connection.collectingNotices(() =>
             openStatement(connection, sql, options.params, pageSize, this.typeNames),
@@ -199,23 +197,15 @@ export class PgPool implements SessionOwner {
             session.contextStale = true;
             collectCustomSettingNames(sql, session.customSettingNames);
           }
-          const common = {
-            notices,
-            noticesDropped: dropped,
-            durationMs: performance.now() - started,
-            txStatus: connection.txStatus,
-            backendPid: connection.backendPid,
-            ...(sessionReset ? { sessionReset } : {}),
-          };
           if (!opened.columns) {
-            return { kind: 'command', command: opened.command, rowCount: opened.rowCount, ...common };
+            return { kind: 'command', command: opened.command, rowCount: opened.rowCount, ...common(notices, dropped) };
           }
           if (opened.cursor) {
             session.cursor = { statement: opened.cursor, columns: opened.columns, pages: 1 };
             this.armCursorIdleTimer(session);
           }
           const page: PageResult = { rows: opened.firstRows, done: opened.cursor === null, rowsSoFar: opened.firstRows.length };
-          return { kind: 'rows', cursor: { columns: opened.columns }, page, ...common };
+          return { kind: 'rows', cursor: { columns: opened.columns }, page, ...common(notices, dropped) };
         } catch (err) {
           throw this.callFailed(session, connection, err);
         }

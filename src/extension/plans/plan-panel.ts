@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { PlanDrawnCommand, PlanReadyCommand, PlansNotification, isIpcMessage } from '../../shared/plan-protocol';
 import type { DrawnParams, PlansParams } from '../../shared/plan-protocol';
-import { newNonce } from '../results/html';
+import { newNonce, webviewHtml } from '../results/html';
 
 export const PLAN_VIEW_TYPE = 'pgExplorer.plan';
 
@@ -79,27 +79,5 @@ export class PlanPanel implements vscode.Disposable {
 }
 
 function planHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce: string): string {
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'plan-webview.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'plan.css'));
-  const csp = [
-    "default-src 'none'",
-    `style-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource} data:`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>Plan</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+  return webviewHtml(webview, extensionUri, nonce, { script: 'plan-webview.js', style: 'plan.css', title: 'Plan' });
 }

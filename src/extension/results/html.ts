@@ -1,7 +1,7 @@
 /**
- * The results webview's page: a strict Content-Security-Policy (no remote anything, scripts only
- * with this panel's nonce, styles and fonts only from the extension), the stylesheet from media/
- * and the bundle from dist/.
+ * The page of a webview of ours (the results grid, the plan view): a strict
+ * Content-Security-Policy (no remote anything, scripts only with this panel's nonce, styles and
+ * fonts only from the extension), the stylesheet from media/ and the bundle from dist/.
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -11,8 +11,17 @@ export function newNonce(): string {
 }
 
 export function resultsHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce: string): string {
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'results.css'));
+  return webviewHtml(webview, extensionUri, nonce, { script: 'webview.js', style: 'results.css', title: 'Results' });
+}
+
+export function webviewHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  nonce: string,
+  page: { script: string; style: string; title: string },
+): string {
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', page.script));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', page.style));
   const csp = [
     "default-src 'none'",
     `style-src ${webview.cspSource}`,
@@ -27,7 +36,7 @@ export function resultsHtml(webview: vscode.Webview, extensionUri: vscode.Uri, n
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style.toString()}">
-<title>Results</title>
+<title>${page.title}</title>
 </head>
 <body>
 <div id="app"></div>

@@ -46,6 +46,8 @@ export function sslAttempts(config: PgConfig): SslSetting[] {
     }
     return [false];
   }
+  // libpq never asks for TLS on a Unix-domain socket; prefer (the default) goes plain there.
+  if (mode === 'prefer' && config.host.startsWith('/') && !config.ssh) return [false];
   const options = tlsOptions(config, mode);
   return mode === 'prefer' && config.auth.kind !== 'certificate' ? [options, false] : [options];
 }

@@ -105,3 +105,17 @@ describe('history is bounded', () => {
     assert.equal(small.list('p')[0].sql, `SELECT ${HISTORY_LIMIT + 19}`);
   });
 });
+
+describe('history redacts what it keeps of a long statement', () => {
+  test('a password before the cut is removed; the statement is not parsed whole', async () => {
+    const sql = `ALTER ROLE app PASSWORD '${SECRET}'; SELECT ${'1 + '.repeat(50_000)}1`;
+    const kept = await stored(sql);
+    assert.ok(kept.startsWith('ALTER ROLE app PASSWORD /* password redacted */;'), kept.slice(0, 80));
+    assert.ok(kept.length <= MAX_ENTRY_CHARS);
+  });
+
+  test('a cut inside a string that may hold a password keeps nothing of it', async () => {
+    const sql = `SELECT dblink_connect('c', 'password=${SECRET}${'x'.repeat(30_000)}')`;
+    assert.match(await stored(sql), /not kept in the history|<redacted>/);
+  });
+});

@@ -36,7 +36,7 @@ export class QueryHistory {
   async add(profileId: string, entries: HistoryEntry[]): Promise<void> {
     if (entries.length === 0) return;
     await loadScanner();
-    const kept = [...entries].reverse().map((entry) => ({ ...entry, sql: capEntry(redactSecrets(entry.sql)) }));
+    const kept = [...entries].reverse().map((entry) => ({ ...entry, sql: keptText(entry.sql) }));
     const next: HistoryEntry[] = [];
     let total = 0;
     for (const entry of [...kept, ...this.list(profileId)]) {
@@ -52,10 +52,15 @@ export class QueryHistory {
   }
 }
 
-function capEntry(sql: string): string {
-  if (sql.length <= MAX_ENTRY_CHARS) return sql;
+/**
+ * Cut first, then redacted: a 50 MB INSERT is never parsed whole in the extension host. A cut
+ * statement does not parse, so its secrets are found by the scanner's tokens (redact.ts); the
+ * redaction marker may be a little longer than the secret it replaces, hence the margin.
+ */
+function keptText(sql: string): string {
+  if (sql.length <= MAX_ENTRY_CHARS) return redactSecrets(sql);
   const note = `\n-- … cut by the history: ${sql.length} characters in all`;
-  return sql.slice(0, MAX_ENTRY_CHARS - note.length) + note;
+  return redactSecrets(sql.slice(0, MAX_ENTRY_CHARS - note.length - 200)).slice(0, MAX_ENTRY_CHARS - note.length) + note;
 }
 
 function key(profileId: string): string {

@@ -222,9 +222,9 @@ function parseUri(uri: string): Params {
       value = 'require';
     }
     checkKeyword(key, false);
-    checkValue(key, value);
     params.set(key, value);
   }
+  // After percent-decoding, the authority's parts and the parameters alike.
   for (const [key, value] of params) checkValue(key, value);
   return params;
 }

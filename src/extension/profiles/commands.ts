@@ -1,6 +1,8 @@
 /**
- * Profile commands: add, edit, duplicate, remove, connect, disconnect and import from a
- * connection string. Each takes a tree node or a profile id, or asks which profile.
+ * Profile commands: add, edit, duplicate, remove, connect, disconnect, import from a connection
+ * string or from pg_service.conf. Each takes a tree node or a profile id, or asks which profile.
+ * The forms another extension can call with arguments (add with a profile and secrets, remove,
+ * import of a given text) ask a person first (consent.ts): none of them changes anything silently.
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';

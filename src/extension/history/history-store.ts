@@ -5,7 +5,7 @@
  * MAX_ENTRY_CHARS characters, a profile's history at most HISTORY_LIMIT entries and
  * MAX_TOTAL_CHARS characters (oldest dropped first).
  */
-import { loadScanner } from '../sql/splitter';
+import { loadScanner } from '../sql/scanner';
 import { redactSecrets } from './redact';
 
 export const HISTORY_LIMIT = 500;

@@ -9,10 +9,12 @@
  * The literal is replaced by a comment, so a statement reopened from the history and run again
  * fails instead of setting a password to a placeholder. Where the text does not parse, the
  * scanner's tokens are used the same way; where it cannot even be scanned and mentions a
- * password, the statement is not kept at all.
+ * password, the statement is not kept at all, and so it is while the scanner is not loaded
+ * (history-store.ts loads it first; libpg-query is imported only through sql/scanner.ts, whose
+ * dynamic import keeps its WASM out of activation).
  */
-import { parseSync, scanSync } from 'libpg-query';
 import type { ScanToken } from 'libpg-query';
+import { scanner } from '../sql/scanner';
 
 export const REDACTED_LITERAL = '/* password redacted */';
 const NOT_KEPT = '-- statement not kept in the history: it may hold a password, and it could not be read to remove it';
@@ -31,9 +33,11 @@ const INNER_SECRETS: [RegExp, string][] = [
 
 /** `sql` with every secret the parser or scanner finds replaced (the scanner must be loaded). */
 export function redactSecrets(sql: string): string {
+  const lib = scanner();
   let tokens: ScanToken[];
   try {
-    tokens = scanSync(sql).tokens;
+    if (!lib) throw new Error('the scanner is not loaded');
+    tokens = lib.scanSync(sql).tokens;
   } catch {
     return /pass/i.test(sql) ? NOT_KEPT : sql;
   }
@@ -66,7 +70,7 @@ export function redactSecrets(sql: string): string {
 
   let parsed: unknown;
   try {
-    parsed = parseSync(sql);
+    parsed = lib.parseSync(sql);
   } catch {
     parsed = undefined;
   }

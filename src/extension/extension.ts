@@ -17,7 +17,8 @@ import { EditorStatus } from './editors/status';
 import { QueryHistory } from './history/history';
 import { registerPlanCommands } from './plans/commands';
 import { registerLanguageFeatures } from './language/language';
-import { registerProfileCommands } from './profiles/commands';
+import { ConsentPrompt, registerProfileCommands } from './profiles/commands';
+import type { Consent } from './profiles/consent';
 import { ProfileStore } from './profiles/store';
 import { createResultsPresenter } from './results-presenter';
 import { loadScanner } from './sql/scanner';
@@ -43,6 +44,11 @@ export interface PgExplorerApi {
   readonly schemaTree: { provider: vscode.TreeDataProvider<unknown>; view: vscode.TreeView<unknown> };
   /** The agent tools' prepare step (their confirmations), which VS Code does not show under tests. */
   readonly agentTools: Pick<AgentTools, 'prepare'>;
+  /**
+   * Only when VS Code runs the extension's tests (ExtensionMode.Test): answer the questions the
+   * profile commands ask (consent.ts) instead of a person. Absent for other extensions.
+   */
+  readonly testing?: { answerConsent(answer: ((consent: Consent) => boolean) | undefined): void };
 }
 
 let shutdown: (() => Promise<void>) | undefined;
@@ -53,6 +59,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgExpl
   context.subscriptions.push(log);
 
   const store = new ProfileStore(context.secrets, log);
+  const consent = new ConsentPrompt();
   const connections = new Connections(store, log);
   const bindings = new DocumentBindings(context.workspaceState);
   const sessions = new EditorSessions(connections, bindings, store, log);
@@ -74,7 +81,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgExpl
     status,
     tree,
     treeView,
-    ...registerProfileCommands(store, connections, bindings, log),
+    ...registerProfileCommands(store, connections, bindings, log, consent),
     ...registerEditorCommands(store, connections, bindings, sessions, runner, history),
     ...registerTreeCommands(tree, store, connections, bindings, presenter, log),
     ...registerTreeExport(connections, log),
@@ -105,6 +112,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgExpl
     bindDocument: (uri, binding) => bindings.set(uri, binding),
     schemaTree: { provider: tree as vscode.TreeDataProvider<unknown>, view: treeView as vscode.TreeView<unknown> },
     agentTools: { prepare: (name, input) => agentTools.prepare(name, input) },
+    ...(context.extensionMode === vscode.ExtensionMode.Test ? { testing: { answerConsent: (answer) => consent.answerWith(answer) } } : {}),
   };
 }
 

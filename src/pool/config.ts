@@ -8,6 +8,8 @@ import type { ClientConfig } from 'pg';
 import { PgError } from './errors';
 
 export type PgTlsMode = 'disable' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+/** libpq's channel_binding: SCRAM-SHA-256-PLUS never, when offered (the default), or always. */
+export type PgChannelBinding = 'disable' | 'prefer' | 'require';
 
 export interface PgTlsOptions {
   mode: PgTlsMode;
@@ -42,8 +44,13 @@ export interface PgConfig {
   auth: PgAuthMethod;
   /** Shown in pg_stat_activity; default "PG Explorer". */
   applicationName?: string;
+  /** Absent means libpq's default, `prefer`: TLS when the server offers it. */
   tls?: PgTlsOptions;
   ssh?: SshTunnelRef;
+  /** Default `prefer`, as libpq (see auth-rules.ts). */
+  channelBinding?: PgChannelBinding;
+  /** libpq's require_auth text, e.g. `scram-sha-256` or `!password,!md5` (see auth-rules.ts). */
+  requireAuth?: string;
   /**
    * Server settings sent in the startup packet (`-c name=value`), e.g.
    * `{ default_transaction_read_only: 'on' }` for a read-only profile. Because they are part of
@@ -119,8 +126,8 @@ export type PasswordSource = () => Promise<string>;
 export function clientConfigFor(
   config: PgConfig,
   route: Route,
-  extra: { connectTimeoutMs: number; password: PasswordSource; ssl: ClientConfig['ssl'] },
-): ClientConfig {
+  extra: { connectTimeoutMs: number; password: PasswordSource; ssl: ClientConfig['ssl']; enableChannelBinding: boolean },
+): ClientConfig & { enableChannelBinding: boolean } {
   return {
     host: route.host,
     port: route.port,
@@ -134,6 +141,8 @@ export function clientConfigFor(
     connectionTimeoutMillis: extra.connectTimeoutMs,
     options: startupOptions(config.startupSettings),
     ssl: extra.ssl,
+    // pg 8.23 offers SCRAM-SHA-256-PLUS with it when the server does, over TLS (libpq's prefer).
+    enableChannelBinding: extra.enableChannelBinding,
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
   };

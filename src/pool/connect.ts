@@ -4,6 +4,7 @@
  * errors that say which of those failed. The pool calls this for every new connection.
  */
 import type { PasswordSource, PgConfig, Route } from './config';
+import { AuthWatch } from './auth-rules';
 import { clientConfigFor } from './config';
 import { PooledConnection } from './connection';
 import { PgError, toConnectError } from './errors';
@@ -22,14 +23,21 @@ export async function openProfileConnection(config: PgConfig, route: Route, opti
   const attempts = sslAttempts(config);
   for (let i = 0; ; i += 1) {
     const password = passwordFor(config, options);
+    const watch = new AuthWatch(config, options.target);
     try {
       const clientConfig = clientConfigFor(config, route, {
         connectTimeoutMs: options.connectTimeoutMs,
-        password: password.source,
+        // require_auth / channel_binding are checked when the server has said what it wants.
+        password: () => {
+          watch.checkBeforePassword();
+          return password.source();
+        },
         ssl: attempts[i],
+        enableChannelBinding: watch.enableChannelBinding,
       });
-      const connection = await PooledConnection.open(clientConfig, route, options.target);
+      const connection = await PooledConnection.open(clientConfig, route, options.target, (client) => watch.attach(client));
       try {
+        watch.checkAfterConnect();
         await checkStartupSettings(connection, config.startupSettings, options.target);
       } catch (err) {
         await connection.close();

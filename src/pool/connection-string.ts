@@ -9,8 +9,10 @@
  * of one) is never echoed.
  */
 import * as os from 'node:os';
-import type { PgConfig, PgTlsMode, PgTlsOptions } from './config';
+import type { PgChannelBinding, PgConfig, PgTlsMode, PgTlsOptions } from './config';
+import { parseRequireAuth } from './auth-rules';
 import { PgError } from './errors';
+import { lookupService } from './pg-service';
 
 export interface ParsedConnectionString {
   config: PgConfig;
@@ -23,7 +25,8 @@ export interface ParsedConnectionString {
 /** Keywords we apply. */
 const SUPPORTED = new Set([
   'host', 'port', 'dbname', 'user', 'password', 'passfile', 'sslmode', 'sslrootcert', 'sslcert', 'sslkey',
-  'sslpassword', 'application_name', 'fallback_application_name', 'connect_timeout', 'options',
+  'sslpassword', 'application_name', 'fallback_application_name', 'connect_timeout', 'options', 'channel_binding',
+  'require_auth', 'service',
 ]);
 
 /** libpq keywords that change nothing here that a user relies on for safety: accepted and reported. */
@@ -38,17 +41,89 @@ const IGNORED = new Set([
 const SECRET = new Set(['password', 'sslpassword']);
 
 const TLS_MODES: readonly PgTlsMode[] = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full'];
+const CHANNEL_BINDING: readonly PgChannelBinding[] = ['disable', 'prefer', 'require'];
 
-export function parseConnectionString(text: string): ParsedConnectionString {
+/**
+ * Reads a URI or keyword/value string. `service=name` takes the service's settings from
+ * pg_service.conf (see pg-service.ts; `env` gives PGSERVICEFILE / PGSYSCONFDIR / HOME), and
+ * what the string itself says wins over the service, as in libpq.
+ */
+export function parseConnectionString(text: string, env: NodeJS.ProcessEnv = process.env): ParsedConnectionString {
   const trimmed = text.trim();
+  const isUri = /^postgres(?:ql)?:\/\//i.test(trimmed);
+  refuseControlCharacters(trimmed, isUri);
   if (/^jdbc:/i.test(trimmed)) {
     throw new PgError('config', 'JDBC URLs are not supported: remove the "jdbc:" prefix to get a postgresql:// URI.');
   }
-  const params = /^postgres(?:ql)?:\/\//i.test(trimmed) ? parseUri(trimmed) : parseKeywordValue(trimmed);
+  const params = isUri ? parseUri(trimmed) : parseKeywordValue(trimmed);
+  const service = params.get('service');
+  if (service) {
+    for (const [key, value] of serviceParams(service, env)) if (!params.has(key)) params.set(key, value);
+  }
   return build(params);
 }
 
+/** A service of pg_service.conf read as if it were a connection string of its own. */
+export function parseService(name: string, env: NodeJS.ProcessEnv = process.env): ParsedConnectionString {
+  return build(serviceParams(name, env));
+}
+
+function serviceParams(name: string, env: NodeJS.ProcessEnv): Params {
+  const definition = lookupService(name, env);
+  for (const [key, value] of definition.params) {
+    try {
+      checkKeyword(key, true);
+      checkValue(key, value);
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      throw new PgError('config', `The service "${name}" in ${definition.file}: ${why}`);
+    }
+  }
+  return new Map(definition.params);
+}
+
 type Params = Map<string, string>;
+
+/**
+ * NUL cannot travel in the startup packet (libpq's strings end at it) and other control
+ * characters in a host, user or database are never what a person meant: usually a paste that
+ * brought a terminal escape or a stray line break along. Refused before parsing, by position,
+ * so that a password is never echoed. Keyword/value strings may be spread over lines.
+ */
+function refuseControlCharacters(text: string, isUri: boolean): void {
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    const isControl = code < 0x20 || code === 0x7f || (code >= 0x80 && code < 0xa0);
+    if (!isControl) continue;
+    if (!isUri && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) {
+      // White space between keyword=value pairs is allowed; inside a value it is checked later.
+      continue;
+    }
+    throw new PgError(
+      'config',
+      `The connection string contains the control character ${unicodeName(code)} at character ${i + 1}. ` +
+        'Remove it (it often comes with a paste); NUL and control characters cannot be part of a host, user, database or password.',
+    );
+  }
+}
+
+/** A value (after unquoting and percent-decoding) must not carry control characters either. */
+function checkValue(key: string, value: string): void {
+  for (let i = 0; i < value.length; i += 1) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f || (code >= 0x80 && code < 0xa0)) {
+      const what = SECRET.has(key) ? `The ${key}` : `The value of "${key}"`;
+      throw new PgError(
+        'config',
+        `${what} contains the control character ${unicodeName(code)}: remove it. NUL and control characters cannot be sent to the server.`,
+      );
+    }
+  }
+}
+
+function unicodeName(code: number): string {
+  return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+}
 
 // ---------------------------------------------------------------------------------------------
 // URI: postgresql://[user[:password]@][host][:port][/dbname][?param=value&...]
@@ -57,6 +132,16 @@ function parseUri(uri: string): Params {
   const params: Params = new Map();
   let rest = uri.slice(uri.indexOf('://') + 3);
   const queryStart = rest.indexOf('?');
+  // A '?' before the path with an '@' after it was almost always in the user name or password
+  // (unencoded): what follows it is secret, so say which characters to encode and echo nothing.
+  const firstSlash = rest.indexOf('/');
+  if (queryStart >= 0 && (firstSlash < 0 || queryStart < firstSlash) && rest.indexOf('@', queryStart) >= 0) {
+    throw new PgError(
+      'config',
+      'The URI has a "?" before its "@": percent-encode a "?" in the user name or password (%3F), as well as "@", "/" and ":" ' +
+        '(%40, %2F, %3A); an "@" in a parameter value is written %40.',
+    );
+  }
   const query = queryStart >= 0 ? rest.slice(queryStart + 1) : '';
   if (queryStart >= 0) rest = rest.slice(0, queryStart);
 
@@ -108,7 +193,18 @@ function parseUri(uri: string): Params {
     host = decode(host, 'the host');
   }
   if (host) params.set('host', host);
-  if (port) params.set('port', decode(port, 'the port'));
+  if (port) {
+    // Without an '@', "user:password" reads as "host:port": never echo what may be a password.
+    if (!/^\d+$/.test(port)) {
+      throw new PgError(
+        'config',
+        at < 0
+          ? 'The URI\'s port (after the ":" that follows the host) is not a number. If the part before it is user:password, end it with "@" and the host.'
+          : 'The URI\'s port (after the ":" that follows the host) is not a number from 1 to 65535.',
+      );
+    }
+    params.set('port', port);
+  }
   if (dbname) params.set('dbname', decode(dbname, 'the database name'));
 
   for (const pair of query.split('&')) {
@@ -128,6 +224,8 @@ function parseUri(uri: string): Params {
     checkKeyword(key, false);
     params.set(key, value);
   }
+  // After percent-decoding, the authority's parts and the parameters alike.
+  for (const [key, value] of params) checkValue(key, value);
   return params;
 }
 
@@ -209,6 +307,7 @@ function parseKeywordValue(text: string): Params {
       throw new PgError('config', `Unknown option after the ${previous} value: if the ${previous} contains a space, quote it: ${previous}='...'.`);
     }
     checkKeyword(key, true);
+    checkValue(key, value);
     params.set(key, value);
     previous = key;
   }
@@ -217,11 +316,11 @@ function parseKeywordValue(text: string): Params {
 
 function checkKeyword(key: string, keywordForm: boolean): void {
   if (SUPPORTED.has(key) || IGNORED.has(key)) return;
-  if (key === 'service' || key === 'servicefile') {
-    throw new PgError('config', 'Connection services (service=, pg_service.conf) are not supported: give host, port and dbname.');
+  if (key === 'servicefile') {
+    throw new PgError('config', 'servicefile= is not supported: set PGSERVICEFILE, or put the service in ~/.pg_service.conf.');
   }
   if (key === 'hostaddr') throw new PgError('config', 'hostaddr is not supported: put the address in host.');
-  if (key === 'channel_binding' || key === 'require_auth' || key === 'requirepeer' || key === 'replication') {
+  if (key === 'requirepeer' || key === 'replication') {
     throw new PgError('config', `The option ${key} is not supported here, and ignoring it could weaken what you asked for.`);
   }
   const where = keywordForm ? 'in the connection string' : 'in the URI query';
@@ -282,6 +381,19 @@ function build(params: Params): ParsedConnectionString {
   if (applicationName) config.applicationName = applicationName;
   const options = get('options');
   if (options) config.startupSettings = parseOptions(options);
+
+  const channelBinding = get('channel_binding');
+  if (channelBinding !== undefined) {
+    if (!CHANNEL_BINDING.includes(channelBinding as PgChannelBinding)) {
+      throw new PgError('config', `channel_binding "${channelBinding}" is not one of ${CHANNEL_BINDING.join(', ')}.`);
+    }
+    config.channelBinding = channelBinding as PgChannelBinding;
+  }
+  const requireAuth = get('require_auth');
+  if (requireAuth !== undefined) {
+    parseRequireAuth(requireAuth); // refuses what cannot be honoured now, not at the first connect
+    config.requireAuth = requireAuth;
+  }
 
   const result: ParsedConnectionString = { config, ignoredOptions };
   const timeout = get('connect_timeout');

@@ -54,7 +54,7 @@ export class PooledConnection {
     });
   }
 
-  static async open(clientConfig: ClientConfig, route: Route, target: string): Promise<PooledConnection> {
+  static async open(clientConfig: ClientConfig, route: Route, target: string, beforeConnect?: (client: Client) => void): Promise<PooledConnection> {
     const client = new Client(clientConfig);
     // A failure after connect() rejected must not surface as an unhandled 'error' event.
     client.on('error', () => undefined);
@@ -64,6 +64,8 @@ export class PooledConnection {
       'parameterStatus',
       (m) => parameters.set(m.parameterName, m.parameterValue),
     );
+    // connect.ts watches the server's authentication request (require_auth, channel_binding).
+    beforeConnect?.(client);
     try {
       await client.connect();
     } catch (err) {

@@ -11,7 +11,7 @@ export { MAX_NOTICES } from './connection';
 export type { Disposable, Event } from './event';
 export { PgError } from './errors';
 export type { PgErrorKind, PgErrorFields } from './errors';
-export type { PgConfig, PgAuthMethod, PgTlsMode, PgTlsOptions, SshTunnelRef } from './config';
+export type { PgConfig, PgAuthMethod, PgChannelBinding, PgTlsMode, PgTlsOptions, SshTunnelRef } from './config';
 export type {
   ActiveCursor,
   ColumnMeta,
@@ -28,7 +28,9 @@ export type {
 } from './types';
 export type { DdlOptions } from './ddl';
 export type * from './introspect-types';
-export { parseConnectionString } from './connection-string';
+export { parseConnectionString, parseService } from './connection-string';
+export { listServices, serviceFiles } from './pg-service';
+export type { ServiceDefinition } from './pg-service';
 export type { ParsedConnectionString } from './connection-string';
 export { quoteIdent } from './edit';
 export { whyNotPlainQuery } from './statement-kind';

@@ -12,6 +12,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { expandHome } from './paths';
+
+/** libpq's DEFAULT_PGSOCKET_DIR: /tmp upstream, /var/run/postgresql in Debian's and Red Hat's builds. */
+const DEFAULT_SOCKET_DIRS = new Set(['/tmp', '/var/run/postgresql', '/run/postgresql']);
 
 export interface PgpassKey {
   host: string;
@@ -23,12 +27,8 @@ export interface PgpassKey {
 /** The file libpq would read: the profile's own, else `PGPASSFILE`, else `~/.pgpass`. */
 export function pgpassFilePath(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
   if (explicit) return expandHome(explicit);
-  if (env.PGPASSFILE) return env.PGPASSFILE;
+  if (env.PGPASSFILE) return expandHome(env.PGPASSFILE);
   return path.join(env.HOME ?? os.homedir(), '.pgpass');
-}
-
-function expandHome(file: string): string {
-  return file === '~' || file.startsWith('~/') ? path.join(os.homedir(), file.slice(1)) : file;
 }
 
 /**
@@ -65,8 +65,11 @@ export function passwordFromFile(file: string, key: PgpassKey, warn: (message: s
 
 /** The password of the first line of `text` that matches `key` (libpq's matching, byte for byte). */
 export function matchPgpass(text: string, key: PgpassKey): string | undefined {
-  // libpq matches the host as given; an empty host means the default, "localhost".
-  const tokens = [key.host || 'localhost', String(key.port), key.database, key.user];
+  // libpq matches the host as given; an empty host, or the default socket directory, is
+  // "localhost" (docs: localhost "matches ... Unix domain socket (pghost empty or the default
+  // socket directory) connections").
+  const host = !key.host || DEFAULT_SOCKET_DIRS.has(key.host.replace(/\/+$/, '')) ? 'localhost' : key.host;
+  const tokens = [host, String(key.port), key.database, key.user];
   for (const rawLine of text.split('\n')) {
     const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
     if (line.length === 0 || line.startsWith('#')) continue;

@@ -3,11 +3,14 @@
  * parser (which treats `require` as `verify-full`):
  *   disable      plain
  *   prefer       TLS if the server offers it, else plain; no certificate check
- *   require      TLS; no certificate check (unless a CA file is given: then the chain, as libpq)
+ *   require      TLS; no certificate check, unless a root certificate is there (the profile's CA file,
+ *                or ~/.postgresql/root.crt): then the chain, like verify-ca (libpq's documented rule)
  *   verify-ca    TLS; the chain must lead to the CA; the host name is not checked
  *   verify-full  TLS; the chain and the host name (checked against the profile's host, also
  *                through an SSH tunnel, where TLS runs inside the SSH channel)
- * Files are read on each connection attempt so a renewed certificate is picked up on reconnect.
+ * A profile without TLS settings means `prefer`, libpq's default. A leading `~` in a file name is
+ * the home folder. Files are read on each connection attempt so a renewed certificate is picked
+ * up on reconnect.
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -17,6 +20,7 @@ import * as path from 'node:path';
 import * as tls from 'node:tls';
 import type { PgConfig, PgTlsMode } from './config';
 import { PgError } from './errors';
+import { expandHome } from './paths';
 
 /** What node-postgres takes as `ssl`: TLS options, or false for a plain connection. */
 export type SslSetting = tls.ConnectionOptions | false;
@@ -35,13 +39,15 @@ function defaultFile(name: string): string | undefined {
  * is used only when the server refuses TLS, see `isTlsRefused`).
  */
 export function sslAttempts(config: PgConfig): SslSetting[] {
-  const mode: PgTlsMode = config.tls?.mode ?? 'disable';
+  const mode: PgTlsMode = config.tls?.mode ?? 'prefer';
   if (mode === 'disable') {
     if (config.auth.kind === 'certificate') {
       throw new PgError('config', 'Client-certificate authentication needs TLS: choose a TLS mode other than disable.');
     }
     return [false];
   }
+  // libpq never asks for TLS on a Unix-domain socket; prefer (the default) goes plain there.
+  if (mode === 'prefer' && config.host.startsWith('/') && !config.ssh) return [false];
   const options = tlsOptions(config, mode);
   return mode === 'prefer' && config.auth.kind !== 'certificate' ? [options, false] : [options];
 }
@@ -50,7 +56,8 @@ function tlsOptions(config: PgConfig, mode: Exclude<PgTlsMode, 'disable'>): tls.
   const settings = config.tls ?? { mode };
   const options: tls.ConnectionOptions = {};
 
-  const caFile = settings.caFile ?? (mode === 'verify-ca' || mode === 'verify-full' ? defaultFile('root.crt') : undefined);
+  // libpq: "if a root CA file exists, the behavior of sslmode=require will be the same as that of verify-ca".
+  const caFile = settings.caFile ?? (mode === 'prefer' ? undefined : defaultFile('root.crt'));
   if (mode === 'verify-ca' && !caFile) {
     throw new PgError(
       'config',
@@ -93,7 +100,7 @@ function tlsOptions(config: PgConfig, mode: Exclude<PgTlsMode, 'disable'>): tls.
 
 function readTlsFile(file: string, what: string): Buffer {
   try {
-    return fs.readFileSync(file);
+    return fs.readFileSync(expandHome(file));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
     throw new PgError('config', `Could not read the ${what} file ${file} (${code}).`, {}, { cause: err });
@@ -134,7 +141,7 @@ const CHAIN_CODES = new Set([
  * or undefined when `err` is not about TLS.
  */
 export function explainTlsFailure(err: unknown, config: PgConfig, target: string): PgError | undefined {
-  const mode = config.tls?.mode ?? 'disable';
+  const mode = config.tls?.mode ?? 'prefer';
   if (mode === 'disable') return undefined;
   // Only the driver's own error says anything about TLS; a PgError without one is ours.
   const driverError = err instanceof PgError ? err.cause : err;

@@ -89,6 +89,13 @@ describe('keyword/value strings', () => {
     assert.equal(parsed.config.applicationName, 'x y');
   });
 
+  test('keyword/value strings may span lines; channel_binding and require_auth are kept', () => {
+    const parsed = parseConnectionString('host=h\n\tdbname=d\r\nchannel_binding=require require_auth=!password,!md5');
+    assert.equal(parsed.config.database, 'd');
+    assert.equal(parsed.config.channelBinding, 'require');
+    assert.equal(parsed.config.requireAuth, '!password,!md5');
+  });
+
   test('connect_timeout: seconds, at least 2, 0 waits forever (libpq)', () => {
     assert.equal(parseConnectionString('connect_timeout=1').connectTimeoutMs, 2_000);
     assert.equal(parseConnectionString('connect_timeout=0').connectTimeoutMs, 0);
@@ -100,7 +107,20 @@ describe('malformed input: kind config, naming the part, never the password', ()
   const cases: [string, RegExp][] = [
     [`postgresql://u:${SECRET}%zz@h/db`, /Invalid percent-encoding in the password/],
     [`postgresql://u:${SECRET}@h:99999/db`, /The port "99999" is not a number from 1 to 65535/],
-    [`postgresql://u:${SECRET}@h:port/db`, /The port "port"/],
+    [`postgresql://u:${SECRET}@h:port/db`, /The URI's port \(after the ":" that follows the host\) is not a number/],
+    [`postgresql://u:${SECRET}`, /If the part before it is user:password, end it with "@" and the host/],
+    [`postgresql://alice:s3cr?${SECRET}@host/db`, /percent-encode a "\?" in the user name or password \(%3F\)/],
+    [`postgresql://alice:s3cr?${SECRET}=x@host/db`, /percent-encode a "\?" in the user name or password/],
+    [`host=h password=${SECRET}\u0000x`, /control character U\+0000 at character 31/],
+    [`host=h\u001b[31m password=${SECRET}`, /control character U\+001B at character 7/],
+    [`postgresql://u:${SECRET}@h/db\u0000`, /control character U\+0000/],
+    [`postgresql://u:${SECRET}@h/d\nb`, /control character U\+000A at character 34/],
+    [`postgresql://u:${SECRET}%0A@h/db`, /The password contains the control character U\+000A: remove it/],
+    [`postgresql://u@h/my%07db`, /The value of "dbname" contains the control character U\+0007/],
+    [`host=h password='${SECRET}\nmore'`, /The password contains the control character U\+000A/],
+    [`host=h require_auth=md5,!password password=${SECRET}`, /mixes methods with negated/],
+    [`host=h require_auth=gss password=${SECRET}`, /allows only GSSAPI\/SSPI, which the PostgreSQL driver used here/],
+    [`host=h channel_binding=maybe password=${SECRET}`, /channel_binding "maybe" is not one of disable, prefer, require/],
     [`postgresql://u:${SECRET}@[::1/db`, /missing its closing "\]"/],
     [`postgresql://u:${SECRET}@h1,h2/db`, /Several hosts \("h1,h2"\)/],
     [`postgresql://u:${SECRET}@h/db?sslmode=maybe`, /sslmode "maybe" is not one of/],
@@ -113,14 +133,14 @@ describe('malformed input: kind config, naming the part, never the password', ()
     [`host=h password=${SECRET} more words`, /Missing "=" after the text after the password value/],
     [`host=h password=${SECRET} x=y`, /Unknown option after the password value: if the password contains a space, quote it/],
     [`host=h port`, /Missing "=" after "port"/],
-    [`host=h service=prod`, /Connection services .* are not supported/],
+    [`host=h service=nowhere-${'x'}`, /The service "nowhere-x" is not defined in/],
     [`host=h sslmode=allow password=${SECRET}`, /sslmode allow is not supported/],
     [`jdbc:postgresql://h/db?password=${SECRET}`, /JDBC URLs are not supported/],
     [`host=h options='-x'`, /The options value "-x" must consist of -c name=value settings/],
   ];
   for (const [text, expected] of cases) {
-    test(text.replace(SECRET, '<secret>'), () => {
-      const error = throwsWith(() => parseConnectionString(text), 'config');
+    test(JSON.stringify(text.replace(SECRET, '<secret>')), () => {
+      const error = throwsWith(() => parseConnectionString(text, { HOME: '/nonexistent' }), 'config');
       assert.match(error.message, expected);
       assert.ok(!everythingShown(error).includes(SECRET), `the password leaked: ${error.message}`);
     });

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import * as vscode from 'vscode';
 import type { PgExplorerApi, RunReport } from '../../src/extension/extension';
+import type { Consent } from '../../src/extension/profiles/consent';
 
 export const EXTENSION_ID = 'pg-explorer.pg-explorer';
 
@@ -28,14 +29,30 @@ export const env = {
   deadPort: Number(process.env.PGX_DEAD_PORT ?? 1),
 };
 
+/** Every question the profile commands asked (consent.ts), and how the next ones are answered. */
+export const consent: { asked: Consent[]; answer: boolean } = { asked: [], answer: true };
+let answering = false;
+
 export async function api(): Promise<PgExplorerApi> {
   const extension = vscode.extensions.getExtension<PgExplorerApi>(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is not loaded`);
-  return extension.activate();
+  const exported = await extension.activate();
+  if (!answering) {
+    // The argument forms of addConnection / removeConnection / importConnectionString ask a
+    // person (a modal dialog); in the tests the suites answer, and can see what was asked.
+    assert.ok(exported.testing, 'the extension does not run in ExtensionMode.Test');
+    exported.testing.answerConsent((question) => {
+      consent.asked.push(question);
+      return consent.answer;
+    });
+    answering = true;
+  }
+  return exported;
 }
 
 /** Adds a profile through pgExplorer.addConnection (argument form: no prompts); returns its id. */
 export async function addProfile(name: string, overrides: Record<string, unknown> = {}, password = env.password): Promise<string> {
+  await api();
   const id = await vscode.commands.executeCommand<string>('pgExplorer.addConnection', {
     profile: { name, host: env.host, port: env.port, database: env.database, user: env.user, auth: 'password', tls: { mode: 'disable' }, ...overrides },
     secrets: { password },
@@ -45,6 +62,7 @@ export async function addProfile(name: string, overrides: Record<string, unknown
 }
 
 export async function removeProfile(id: string): Promise<void> {
+  await api();
   await vscode.commands.executeCommand('pgExplorer.removeConnection', id, { confirm: false });
 }
 

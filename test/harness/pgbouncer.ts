@@ -7,8 +7,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { makeTempDir, onCleanup } from './cleanup';
 import { SUPERUSER, SUPERUSER_PASSWORD, chownToServer } from './cluster';
 import type { Cluster } from './cluster';
 import { accepts, freePort } from './ports';
@@ -36,7 +36,7 @@ export interface PgbouncerOptions {
 }
 
 const running = new Set<ChildProcess>();
-process.on('exit', () => {
+onCleanup(() => {
   for (const child of running) child.kill('SIGKILL');
 });
 
@@ -45,8 +45,8 @@ export function canRunPgbouncer(): string | undefined {
 }
 
 export async function startPgbouncer(cluster: Cluster, options: PgbouncerOptions = {}): Promise<Pgbouncer> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgx-bouncer-'));
-  fs.chmodSync(dir, 0o755);
+  const dir = makeTempDir('bouncer');
+  const removeDir = onCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
   const port = await freePort();
   const users = { [SUPERUSER]: SUPERUSER_PASSWORD, ...options.users };
   const quote = (s: string): string => `"${s.replace(/"/g, '""')}"`;
@@ -121,6 +121,7 @@ export async function startPgbouncer(cluster: Cluster, options: PgbouncerOptions
         });
       }
       fs.rmSync(dir, { recursive: true, force: true });
+      removeDir();
     },
   };
 }

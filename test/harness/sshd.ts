@@ -7,8 +7,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { makeTempDir, onCleanup } from './cleanup';
 import { accepts, freePort } from './ports';
 
 export const KEY_USER = 'pgx_ssh_key';
@@ -42,7 +42,7 @@ export interface Sshd {
 }
 
 const children = new Set<ChildProcess>();
-process.on('exit', () => {
+onCleanup(() => {
   for (const child of children) child.kill('SIGKILL');
 });
 
@@ -83,9 +83,9 @@ async function waitFor(check: () => Promise<boolean> | boolean, what: string, ti
 }
 
 export async function startSshd(): Promise<Sshd> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgx-sshd-'));
-  // sshd reads authorized_keys as the user: every parent must be traversable.
-  fs.chmodSync(dir, 0o755);
+  // sshd reads authorized_keys as the user: every parent must be traversable (makeTempDir: 0755).
+  const dir = makeTempDir('sshd');
+  const removeDir = onCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
   const password = `ssh-pw-${Math.random().toString(36).slice(2)}`;
   ensureUser(KEY_USER);
   ensureUser(PASSWORD_USER);
@@ -228,6 +228,7 @@ export async function startSshd(): Promise<Sshd> {
         }
       }
       fs.rmSync(dir, { recursive: true, force: true });
+      removeDir();
     },
   };
 }

@@ -5,8 +5,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { makeTempDir, onCleanup } from './cleanup';
 
 export interface Issued {
   certFile: string;
@@ -28,8 +28,8 @@ function openssl(args: string[], cwd: string): void {
 }
 
 export function createTestCa(label: string): TestCa {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pgx-ca-${label}-`));
-  fs.chmodSync(dir, 0o755);
+  const dir = makeTempDir(`ca-${label}`);
+  const removeDir = onCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
   openssl(
     [
       'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
@@ -70,6 +70,7 @@ export function createTestCa(label: string): TestCa {
     },
     remove() {
       fs.rmSync(dir, { recursive: true, force: true });
+      removeDir();
     },
   };
 }

@@ -5,10 +5,18 @@
  * about an unknown or changed SSH host key (storing the fingerprint when trusted).
  */
 import * as vscode from 'vscode';
-import { PgError, PgPool } from '../../pool';
-import { describeProfile, toPgConfig } from '../profiles/profile';
+import { PgError, PgPool, parseService } from '../../pool';
+import { connectTimeoutMs, describeProfile, toPgConfig } from '../profiles/profile';
 import type { ConnectionProfile } from '../profiles/profile';
 import type { ProfileStore } from '../profiles/store';
+import { readPoolLimits } from './limits';
+import type { PoolLimits } from './limits';
+
+/** The bounded pool settings (limits.ts) as VS Code has them now. */
+export function poolLimits(): PoolLimits {
+  const settings = vscode.workspace.getConfiguration('pgExplorer');
+  return readPoolLimits((key) => settings.get(key));
+}
 
 interface PoolEntry {
   profileId: string;
@@ -129,7 +137,12 @@ export class Connections implements vscode.Disposable {
 
   /** Opens and closes a pool with the profile as given (not yet saved): the real error, or nothing. */
   async test(profile: ConnectionProfile, secrets: Parameters<typeof toPgConfig>[2]): Promise<void> {
-    const pool = await PgPool.open(toPgConfig(profile, profile.database, secrets), { maxSize: 1, idleTimeoutMs: 0 });
+    const timeout = connectTimeoutMs(profile);
+    const pool = await PgPool.open(toPgConfig(profile, profile.database, secrets), {
+      maxSize: 1,
+      idleTimeoutMs: 0,
+      ...(timeout !== undefined ? { connectTimeoutMs: timeout } : {}),
+    });
     await pool.close();
   }
 
@@ -147,6 +160,12 @@ export class Connections implements vscode.Disposable {
     let current = profile;
     for (let attempt = 0; ; attempt += 1) {
       const secrets = await this.store.readSecrets(current);
+      if (current.service) {
+        // Read again at every connect (the file is the source), with its errors as they are.
+        const service = parseService(current.service);
+        // libpq: a password in the service file is used; one stored for the profile wins.
+        if (service.config.auth.kind === 'password' && secrets.password === undefined) secrets.password = service.config.auth.password;
+      }
       if (current.auth === 'password' && secrets.password === undefined) {
         const password = await askPassword(current, 'No password is stored for this connection.');
         if (password === undefined) throw new PgError('auth', `No password for ${describeProfile(current)}: connecting was cancelled.`);
@@ -156,11 +175,13 @@ export class Connections implements vscode.Disposable {
       const target = `${current.name} (${describeProfile({ ...current, database })})`;
       this.log.info(`Connecting to ${target}…`);
       try {
-        const settings = vscode.workspace.getConfiguration('pgExplorer');
+        const limits = poolLimits();
+        const timeout = connectTimeoutMs(current);
         const pool = await PgPool.open(toPgConfig(current, database, secrets), {
-          maxSize: settings.get<number>('maxConnections', 10),
+          maxSize: limits.maxConnections,
           maxSizeHint: 'the setting pgExplorer.maxConnections',
-          cursorIdleTimeoutMs: Math.round(settings.get<number>('closeIdleResultsMinutes', 5) * 60_000),
+          cursorIdleTimeoutMs: limits.cursorIdleTimeoutMs,
+          ...(timeout !== undefined ? { connectTimeoutMs: timeout } : {}),
           onWarning: (message) => this.log.warn(`${current.name}: ${message}`),
         });
         this.log.info(`Connected to ${target}.`);
@@ -195,8 +216,7 @@ export class Connections implements vscode.Disposable {
   }
 
   private async closeIdle(): Promise<void> {
-    const minutes = vscode.workspace.getConfiguration('pgExplorer').get<number>('poolIdleMinutes', 10);
-    const limit = Date.now() - minutes * 60_000;
+    const limit = Date.now() - poolLimits().poolIdleMs;
     for (const [key, entry] of this.entries) {
       if (!entry.pool || entry.retained > 0 || entry.lastUsed > limit) continue;
       if (entry.pool.stats().leased > 1) continue;

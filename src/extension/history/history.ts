@@ -1,41 +1,13 @@
 /**
- * Query history per profile: the last 500 statements run, newest first, kept in the extension's
- * global state (statements only; never a password). Searchable from a quick pick and reopened
- * into an editor bound to the same profile and database.
+ * Query history per profile: the last statements run, newest first, kept in the extension's
+ * global state with their secrets removed and their size capped (history-store.ts). Searchable
+ * from a quick pick and reopened into an editor bound to the same profile and database.
  */
 import * as vscode from 'vscode';
+import type { HistoryEntry, QueryHistory } from './history-store';
 
-export const HISTORY_LIMIT = 500;
-
-export interface HistoryEntry {
-  sql: string;
-  database: string;
-  /** ms since the epoch. */
-  ranAt: number;
-  ok: boolean;
-}
-
-export class QueryHistory {
-  constructor(private readonly state: vscode.Memento) {}
-
-  list(profileId: string): HistoryEntry[] {
-    return this.state.get<HistoryEntry[]>(key(profileId), []);
-  }
-
-  async add(profileId: string, entries: HistoryEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    const next = [...[...entries].reverse(), ...this.list(profileId)].slice(0, HISTORY_LIMIT);
-    await this.state.update(key(profileId), next);
-  }
-
-  async clear(profileId: string): Promise<void> {
-    await this.state.update(key(profileId), undefined);
-  }
-}
-
-function key(profileId: string): string {
-  return `pgExplorer.history.${profileId}`;
-}
+export { HISTORY_LIMIT, QueryHistory } from './history-store';
+export type { HistoryEntry } from './history-store';
 
 /** Quick pick over a profile's history; resolves to the chosen entry. */
 export async function pickHistoryEntry(history: QueryHistory, profileId: string, profileName: string): Promise<HistoryEntry | undefined> {

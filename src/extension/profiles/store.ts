@@ -3,6 +3,7 @@
  * The settings never see a secret; SecretStorage keys are `pgExplorer/<profile id>/<secret>`.
  */
 import * as vscode from 'vscode';
+import { parseService } from '../../pool';
 import { parseProfile, secretsNeeded } from './profile';
 import type { ConnectionProfile, ProfileSecrets, SecretName } from './profile';
 
@@ -27,12 +28,17 @@ export class ProfileStore implements vscode.Disposable {
     });
   }
 
-  list(): ConnectionProfile[] {
+  private raw(): unknown[] {
     const raw = vscode.workspace.getConfiguration(SETTING_SECTION).get<unknown[]>(CONNECTIONS_KEY, []);
+    return Array.isArray(raw) ? raw : [];
+  }
+
+  list(): ConnectionProfile[] {
     const profiles: ConnectionProfile[] = [];
     const seen = new Set<string>();
-    for (const entry of Array.isArray(raw) ? raw : []) {
-      const { profile, problem } = parseProfile(entry);
+    for (const entry of this.raw()) {
+      // A profile naming a pg_service.conf service takes what it does not say from the service.
+      const { profile, problem } = parseProfile(entry, (name) => parseService(name));
       if (problem && !this.reported.has(problem)) {
         this.reported.add(problem);
         this.log.warn(`Ignoring a connection in settings: ${problem}.`);
@@ -48,17 +54,21 @@ export class ProfileStore implements vscode.Disposable {
     return this.list().find((p) => p.id === id);
   }
 
-  /** Adds or replaces (by id) a profile, keeping the order of the others. */
-  async save(profile: ConnectionProfile): Promise<void> {
-    const all = this.list();
-    const index = all.findIndex((p) => p.id === profile.id);
+  /**
+   * Adds or replaces (by id) a profile, keeping the others as they are written (a service
+   * profile keeps saying only what it said). A service profile is saved as just
+   * `{ id, name, service }` so the service file stays its source.
+   */
+  async save(profile: ConnectionProfile | { id: string; name: string; service: string }): Promise<void> {
+    const all = this.raw();
+    const index = all.findIndex((p) => idOf(p) === profile.id);
     if (index >= 0) all[index] = profile;
     else all.push(profile);
     await this.write(all);
   }
 
   async remove(id: string): Promise<void> {
-    await this.write(this.list().filter((p) => p.id !== id));
+    await this.write(this.raw().filter((p) => idOf(p) !== id));
     await Promise.all(SECRET_NAMES.map((name) => this.secrets.delete(secretKey(id, name))));
   }
 
@@ -84,7 +94,7 @@ export class ProfileStore implements vscode.Disposable {
     }
   }
 
-  private async write(profiles: ConnectionProfile[]): Promise<void> {
+  private async write(profiles: unknown[]): Promise<void> {
     await vscode.workspace
       .getConfiguration(SETTING_SECTION)
       .update(CONNECTIONS_KEY, profiles, vscode.ConfigurationTarget.Global);
@@ -95,6 +105,10 @@ export class ProfileStore implements vscode.Disposable {
     this.subscription.dispose();
     this.changed.dispose();
   }
+}
+
+function idOf(entry: unknown): string | undefined {
+  return typeof entry === 'object' && entry !== null && typeof (entry as { id?: unknown }).id === 'string' ? (entry as { id: string }).id : undefined;
 }
 
 function secretKey(profileId: string, name: SecretName): string {

@@ -100,7 +100,7 @@ async function collect(start: Partial<ConnectionProfile> & { secrets?: ProfileSe
     ['certificate', 'Client certificate', 'TLS client certificate (set in the TLS step)'],
     ['none', 'No password', 'trust or peer authentication'],
   ], start.auth ?? 'password');
-  const profile: ConnectionProfile = { id: start.id ?? randomUUID(), name: name.trim(), host, port, database, user, auth };
+  const profile: ConnectionProfile = { id: start.id ?? randomUUID(), name: name.trim(), host, port, database, user, auth, ...keptFields(start) };
   if (auth === 'password') {
     const password = await secret(title, `Password for ${user}@${host} (leave empty to be asked on connect)`);
     if (password !== '') secrets.password = password;
@@ -163,6 +163,18 @@ async function collect(start: Partial<ConnectionProfile> & { secrets?: ProfileSe
   // Not asked: set by hand in the settings (README, "Using PG Explorer with an agent"); kept on edit.
   if (start.agentTools === false) profile.agentTools = false;
   return { profile, secrets };
+}
+
+/** Settings the walk does not ask about (from an import or a hand edit): kept as they were on edit. */
+function keptFields(start: Partial<ConnectionProfile>): Partial<ConnectionProfile> {
+  const kept: Partial<ConnectionProfile> = {};
+  if (start.service) kept.service = start.service;
+  if (start.applicationName) kept.applicationName = start.applicationName;
+  if (start.connectTimeoutSeconds !== undefined) kept.connectTimeoutSeconds = start.connectTimeoutSeconds;
+  if (start.startupSettings) kept.startupSettings = { ...start.startupSettings };
+  if (start.channelBinding) kept.channelBinding = start.channelBinding;
+  if (start.requireAuth) kept.requireAuth = start.requireAuth;
+  return kept;
 }
 
 function nonEmpty(value: string): string | undefined {

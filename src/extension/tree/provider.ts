@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { PgPool } from '../../pool';
+import { poolLimits } from '../connections/connections';
 import type { Connections } from '../connections/connections';
 import type { ProfileStore } from '../profiles/store';
 import { Catalog } from './catalog';
@@ -100,5 +101,5 @@ export class SchemaTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 }
 
 function pageSize(): number {
-  return Math.max(10, vscode.workspace.getConfiguration('pgExplorer').get<number>('tree.pageSize', 500));
+  return poolLimits().treePageSize;
 }

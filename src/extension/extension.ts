@@ -91,7 +91,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgExpl
     }),
     ...agentTools.disposables,
     ...registerPlanCommands(context, store, connections, bindings, sessions, log),
-    ...registerLanguageFeatures({ sessions, bindings, connections, onDidRun: runner.onDidRun, log }),
+    ...registerLanguageFeatures({ sessions, bindings, connections, onDidRun: runner.onDidRun, onDidRefreshTree: tree.onDidRefresh, log }),
     // An untitled document's name (Untitled-1) is reused by the next one: forget its binding.
     vscode.workspace.onDidCloseTextDocument((document) => {
       if (document.uri.scheme === 'untitled' && bindings.get(document.uri)) void bindings.set(document.uri, undefined);

@@ -95,6 +95,23 @@ describe('the SQL editor knows the database', () => {
     assert.deepEqual(columns.map(insertTextOf), ['"Id"', '"Display Name"']);
   });
 
+  it("the tree's Refresh loads the completion catalog again: a table made elsewhere appears", async () => {
+    const editor = await openSql('select 1;', profileId);
+    await run('pgExplorer.runStatement', editor);
+    await completionsAt(editor, 'select * from public.|', (l) => l.includes('"MixedCase"'));
+    await db.query('CREATE TABLE IF NOT EXISTS public.made_elsewhere (x int)');
+    try {
+      // Cached: a table another client made is not known yet...
+      const before = await completionsAt(editor, 'select * from public.|');
+      assert.ok(!before.map(insertTextOf).includes('made_elsewhere'));
+      // ...until the user refreshes the explorer.
+      await vscode.commands.executeCommand('pgExplorer.refresh');
+      await completionsAt(editor, 'select * from public.|', (l) => l.includes('made_elsewhere'));
+    } finally {
+      await db.query('DROP TABLE IF EXISTS public.made_elsewhere');
+    }
+  });
+
   it("offers a temp table in the tab that created it, and not in another tab", async () => {
     const mine = await openSql('create temp table scratch_notes (note text, seen boolean);', profileId);
     await run('pgExplorer.runStatement', mine);

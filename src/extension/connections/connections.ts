@@ -109,6 +109,11 @@ export class Connections implements vscode.Disposable {
     return this.entries.get(entryKey(profileId, database))?.pool;
   }
 
+  /** Profiles with at least one open pool. */
+  profileIdsWithPools(): string[] {
+    return [...new Set([...this.entries.values()].filter((e) => e.pool).map((e) => e.profileId))];
+  }
+
   /** Databases of the profile with an open pool. */
   openDatabases(profileId: string): string[] {
     return [...this.entries.values()].filter((e) => e.profileId === profileId && e.pool).map((e) => e.database);

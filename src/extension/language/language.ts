@@ -25,15 +25,19 @@ export interface LanguageDeps {
   bindings: DocumentBindings;
   connections: Connections;
   onDidRun: vscode.Event<RunReport>;
+  /** The tree's Refresh: the completion catalog of those databases is loaded again too. */
+  onDidRefreshTree?: vscode.Event<{ profileId?: string; database?: string }>;
   log: vscode.LogOutputChannel;
 }
 
 export function registerLanguageFeatures(deps: LanguageDeps): vscode.Disposable[] {
   const state = new LanguageState(deps.sessions, deps.bindings, deps.connections, deps.onDidRun, deps.log);
+  const refreshing = deps.onDidRefreshTree?.((which) => state.forgetCatalogs(which));
   const serverCheck = new ServerCheck(state);
   const formatter = new SqlFormatProvider();
   return [
     state,
+    ...(refreshing ? [refreshing] : []),
     vscode.languages.registerCompletionItemProvider(SQL, new SqlCompletionProvider(state), '.', '"'),
     vscode.languages.registerHoverProvider(SQL, new SqlHoverProvider(state)),
     vscode.languages.registerSignatureHelpProvider(SQL, new SqlSignatureHelpProvider(state), { triggerCharacters: ['(', ','], retriggerCharacters: [','] }),

@@ -3,9 +3,10 @@
  * statement that does not parse, at the position the parser names. No VS Code: the diagnostics
  * provider, its tests and the bench call it alike.
  *
- * Most passes find nothing, so the whole script is parsed in one call first; only a script with an
- * error is split, and then each statement is parsed alone (so every error shows, not only the
- * first), remembering the verdict per statement text so an edit re-parses only what changed.
+ * The script is split (psql's lexer, fast) and each statement parsed alone, so every error shows,
+ * not only the first. The verdict is remembered per statement text, so a pass after an edit parses
+ * only the statements the edit changed: parsing 5,000 lines whole took ~107 ms a pass, over the
+ * 50 ms a pass may take while the user types.
  */
 import { parseSync } from '../sql/scanner';
 import { positionToOffset, splitStatements } from '../sql/splitter';
@@ -45,7 +46,7 @@ export class SyntaxChecker {
 
   problems(script: string): SyntaxProblem[] {
     const masked = maskMetaCommands(script);
-    if (masked.trim() === '' || verdict(masked) === undefined) return [];
+    if (masked.trim() === '') return [];
     const next = new Map<string, { message: string; offset: number } | null>();
     const problems: SyntaxProblem[] = [];
     for (const statement of splitStatements(masked)) {

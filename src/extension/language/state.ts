@@ -112,6 +112,19 @@ export class LanguageState implements vscode.Disposable {
     return true;
   }
 
+  /** Drops the cached catalogs of the databases the tree refreshed (all open ones without a profile). */
+  forgetCatalogs(which: { profileId?: string; database?: string }): void {
+    const profiles = which.profileId !== undefined ? [which.profileId] : this.connections.profileIdsWithPools();
+    for (const profileId of profiles) {
+      const databases = which.database !== undefined ? [which.database] : this.connections.openDatabases(profileId);
+      for (const database of databases) {
+        const pool = this.connections.openPool(profileId, database);
+        if (pool) this.cache.invalidate(pool);
+      }
+    }
+    this.changed.fire(undefined);
+  }
+
   private afterRun(report: RunReport): void {
     const uri = vscode.Uri.parse(report.uri);
     const session = this.sessions.get(uri);

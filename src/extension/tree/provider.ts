@@ -19,6 +19,9 @@ export const SCHEMA_VIEW_ID = 'pgExplorer.schema';
 export class SchemaTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly refreshed = new vscode.EventEmitter<{ profileId?: string; database?: string }>();
+  /** The user asked for fresh catalog data (Refresh): of one database, one profile, or everything. */
+  readonly onDidRefresh = this.refreshed.event;
   private readonly catalogs = new WeakMap<PgPool, Catalog>();
   private readonly shownCounts = new Map<string, number>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -72,6 +75,7 @@ export class SchemaTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (node) node.invalidate();
     else for (const profile of this.store.list()) this.services.invalidate(profile.id);
     this.changed.fire(node);
+    this.refreshed.fire(node ? { profileId: node.context.profileId, database: node.context.database } : {});
   }
 
   /** Reloads everything shown of one database (after DDL ran in an editor bound to it). */
@@ -97,6 +101,7 @@ export class SchemaTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   dispose(): void {
     for (const d of this.disposables) d.dispose();
     this.changed.dispose();
+    this.refreshed.dispose();
   }
 }
 

@@ -22,7 +22,7 @@ import { getDdl, getSchemaDdl } from './ddl';
 import type { DdlOptions } from './ddl';
 import * as introspect from './introspect';
 import { refuseReadOnlyEscapes } from './read-only-guard';
-import { LOGIN_CONTEXT, SessionState } from './session';
+import { DETACHED_INFO, LOGIN_CONTEXT, SessionState } from './session';
 import { Session } from './session-handle';
 import type { SessionOwner } from './session-handle';
 import { applyContext, collectCustomSettingNames, mayChangeContext, readContext } from './session-context';
@@ -989,7 +989,6 @@ export class PgPool implements SessionOwner {
   }
 }
 
-const DETACHED_INFO: SessionInfo = { txStatus: 'idle', cursorOpen: false, backendPid: null, busy: false, connected: false, openCursors: [], standardConformingStrings: true };
 
 function infoOf(session: SessionState): SessionInfo {
   const connection = session.connection && !session.connection.broken ? session.connection : undefined;

@@ -8,6 +8,7 @@
 import type { CopyProgress, CopyRequest } from './copy';
 import type { ApplyOutcome, ResultColumnMeta, ResultEditability, RowChange, TableRef } from './edit';
 import { Emitter } from './event';
+import { DETACHED_INFO } from './session';
 import type { Event } from './event';
 import type { ExecuteOptions } from './pool';
 import type { ExecutionOutcome, PageResult, SessionChange, SessionInfo } from './types';
@@ -27,7 +28,6 @@ export interface SessionOwner {
 
 export type ExportRequest = CopyRequest;
 
-const DETACHED: SessionInfo = { txStatus: 'idle', cursorOpen: false, backendPid: null, busy: false, connected: false, openCursors: [], standardConformingStrings: true };
 
 export class Session {
   private readonly changed = new Emitter<SessionChange>();
@@ -64,7 +64,7 @@ export class Session {
   }
 
   info(): SessionInfo {
-    return this.owner.sessionInfo(this.id) ?? DETACHED;
+    return this.owner.sessionInfo(this.id) ?? DETACHED_INFO;
   }
 
   /** Whether a result of this session can be edited, checked as this session's role. */

@@ -11,7 +11,18 @@
 import type { PooledConnection } from './connection';
 import type { DeclaredCursor } from './declared-cursor';
 import type { StatementCursor } from './exec';
-import type { ColumnMeta, SessionContext, SessionResetReason, TxStatus } from './types';
+import type { ColumnMeta, SessionContext, SessionInfo, SessionResetReason, TxStatus } from './types';
+
+/** What a session that holds nothing looks like (not started yet, released, or its pool closed). */
+export const DETACHED_INFO: SessionInfo = {
+  txStatus: 'idle',
+  cursorOpen: false,
+  backendPid: null,
+  busy: false,
+  connected: false,
+  openCursors: [],
+  standardConformingStrings: true,
+};
 
 /** A fresh connection's context: the login role, no session settings, no temp tables. */
 export const LOGIN_CONTEXT: SessionContext = { role: null, settings: [], hasTempTables: false };

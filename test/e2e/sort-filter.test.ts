@@ -10,14 +10,16 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Frame, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startCluster } from '../harness/cluster';
 import type { Cluster } from '../harness/cluster';
-import { delay, openBrowser, repoRoot, resultsDir, runCommand, startCodeServer, waitForWorkbench } from './harness/code-server';
+import { openBrowser, repoRoot, resultsDir, startCodeServer, waitForWorkbench } from './harness/code-server';
 import type { Browser, CodeServer } from './harness/code-server';
+import { cell, column, command, editCell, gridFrame, gridPage, header, openFile, pick, readClipboard, shot, waitFor, waitText } from './harness/grid-page';
 
 const DATABASE = 'sorting';
 const PROFILE = 'Sort cluster';
+const { openData } = gridPage({ profile: PROFILE, database: DATABASE });
 const ROWS = 12_000;
 const TRICKY = "O'Brien \\ x";
 
@@ -198,122 +200,3 @@ describe('sort and filter on the server (code-server)', { timeout: 10 * 60_000 }
     assert.deepEqual(await cluster.sql('SELECT balance::text AS b FROM customers WHERE id = 5', [], DATABASE), [{ b: '1.00' }], 'the UPDATE ran once');
   });
 });
-
-// -------------------------------------------------------------------------------------------------
-// Page objects (as in results-grid.test.ts)
-
-async function openData(page: Page, group: string, name: string, timeoutMs = 20_000): Promise<Frame> {
-  if (!(await treeRow(page, PROFILE).first().isVisible())) await page.locator('.activitybar [aria-label^="PG Explorer"]').first().click();
-  await expand(page, PROFILE);
-  await expand(page, DATABASE);
-  await expand(page, 'public');
-  await expand(page, group);
-  const row = treeRow(page, name);
-  await row.waitFor({ state: 'visible', timeout: 20_000 });
-  await row.hover();
-  await row.locator('.action-label[aria-label*="Open Data"]').click();
-  return gridFrame(page, name, timeoutMs);
-}
-
-function treeRow(page: Page, label: string) {
-  return page.locator('.monaco-list-row[role=treeitem]').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) });
-}
-
-async function expand(page: Page, label: string): Promise<void> {
-  const row = treeRow(page, label).first();
-  await row.waitFor({ state: 'visible', timeout: 30_000 });
-  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
-  await waitFor(async () => (await row.getAttribute('aria-expanded')) === 'true', `${label} expanded`);
-}
-
-async function gridFrame(page: Page, table: string, timeoutMs = 20_000, names?: { editorTab: string; resultTab: string }): Promise<Frame> {
-  const editorTab = names?.editorTab ?? `public.${table}`;
-  const resultTab = names?.resultTab ?? `public.${table}`;
-  const tab = page.locator('.tabs-container .tab', { hasText: editorTab }).first();
-  await tab.waitFor({ state: 'visible', timeout: timeoutMs });
-  await tab.click();
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      const found = await frame
-        .evaluate(`[...document.querySelectorAll('vscode-tab-header')].some((h) => h.textContent.trim() === ${JSON.stringify(resultTab)}) && !!document.querySelector('.grid')`)
-        .catch(() => false);
-      if (found) return frame;
-    }
-    await delay(200);
-  }
-  throw new Error(`no results panel for ${table}`);
-}
-
-function header(grid: Frame, col: number) {
-  return grid.locator(`.grid-hcell[data-col="${col}"]`);
-}
-
-function cell(grid: Frame, row: number, col: number) {
-  return grid.locator(`.grid-cell[data-row="${row}"][data-col="${col}"]`);
-}
-
-async function column(grid: Frame, col: number, rows: number): Promise<string[]> {
-  const out: string[] = [];
-  for (let r = 0; r < rows; r++) out.push(await cell(grid, r, col).innerText());
-  return out;
-}
-
-async function editCell(grid: Frame, row: number, col: number, value: string): Promise<void> {
-  await cell(grid, row, col).dblclick();
-  const input = grid.locator('.cell-editor');
-  await input.waitFor();
-  await input.fill(value);
-  await input.press('Enter');
-  await waitFor(async () => (await cell(grid, row, col).innerText()) === value, `cell ${row},${col} shows ${value}`);
-}
-
-async function waitText(frame: Frame, selector: string, pattern: RegExp, timeoutMs = 20_000): Promise<void> {
-  let last = '';
-  await waitFor(
-    async () => {
-      last = String(await frame.evaluate(`document.querySelector(${JSON.stringify(selector)})?.textContent ?? 'MISSING'`).catch((err: Error) => err.message));
-      return pattern.test(last);
-    },
-    () => `${selector} to match ${pattern} (last: ${JSON.stringify(last)})`,
-    timeoutMs,
-  );
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string | (() => string), timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await delay(100);
-  }
-  throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-}
-
-async function command(page: Page, title: string): Promise<void> {
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' }).catch(() => undefined);
-  await runCommand(page, title);
-}
-
-async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+p');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor();
-}
-
-async function pick(page: Page, label: string): Promise<void> {
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: new RegExp(`^${label}`) }).first();
-  await row.waitFor({ state: 'visible', timeout: 20_000 });
-  await row.click();
-}
-
-async function readClipboard(page: Page): Promise<string> {
-  return String(await page.evaluate(`navigator.clipboard.readText()`).catch(() => ''));
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(resultsDir, `${name}.png`) });
-}

@@ -8,9 +8,10 @@ import type { ExecutionOutcome, PageResult, PoolOptions } from '../../src/pool';
 import { startCluster } from '../harness/cluster';
 import { rejectsWith, settle, until } from '../harness/expect';
 import type { Cluster } from '../harness/cluster';
+import { testPools } from '../harness/pools';
 
 let cluster: Cluster;
-const pools: PgPool[] = [];
+const pools = testPools(() => cluster);
 
 before(async () => {
   cluster = await startCluster();
@@ -19,16 +20,11 @@ before(async () => {
 });
 
 after(async () => {
-  await Promise.all(pools.map((p) => p.close()));
+  await pools.closeAll();
   await cluster.stop();
 });
 
-/** A pool with its own application_name, so pg_stat_activity shows exactly its backends. */
-async function openPool(name: string, options: PoolOptions = {}): Promise<PgPool> {
-  const pool = await PgPool.open(cluster.config({ applicationName: name }), options);
-  pools.push(pool);
-  return pool;
-}
+const openPool = (name: string, options: PoolOptions = {}): Promise<PgPool> => pools.open(name, options);
 
 function rowsOf(outcome: ExecutionOutcome): PageResult {
   assert.equal(outcome.kind, 'rows', `expected rows, got ${outcome.kind}`);

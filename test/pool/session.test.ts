@@ -13,10 +13,11 @@ import { MAX_NOTICES, PgPool } from '../../src/pool';
 import type { ExecutionOutcome, PageResult, PoolOptions, Session, SessionChange } from '../../src/pool';
 import { startCluster } from '../harness/cluster';
 import type { Cluster } from '../harness/cluster';
+import { testPools } from '../harness/pools';
 import { rejectsWith, until } from '../harness/expect';
 
 let cluster: Cluster;
-const pools: PgPool[] = [];
+const pools = testPools(() => cluster);
 
 before(async () => {
   cluster = await startCluster();
@@ -41,15 +42,11 @@ before(async () => {
 });
 
 after(async () => {
-  await Promise.all(pools.map((p) => p.close()));
+  await pools.closeAll();
   await cluster.stop();
 });
 
-async function openPool(name: string, options: PoolOptions = {}): Promise<PgPool> {
-  const pool = await PgPool.open(cluster.config({ applicationName: name }), options);
-  pools.push(pool);
-  return pool;
-}
+const openPool = (name: string, options: PoolOptions = {}): Promise<PgPool> => pools.open(name, options);
 
 function rows(outcome: ExecutionOutcome): PageResult {
   assert.equal(outcome.kind, 'rows', `expected rows, got ${outcome.kind}`);
@@ -343,25 +340,20 @@ describe('cancel never reaches another statement', () => {
 
   test('cancels racing completion, many rounds: the next session on the same connection is never cancelled', async () => {
     const pool = await openPool('cancel-race', { maxSize: 1 });
-    let cancelledFirst = 0;
     for (let round = 0; round < 150; round++) {
       const a = pool.session(`a-${round}`);
-      const running = a.execute(`SELECT pg_sleep(${(round % 5) * 0.0005})`).then(
-        () => 'done',
-        (err: { kind?: string }) => err.kind ?? 'error',
-      );
+      // Either way is fine for this statement: done, or cancelled.
+      const running = a.execute(`SELECT pg_sleep(${(round % 5) * 0.0005})`).catch(() => undefined);
       // Fired while the statement runs or just as it ends: the race the pool must win.
       await new Promise((r) => setImmediate(r));
       await a.cancel().catch(() => false);
-      if ((await running) === 'cancelled') cancelledFirst++;
+      await running;
       await a.release();
       const b = pool.session(`b-${round}`);
       const outcome = await b.execute('SELECT pg_sleep(0.002), 1');
       assert.deepEqual(rows(outcome).rows.map((r) => r[1]), ['1'], `round ${round}: the next statement ran`);
       await b.release();
     }
-    // Not asserted: how often the cancel won the race depends on timing; that the next statement always ran does not.
-    void cancelledFirst;
   });
 });
 

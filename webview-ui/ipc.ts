@@ -1,29 +1,8 @@
 /**
- * The webview's end of src/shared/protocol.ts: posts commands to the host and hands typed
- * notifications to whoever listens. The VS Code API object can be acquired once per page.
+ * The results grid's channel to the host (src/shared/webview-channel.ts) and the small UI state
+ * VS Code keeps for the panel.
  */
-import { isIpcMessage } from '../src/shared/protocol';
-import type { IpcCommand, IpcMessage } from '../src/shared/protocol';
-
-interface VsCodeApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const api = acquireVsCodeApi();
-
-export function post<P>(command: IpcCommand<P>, params: P): void {
-  api.postMessage(command.message(params));
-}
-
-export function onMessage(handler: (message: IpcMessage) => void): void {
-  window.addEventListener('message', (event: MessageEvent<unknown>) => {
-    if (isIpcMessage(event.data)) handler(event.data);
-  });
-}
+import { webviewChannel } from '../src/shared/webview-channel';
 
 /** Small UI state VS Code keeps for the panel (scroll position, tab, column widths); never rows. */
 export interface SavedState {
@@ -32,11 +11,6 @@ export interface SavedState {
   views: Record<number, { scrollTop: number; scrollLeft: number; widths: number[] }>;
 }
 
-export function loadState(): SavedState {
-  const raw = api.getState() as Partial<SavedState> | undefined;
-  return { runId: raw?.runId ?? null, activeTab: raw?.activeTab ?? 0, views: raw?.views ?? {} };
-}
+const channel = webviewChannel<SavedState>(window, { runId: null, activeTab: 0, views: {} });
 
-export function saveState(state: SavedState): void {
-  api.setState(state);
-}
+export const { post, onMessage, loadState, saveState } = channel;

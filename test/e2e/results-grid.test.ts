@@ -14,7 +14,7 @@ import { startCluster } from '../harness/cluster';
 import type { Cluster } from '../harness/cluster';
 import { delay, openBrowser, repoRoot, resultsDir, startCodeServer, waitForWorkbench } from './harness/code-server';
 import type { Browser, CodeServer } from './harness/code-server';
-import { cell, command, editCell, expand, gridFrame, gridPage, openFile, pick, readClipboard, shot, treeRow, waitFor, waitText } from './harness/grid-page';
+import { cell, chooseFromContextMenu, command, editCell, expand, gridFrame, gridPage, openFile, pick, readClipboard, shot, treeRow, waitFor, waitText } from './harness/grid-page';
 
 const DATABASE = 'grid';
 const PROFILE = 'Grid cluster';
@@ -308,9 +308,9 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
     await expand(page, 'Tables');
     const row = treeRow(page, 'people').first();
     await row.waitFor({ state: 'visible' });
-    await row.click({ button: 'right' });
-    await page.locator('.monaco-menu .action-label', { hasText: 'Export Data…' }).first().click();
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'CSV' }).first().click();
+    const csv = page.locator('.quick-input-list .monaco-list-row', { hasText: 'CSV' }).first();
+    await chooseFromContextMenu(page, row, 'Export Data…', csv);
+    await csv.click();
     const file = path.join(server.workspace, 'people-from-tree.csv');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });

@@ -4,7 +4,7 @@
  * ones that name the connection come from `gridPage(where)`.
  */
 import * as path from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Cluster } from '../../harness/cluster';
 import { delay, resultsDir, runCommand } from './code-server';
@@ -24,6 +24,7 @@ export function gridPage(where: { profile: string; database: string }): {
     const row = treeRow(page, name);
     await row.waitFor({ state: 'visible', timeout: 20_000 });
     // The row's inline "Open Data" action (the same command as its context menu entry).
+    await clickPastHovers(page, row.first());
     await row.hover();
     await row.locator('.action-label[aria-label*="Open Data"]').click();
     return gridFrame(page, name, timeoutMs);
@@ -50,8 +51,50 @@ export function treeRow(page: Page, label: string) {
 export async function expand(page: Page, label: string): Promise<void> {
   const row = treeRow(page, label).first();
   await row.waitFor({ state: 'visible', timeout: 30_000 });
-  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await clickPastHovers(page, row);
   await waitFor(async () => (await row.getAttribute('aria-expanded')) === 'true', `${label} expanded`);
+}
+
+/**
+ * Click, dismissing whatever floats over the target first: on a loaded machine a hover card or a
+ * notification's context view can open over the tree row between two attempts and take the click.
+ */
+export async function clickPastHovers(page: Page, target: Locator, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await target.click({ timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await page.keyboard.press('Escape');
+      await page.mouse.move(1, 1);
+    }
+  }
+}
+
+/**
+ * Right-click `target` and choose `item` from its context menu, again from the start when the menu
+ * swallowed the click (a Monaco menu can ignore a click that lands while it is still opening) and
+ * `opened` does not appear. The menu is closed whatever happens, so it cannot block the next test.
+ */
+export async function chooseFromContextMenu(page: Page, target: Locator, item: string, opened: Locator, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await clickPastHovers(page, target.first(), Math.max(5_000, deadline - Date.now()));
+    await target.first().click({ button: 'right' });
+    const entry = page.locator('.monaco-menu .action-label', { hasText: item }).first();
+    try {
+      await entry.waitFor({ state: 'visible', timeout: 5_000 });
+      await entry.click({ timeout: 5_000 });
+      await opened.waitFor({ state: 'visible', timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (await opened.isVisible()) return;
+      await page.keyboard.press('Escape');
+      if (Date.now() > deadline) throw error;
+    }
+  }
 }
 
 /** The webview frame (two iframes deep) whose result tab names the table. */

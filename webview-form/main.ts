@@ -215,7 +215,7 @@ form.append(
 );
 
 // Save's test failed: Save anyway, or Back to the fields as they were typed.
-const failedMessage = el('pre', 'error');
+const failedMessage = el('pre', 'failed-text');
 failedMessage.id = 'failed-message';
 const failed = el('div', 'failed');
 failed.id = 'failed';
@@ -299,6 +299,7 @@ function showTest(result: FormTestResult): void {
   status.textContent = result.ok ? `Connected: ${result.message}` : result.message;
   trust.hidden = !result.hostKeyFingerprint;
   if (result.hostKeyFingerprint) trust.dataset.fingerprint = result.hostKeyFingerprint;
+  status.scrollIntoView({ block: 'nearest' });
 }
 
 onMessage((message) => {

@@ -91,7 +91,9 @@ export function profileFromForm(
   if (values.auth === 'pgpass' && values.pgpassFile.trim()) profile.pgpassFile = values.pgpassFile.trim();
 
   profile.tls = { mode: values.tlsMode };
-  if (tlsSectionShown(values) && values.tlsMode !== 'disable') {
+  if (values.auth === 'certificate' && (values.tlsMode === 'prefer' || values.tlsMode === 'disable')) {
+    problems.push({ field: 'tlsMode', message: 'Certificate authentication needs TLS: pick require, verify-ca or verify-full.' });
+  } else if (tlsSectionShown(values)) {
     if (values.caFile.trim()) profile.tls.caFile = values.caFile.trim();
     const cert = values.certFile.trim();
     const key = values.keyFile.trim();
@@ -103,8 +105,6 @@ export function profileFromForm(
     }
     if (cert) profile.tls.certFile = cert;
     if (key) profile.tls.keyFile = key;
-  } else if (values.auth === 'certificate') {
-    problems.push({ field: 'tlsMode', message: 'Certificate authentication needs TLS: pick require, verify-ca or verify-full.' });
   }
 
   if (values.ssh) {

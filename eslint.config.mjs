@@ -3,7 +3,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /**
- * The house's arrows: webview-ui -> shared <- extension -> pool.
+ * The house's arrows: webview-ui / webview-plan / webview-form -> shared <- extension -> pool.
  * Enforced here with no-restricted-imports per folder; do not relax these to make a change pass.
  */
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'net', 'tls', 'child_process', 'crypto', 'stream', 'events'];
@@ -24,7 +24,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         paths: [{ name: 'vscode', message: 'src/pool is a plain Node library: it never imports vscode.' }],
         patterns: [
-          { group: ['**/extension', '**/extension/**', '**/webview-ui', '**/webview-ui/**', '**/webview-plan', '**/webview-plan/**', '**/shared', '**/shared/**'],
+          { group: ['**/extension', '**/extension/**', '**/webview-ui', '**/webview-ui/**', '**/webview-plan', '**/webview-plan/**', '**/webview-form', '**/webview-form/**', '**/shared', '**/shared/**'],
             message: 'src/pool depends on nothing of the extension, the webview or shared.' },
         ],
       }],
@@ -36,7 +36,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         paths: [{ name: 'vscode', message: 'src/shared is imported by the webview: no vscode.' }],
         patterns: [
-          { group: ['**/pool', '**/pool/**', '**/extension', '**/extension/**', '**/webview-ui/**', '**/webview-plan/**', 'pg', 'pg-cursor', 'ssh2', ...nodeBuiltins],
+          { group: ['**/pool', '**/pool/**', '**/extension', '**/extension/**', '**/webview-ui/**', '**/webview-plan/**', '**/webview-form/**', 'pg', 'pg-cursor', 'ssh2', ...nodeBuiltins],
             message: 'src/shared holds plain types shared by host and webview; it imports nothing else.' },
         ],
       }],
@@ -51,7 +51,7 @@ export default tseslint.config(
           message: 'src/pool owns every wire: the host reaches PostgreSQL and SSH only through src/pool/index.ts.',
         })),
         patterns: [
-          { group: ['**/webview-ui', '**/webview-ui/**', '**/webview-plan', '**/webview-plan/**'], message: 'The host talks to the webview only by postMessage (src/shared/protocol.ts).' },
+          { group: ['**/webview-ui', '**/webview-ui/**', '**/webview-plan', '**/webview-plan/**', '**/webview-form', '**/webview-form/**'], message: 'The host talks to the webview only by postMessage (src/shared/protocol.ts).' },
           { group: ['**/pool/*', '!**/pool/index'], message: 'src/extension imports src/pool only through src/pool/index.ts (the sealed pool).' },
         ],
       }],
@@ -63,7 +63,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         paths: [{ name: 'vscode', message: 'The webview has no vscode module: use acquireVsCodeApi and src/shared/plan-protocol.ts.' }],
         patterns: [
-          { group: ['**/src/pool', '**/src/pool/**', '**/src/extension', '**/src/extension/**', '**/webview-ui', '**/webview-ui/**', 'pg', 'pg-cursor', 'ssh2', ...nodeBuiltins],
+          { group: ['**/src/pool', '**/src/pool/**', '**/src/extension', '**/src/extension/**', '**/webview-ui', '**/webview-ui/**', '**/webview-form', '**/webview-form/**', 'pg', 'pg-cursor', 'ssh2', ...nodeBuiltins],
             message: 'webview-plan imports only src/shared (and browser packages).' },
         ],
       }],
@@ -75,8 +75,20 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         paths: [{ name: 'vscode', message: 'The webview has no vscode module: use acquireVsCodeApi and src/shared/protocol.ts.' }],
         patterns: [
-          { group: ['**/src/pool', '**/src/pool/**', '**/src/extension', '**/src/extension/**', 'pg', 'pg-cursor', 'ssh2', ...nodeBuiltins],
+          { group: ['**/src/pool', '**/src/pool/**', '**/src/extension', '**/src/extension/**', '**/webview-plan', '**/webview-plan/**', '**/webview-form', '**/webview-form/**', 'pg', 'pg-cursor', 'ssh2', ...nodeBuiltins],
             message: 'webview-ui imports only src/shared (and browser packages).' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['webview-form/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'The webview has no vscode module: use acquireVsCodeApi and src/shared/connection-form.ts.' }],
+        patterns: [
+          { group: ['**/src/pool', '**/src/pool/**', '**/src/extension', '**/src/extension/**', '**/webview-ui', '**/webview-ui/**', '**/webview-plan', '**/webview-plan/**', 'pg', 'pg-cursor', 'ssh2', ...nodeBuiltins],
+            message: 'webview-form imports only src/shared (and browser packages).' },
         ],
       }],
     },

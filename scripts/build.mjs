@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 const production = process.argv.includes('--production');
 // A production build (what vsce packages) ships no source maps: remove those of earlier builds.
 if (production) {
-  for (const map of ['dist/extension.js.map', 'dist/webview.js.map', 'dist/plan-webview.js.map']) rmSync(map, { force: true });
+  for (const map of ['dist/extension.js.map', 'dist/webview.js.map', 'dist/plan-webview.js.map', 'dist/form-webview.js.map']) rmSync(map, { force: true });
 }
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
 
@@ -47,6 +47,18 @@ if (existsSync('webview-plan/main.ts')) {
     ...common,
     entryPoints: ['webview-plan/main.ts'],
     outfile: 'dist/plan-webview.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  });
+}
+
+// The connection form (Add / Edit Connection): a bundle of its own, vscode-elements' controls only.
+if (existsSync('webview-form/main.ts')) {
+  await esbuild.build({
+    ...common,
+    entryPoints: ['webview-form/main.ts'],
+    outfile: 'dist/form-webview.js',
     platform: 'browser',
     format: 'iife',
     target: 'es2022',

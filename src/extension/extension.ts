@@ -81,7 +81,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgExpl
     status,
     tree,
     treeView,
-    ...registerProfileCommands(store, connections, bindings, log, consent),
+    ...registerProfileCommands(store, connections, bindings, log, consent, context.extensionUri),
     ...registerEditorCommands(store, connections, bindings, sessions, runner, history),
     ...registerTreeCommands(tree, store, connections, bindings, presenter, log),
     ...registerTreeExport(connections, log),

@@ -140,15 +140,26 @@ export class Connections implements vscode.Disposable {
     }
   }
 
-  /** Opens and closes a pool with the profile as given (not yet saved): the real error, or nothing. */
-  async test(profile: ConnectionProfile, secrets: Parameters<typeof toPgConfig>[2]): Promise<void> {
+  /**
+   * Opens and closes a pool with the profile as given (not yet saved): the server's version
+   * (server_version), or the real error.
+   */
+  async test(profile: ConnectionProfile, secrets: Parameters<typeof toPgConfig>[2]): Promise<string> {
     const timeout = connectTimeoutMs(profile);
     const pool = await PgPool.open(toPgConfig(profile, profile.database, secrets), {
       maxSize: 1,
       idleTimeoutMs: 0,
       ...(timeout !== undefined ? { connectTimeoutMs: timeout } : {}),
     });
-    await pool.close();
+    try {
+      const session = pool.session(`test-${Date.now()}`);
+      const outcome = await session.execute('SHOW server_version');
+      const version = outcome.kind === 'rows' ? (outcome.page.rows[0]?.[0] ?? '') : '';
+      await session.release();
+      return version ?? '';
+    } finally {
+      await pool.close();
+    }
   }
 
   /** The output channel for server notices of one profile's connections. */

@@ -15,12 +15,12 @@ import type { Consent } from './consent';
 import { describeProfile, parseProfile, profileFromConfig } from './profile';
 import type { ConnectionProfile, ProfileSecrets } from './profile';
 import type { ProfileStore } from './store';
-import { runProfileWizard } from './wizard';
+import { openConnectionForm } from './connection-form';
 
 /** What a profile command is called with: a tree node (with profileId), an id, or nothing. */
 export type ProfileArg = string | { profileId: string } | undefined;
 
-/** The argument `pgExplorer.addConnection` takes from another extension or a test: one confirmation instead of the walk. */
+/** The argument `pgExplorer.addConnection` takes from another extension or a test: one confirmation instead of the form. */
 export interface AddConnectionArgs {
   profile: Partial<ConnectionProfile> & { name: string };
   secrets?: ProfileSecrets;
@@ -32,7 +32,9 @@ export function registerProfileCommands(
   bindings: DocumentBindings,
   log: vscode.LogOutputChannel,
   consent: ConsentPrompt,
+  extensionUri: vscode.Uri,
 ): vscode.Disposable[] {
+  const form = { store, connections, extensionUri, log };
   const resolve = async (arg: ProfileArg, placeHolder: string): Promise<ConnectionProfile | undefined> => {
     const id = typeof arg === 'string' ? arg : arg?.profileId;
     if (id) return store.get(id);
@@ -51,14 +53,14 @@ export function registerProfileCommands(
   return [
     vscode.commands.registerCommand('pgExplorer.addConnection', async (args?: AddConnectionArgs) => {
       if (args && typeof args === 'object' && 'profile' in args) return addFromArgs(store, consent, args);
-      const profile = await runProfileWizard(store, connections, {}, 'Add PostgreSQL connection');
+      const profile = await openConnectionForm(form);
       if (profile) log.info(`Added connection ${profile.name} (${describeProfile(profile)}).`);
       return profile?.id;
     }),
     vscode.commands.registerCommand('pgExplorer.editConnection', async (arg?: ProfileArg) => {
       const profile = await resolve(arg, 'Connection to edit');
       if (!profile) return;
-      const saved = await runProfileWizard(store, connections, profile, `Edit ${profile.name}`);
+      const saved = await openConnectionForm(form, profile);
       if (!saved) return;
       log.info(`Edited connection ${saved.name} (${describeProfile(saved)}).`);
       // Open pools still use the old settings: reconnect on next use.

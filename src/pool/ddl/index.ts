@@ -15,7 +15,7 @@ import type { DdlKind, Routine, RoutineKind } from '../introspect-types';
 import { notFound, render } from './piece';
 import type { DdlPiece } from './piece';
 import { Quoter } from './quote';
-import { relationPiece } from './relation';
+import { relationPiece, tableWithPartitions } from './relation';
 import { routinePieces } from './routine';
 import { schemaStatements } from './schema';
 import { sequencePiece, typePiece, withSequenceMeta } from './sequence-type';
@@ -37,6 +37,9 @@ export async function getDdl(client: Client, kind: DdlKind, schema: string, name
     const pieces: DdlPiece[] = [];
     switch (kind) {
       case 'table':
+        // A partitioned table comes with its partitions (the schema's DDL writes each on its own).
+        pieces.push(await tableWithPartitions(client, q, version, schema, name));
+        break;
       case 'view':
       case 'materializedView':
         pieces.push(await relationPiece(client, q, version, kind, schema, name));

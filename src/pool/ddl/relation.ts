@@ -3,7 +3,8 @@
  * materialized views, written as pg_dump writes them:
  *  - a partition is created as a table with its own columns, defaults, NOT NULLs, constraints and
  *    indexes, then attached (ATTACH PARTITION matches the parent's indexes and constraints to its
- *    own and keeps their names);
+ *    own and keeps their names); Show DDL of a partitioned table writes every partition below it
+ *    that way (tableWithPartitions);
  *  - an inheritance child declares only its local columns (inherited ones come from INHERITS, in
  *    the parent's order, generation expressions included), then sets the defaults and NOT NULLs it
  *    has and its parents do not;
@@ -13,7 +14,7 @@
  */
 import type { Client } from 'pg';
 import { describeRelation, sequencesOwnedBy } from '../introspect';
-import type { ColumnDetail, ConstraintInfo, IndexInfo, RelationDescription } from '../introspect-types';
+import type { ColumnDetail, ConstraintInfo, IndexInfo, PartitionInfo, RelationDescription } from '../introspect-types';
 import { notFound } from './piece';
 import type { DdlPiece } from './piece';
 import { commentOn, grants, ownerTo } from './privileges';
@@ -34,13 +35,41 @@ const RELKIND_FOR: Record<RelationDdlKind, RelationMeta['relkind'][]> = {
 const NOUN: Record<RelationMeta['relkind'], string> = { r: 'TABLE', p: 'TABLE', f: 'FOREIGN TABLE', v: 'VIEW', m: 'MATERIALIZED VIEW' };
 
 export async function relationPiece(client: Client, q: Quoter, version: number, kind: RelationDdlKind, schema: string, name: string): Promise<DdlPiece> {
+  return (await relationParts(client, q, version, kind, schema, name)).piece;
+}
+
+/**
+ * Show DDL of a table: the table, then, when it is partitioned, every partition below it
+ * (sub-partitions too, depth first, each level in name order), each written as pg_dump writes a
+ * partition: CREATE TABLE with its own columns, then ALTER TABLE ONLY parent ATTACH PARTITION.
+ * Creating parts first, then every `after` part, so a foreign key of one finds the others.
+ */
+export async function tableWithPartitions(client: Client, q: Quoter, version: number, schema: string, name: string): Promise<DdlPiece> {
+  const pieces: DdlPiece[] = [];
+  const visit = async (s: string, n: string): Promise<void> => {
+    const { piece, partitions } = await relationParts(client, q, version, 'table', s, n);
+    pieces.push(piece);
+    for (const p of partitions) await visit(p.schema, p.name);
+  };
+  await visit(schema, name);
+  return { create: pieces.flatMap((p) => p.create), after: pieces.flatMap((p) => p.after) };
+}
+
+async function relationParts(
+  client: Client,
+  q: Quoter,
+  version: number,
+  kind: RelationDdlKind,
+  schema: string,
+  name: string,
+): Promise<{ piece: DdlPiece; partitions: PartitionInfo[] }> {
   const { rows } = await client.query<RelationMeta>(relationMetaSql(version), [schema, name]);
   const meta = rows[0];
   if (!meta || !RELKIND_FOR[kind].includes(meta.relkind)) throw notFound(kind === 'materializedView' ? 'materialized view' : kind, schema, name);
   const rel = await describeRelation(client, schema, name);
   const table = new TableText(q, rel, meta, version);
   const owned = meta.relkind === 'v' || meta.relkind === 'm' ? [] : await sequencesOwnedBy(client, rel.oid);
-  return table.piece(await withSequenceMeta(client, owned));
+  return { piece: table.piece(await withSequenceMeta(client, owned)), partitions: meta.relkind === 'p' ? rel.partitions : [] };
 }
 
 class TableText {

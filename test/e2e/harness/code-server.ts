@@ -70,7 +70,7 @@ export function ensureExtensionBuilt(): void {
   try {
     const bundle = path.join(repoRoot, 'dist', 'extension.js');
     const builtAt = fs.existsSync(bundle) ? fs.statSync(bundle).mtimeMs : 0;
-    const sources = ['src', 'webview-ui', 'media', 'package.json', path.join('scripts', 'build.mjs')];
+    const sources = ['src', 'webview-ui', 'webview-plan', 'webview-form', 'media', 'package.json', path.join('scripts', 'build.mjs')];
     const newest = Math.max(...sources.map((s) => newestMtime(path.join(repoRoot, s))));
     if (newest <= builtAt && fs.existsSync(path.join(repoRoot, 'dist', 'libpg-query.wasm'))) return;
     execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });

@@ -92,8 +92,7 @@ export async function languageFigures(log: (message: string) => void = () => und
       heapMb = Math.max(heapMb, (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024);
     }
     if (!index) throw new Error('no catalog');
-    const relations = index.snapshot.relations.length;
-    const columns = index.snapshot.relations.reduce((n, r) => n + r.columns.length, 0);
+    const { relations, columns } = index.stats();
 
     log('completion');
     const select = completionTimes('SELECT | FROM bench_03.t_0042 x', index);

@@ -5,18 +5,26 @@
  * from pg_description rather than looked up per row.
  *
  * `$1` of the relation, column, routine and type queries is a text[] of schema names to load, or
- * NULL for every schema. Other sessions' temp schemas (pg_temp_N, pg_toast_temp_N) and TOAST are
+ * NULL for every schema (a large catalog loads the relation names of every schema and the columns,
+ * routines and types of a few, catalog.ts). Other sessions' temp schemas (pg_temp_N, pg_toast_temp_N) and TOAST are
  * never loaded: a tab's own temp tables come from its session (src/extension/language).
  */
 
 const SCHEMA_FILTER = `n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast%'
   AND ($1::text[] IS NULL OR n.nspname = ANY ($1::text[]))`;
 
+/**
+ * Every schema with its number of relations (one scan of pg_class, grouped), so the caller knows
+ * how large the catalog is before it asks for the columns.
+ */
 export const CATALOG_SCHEMAS_SQL = `
-SELECT n.nspname, (n.nspname LIKE 'pg\\_%' OR n.nspname = 'information_schema') AS system, d.description
+SELECT n.nspname, (n.nspname LIKE 'pg\\_%' OR n.nspname = 'information_schema') AS system, d.description,
+  COALESCE(r.count, 0)::text
 FROM pg_catalog.pg_namespace n
 LEFT JOIN pg_catalog.pg_description d ON d.objoid = n.oid
   AND d.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND d.objsubid = 0
+LEFT JOIN (SELECT c.relnamespace, pg_catalog.count(*) FROM pg_catalog.pg_class c
+  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') GROUP BY c.relnamespace) r ON r.relnamespace = n.oid
 WHERE n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast%'
 ORDER BY n.nspname`;
 

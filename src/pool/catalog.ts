@@ -2,7 +2,11 @@
  * The catalog the SQL editor knows: schemas, relations with their columns, routines with their
  * signatures, types (enum labels, domain bases) and the server's keywords, read on the browser
  * session in a fixed number of round trips (six queries, whatever the number of objects).
- * A caller that finds a catalog large loads it per schema (`schemas`).
+ *
+ * A large catalog loads lazily per schema: with `lazyAbove`, a database holding more relations
+ * than that gets every schema and every relation's name, but columns, routines and types only for
+ * the `detailed` schemas (and pg_catalog); the caller adds others later with `schemas` and
+ * `detailsOnly`, each in the same fixed number of round trips.
  * Values stay as the server printed them (oids, estimates and sizes are text).
  */
 import type { Client } from 'pg';
@@ -71,6 +75,8 @@ export interface CatalogSchema {
   name: string;
   system: boolean;
   comment: string | null;
+  /** Tables, views, sequences... in it (how large the catalog is, before its columns are read). */
+  relationCount: number;
 }
 
 export interface CatalogKeyword {
@@ -84,11 +90,22 @@ export interface CatalogSnapshot {
   routines: CatalogRoutine[];
   types: CatalogType[];
   keywords: CatalogKeyword[];
+  /**
+   * The schemas whose columns, routines and types are in the snapshot; undefined when every
+   * schema's are. Relations of other schemas are there by name (their `columns` empty).
+   */
+  detailed?: string[];
 }
 
 export interface CatalogOptions {
   /** Load the relations, routines and types of these schemas only (all when omitted). */
   schemas?: readonly string[];
+  /** Above this many relations in all, load only the relation names of schemas not in `detailed`. */
+  lazyAbove?: number;
+  /** With `lazyAbove`: the schemas loaded whole anyway (pg_catalog always is). */
+  detailed?: readonly string[];
+  /** Leave out the schema list and the keywords (a caller adding schemas to a catalog it holds). */
+  detailsOnly?: boolean;
 }
 
 const RELATION_KINDS: Record<string, CatalogRelationKind> = {
@@ -110,14 +127,17 @@ async function tuples(client: Client, text: string, values: unknown[] = []): Pro
 }
 
 export async function loadCatalog(client: Client, options: CatalogOptions = {}): Promise<CatalogSnapshot> {
-  const filter = [options.schemas ? [...options.schemas] : null];
   // One after the other: node-postgres deprecates queueing queries on a busy client.
-  const schemaRows = await tuples(client, CATALOG_SCHEMAS_SQL);
-  const relationRows = await tuples(client, CATALOG_RELATIONS_SQL, filter);
-  const columnRows = await tuples(client, CATALOG_COLUMNS_SQL, filter);
-  const routineRows = await tuples(client, CATALOG_ROUTINES_SQL, filter);
-  const typeRows = await tuples(client, CATALOG_TYPES_SQL, filter);
-  const keywordRows = await tuples(client, CATALOG_KEYWORDS_SQL);
+  const schemaRows = options.detailsOnly ? [] : await tuples(client, CATALOG_SCHEMAS_SQL);
+  const total = schemaRows.reduce((n, r) => n + Number(r[3]), 0);
+  const only = options.schemas ? [...options.schemas] : null;
+  const lazy = only === null && options.lazyAbove !== undefined && total > options.lazyAbove;
+  const detailed = lazy ? [...new Set(['pg_catalog', ...(options.detailed ?? [])])] : only;
+  const relationRows = await tuples(client, CATALOG_RELATIONS_SQL, [only]);
+  const columnRows = await tuples(client, CATALOG_COLUMNS_SQL, [detailed]);
+  const routineRows = await tuples(client, CATALOG_ROUTINES_SQL, [detailed]);
+  const typeRows = await tuples(client, CATALOG_TYPES_SQL, [detailed]);
+  const keywordRows = options.detailsOnly ? [] : await tuples(client, CATALOG_KEYWORDS_SQL);
   const byOid = new Map<string, CatalogRelation>();
   const relations = relationRows.map((r): CatalogRelation => {
     const relation: CatalogRelation = {
@@ -144,7 +164,7 @@ export async function loadCatalog(client: Client, options: CatalogOptions = {}):
     });
   }
   return {
-    schemas: schemaRows.map((r) => ({ name: r[0] as string, system: r[1] as boolean, comment: r[2] as string | null })),
+    schemas: schemaRows.map((r) => ({ name: r[0] as string, system: r[1] as boolean, comment: r[2] as string | null, relationCount: Number(r[3]) })),
     relations,
     routines: routineRows.map((r) => ({
       schema: r[0] as string,
@@ -163,5 +183,6 @@ export async function loadCatalog(client: Client, options: CatalogOptions = {}):
       comment: r[5] as string | null,
     })),
     keywords: keywordRows.map((r) => ({ word: r[0] as string, category: r[1] as KeywordCategory })),
+    ...(detailed ? { detailed } : {}),
   };
 }

@@ -9,7 +9,17 @@
  * this file, as connection.ts keeps its own.
  */
 import type { Client } from 'pg';
+import { quoteIdent } from './edit';
 import { PgError, isConnectionLossError, toQueryError } from './errors';
+
+export interface CheckOptions {
+  /**
+   * The schemas names are looked up in, in order, as a tab's session has them after its own
+   * `SET search_path`: the check then runs inside a transaction of its own under SET LOCAL, rolled
+   * back after, so the checking session's own setting never changes.
+   */
+  searchPath?: readonly string[];
+}
 
 /** The part of node-postgres' protocol connection that a Parse-only check writes to. */
 interface ProtocolConnection {
@@ -64,7 +74,19 @@ class ParseOnly {
  * (with its 1-based `position` in `sql`) or undefined when the statement is valid; rejects only
  * when the connection itself fails.
  */
-export function checkStatement(client: Client, sql: string): Promise<PgError | undefined> {
+export async function checkStatement(client: Client, sql: string, options: CheckOptions = {}): Promise<PgError | undefined> {
+  if (!options.searchPath) return parseOnly(client, sql);
+  const path = options.searchPath.length > 0 ? options.searchPath.map(quoteIdent).join(', ') : "''";
+  await client.query(`BEGIN READ ONLY; SET LOCAL search_path TO ${path}`);
+  try {
+    return await parseOnly(client, sql);
+  } finally {
+    // After a failed Parse the transaction is aborted; ROLLBACK ends it either way.
+    await client.query('ROLLBACK');
+  }
+}
+
+function parseOnly(client: Client, sql: string): Promise<PgError | undefined> {
   return new Promise((resolve, reject) => {
     const check = new ParseOnly(sql, (error) => {
       if (error === undefined) resolve(undefined);

@@ -27,6 +27,7 @@ export type {
   TxStatus,
 } from './types';
 export type { DdlOptions } from './ddl';
+export type { CheckOptions } from './check';
 export type * from './introspect-types';
 export { parseConnectionString, parseService } from './connection-string';
 export { listServices, serviceFiles } from './pg-service';

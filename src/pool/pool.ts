@@ -10,6 +10,7 @@ import type { PgConfig, Route } from './config';
 import { openProfileConnection } from './connect';
 import * as catalog from './catalog';
 import { checkStatement } from './check';
+import type { CheckOptions } from './check';
 import { PooledConnection } from './connection';
 import { copyOut } from './copy';
 import { closeDeclared, declareCursor, fetchCursor } from './declared-cursor';
@@ -464,10 +465,13 @@ export class PgPool implements SessionOwner {
     return this.browse((client) => catalog.loadCatalog(client, options));
   }
 
-  /** Parse-only server check of one statement (check.ts): the server's error, or undefined. Never runs it. */
-  async checkStatement(sql: string): Promise<PgError | undefined> {
+  /**
+   * Parse-only server check of one statement (check.ts): the server's error, or undefined. Never
+   * runs it. `searchPath`: resolve names as a tab with that search_path would.
+   */
+  async checkStatement(sql: string, options: CheckOptions = {}): Promise<PgError | undefined> {
     checkStatementText(sql);
-    return this.browse((client) => checkStatement(client, sql));
+    return this.browse((client) => checkStatement(client, sql, options));
   }
 
   /** The last introspection call queued on the browser session. */

@@ -18,9 +18,9 @@ const KEYWORDS: CatalogSnapshot['keywords'] = ['select', 'from', 'where', 'join'
 export function shopCatalog(): CatalogSnapshot {
   return {
     schemas: [
-      { name: 'public', system: false, comment: null },
-      { name: 'sales', system: false, comment: 'where orders live' },
-      { name: 'pg_catalog', system: true, comment: null },
+      { name: 'public', system: false, comment: null, relationCount: 3 },
+      { name: 'sales', system: false, comment: 'where orders live', relationCount: 1 },
+      { name: 'pg_catalog', system: true, comment: null, relationCount: 1 },
     ],
     relations: [
       table('public', 'customers', [column('id', 'bigint', { notNull: true, inPrimaryKey: true }), column('name', 'text', { comment: 'full name' }), column('email', 'text')], { comment: 'who buys' }),
@@ -55,7 +55,7 @@ export function syntheticCatalog(schemas: number, tables: number, columns: numbe
   }
   const routines = Array.from({ length: 3000 }, (_, i) => ({ schema: 'pg_catalog', name: `f${i}`, kind: 'function' as const, arguments: 'integer', result: 'integer', comment: null }));
   return {
-    schemas: [...Array.from({ length: schemas }, (_, s) => ({ name: `s${s}`, system: false, comment: null })), { name: 'pg_catalog', system: true, comment: null }],
+    schemas: [...Array.from({ length: schemas }, (_, s) => ({ name: `s${s}`, system: false, comment: null, relationCount: tables })), { name: 'pg_catalog', system: true, comment: null, relationCount: 0 }],
     relations,
     routines,
     types: [],

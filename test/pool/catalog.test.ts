@@ -62,7 +62,7 @@ for (const major of [12, 18] as Major[]) {
     test('loadCatalog: relations with their columns, keys, defaults and comments', async () => {
       const snapshot = await pool.loadCatalog();
       const schema = snapshot.schemas.find((s) => s.name === 'Sales Ω');
-      assert.deepEqual(schema, { name: 'Sales Ω', system: false, comment: 'where orders live' });
+      assert.deepEqual(schema, { name: 'Sales Ω', system: false, comment: 'where orders live', relationCount: 4 });
       assert.ok(snapshot.schemas.some((s) => s.name === 'pg_catalog' && s.system));
       assert.ok(!snapshot.schemas.some((s) => s.name.startsWith('pg_toast')), 'TOAST schemas are not offered');
 
@@ -123,6 +123,38 @@ for (const major of [12, 18] as Major[]) {
       const all = await pool.loadCatalog();
       assert.ok(!all.relations.some((r) => r.name === 'scratch'), 'a tab\'s temp table is not the catalog\'s');
       await pool.releaseSession('other-tab');
+    });
+
+    test('loadCatalog lazily: above the threshold every relation by name, columns and routines of the detailed schemas only', async () => {
+      const whole = await pool.loadCatalog({ lazyAbove: 1_000_000 });
+      assert.equal(whole.detailed, undefined, 'a small catalog loads whole');
+      const lazy = await pool.loadCatalog({ lazyAbove: 1, detailed: ['public'] });
+      assert.deepEqual(lazy.detailed, ['pg_catalog', 'public']);
+      assert.deepEqual(relation(lazy, 'Sales Ω', 'Orders').columns, [], 'a schema not asked for: its relations by name');
+      assert.deepEqual(relation(lazy, 'public', 'audit').columns.map((c) => c.name), ['at', 'what']);
+      assert.ok(!lazy.routines.some((r) => r.schema === 'Sales Ω'));
+      assert.ok(lazy.routines.some((r) => r.schema === 'pg_catalog' && r.name === 'lower'));
+      assert.equal(lazy.relations.length, whole.relations.length, 'every relation is named');
+
+      // Adding a schema later: its details alone, no schema list or keywords again.
+      const more = await pool.loadCatalog({ schemas: ['Sales Ω'], detailsOnly: true });
+      assert.deepEqual(more.detailed, ['Sales Ω']);
+      assert.deepEqual(more.schemas, []);
+      assert.deepEqual(more.keywords, []);
+      assert.deepEqual(relation(more, 'Sales Ω', 'Orders').columns.map((c) => c.name), ['id', 'Customer Name', 'status', 'total']);
+      assert.ok(more.types.some((t) => t.name === 'status' && t.kind === 'enum'));
+    });
+
+    test("checkStatement under a tab's search_path: names resolve as that tab resolves them, the browser session's own is unchanged", async () => {
+      const bare = 'SELECT "Customer Name" FROM "Orders"';
+      assert.equal((await pool.checkStatement(bare))?.code, '42P01', 'not on the default search_path');
+      assert.equal(await pool.checkStatement(bare, { searchPath: ['Sales Ω', 'public'] }), undefined);
+      const wrongColumn = await pool.checkStatement('SELECT nope FROM "Orders"', { searchPath: ['Sales Ω'] });
+      assert.equal(wrongColumn?.code, '42703');
+      assert.equal((await pool.checkStatement(bare))?.code, '42P01', 'the SET LOCAL ended with the check');
+      assert.equal(pool.sessionInfo(BROWSER_SESSION_ID)?.txStatus, 'idle');
+      const path = await pool.execute(BROWSER_SESSION_ID, 'SHOW search_path');
+      assert.ok(path.kind === 'rows' && path.page.rows[0][0] === '"$user", public');
     });
 
     test('checkStatement: the server\'s error at its position, for unknown names and type mismatches', async () => {

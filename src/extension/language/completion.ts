@@ -195,10 +195,7 @@ function columnSuggestions(context: CompletionContext, index: CatalogIndex | und
     out.push({ label: quote(owner), kind: 'alias', insertText: quote(owner), detail: source.kind === 'relation' ? `${source.relation.schema ? `${source.relation.schema}.` : ''}${source.relation.name}` : 'subquery', sortText: '1' });
   });
   if (index) {
-    for (const schema of session.searchPath) {
-      const routines = index.routines.get(schema);
-      if (routines) out.push(...routineItems(routines.values(), session, schema === 'pg_catalog' ? '3' : '2', false));
-    }
+    for (const schema of session.searchPath) out.push(...routineItems(index.routinesIn(schema), session, schema === 'pg_catalog' ? '3' : '2', false));
   }
   out.push(...keywordItems(index));
   return out;
@@ -240,9 +237,9 @@ function memberSuggestions(context: CompletionContext, index: CatalogIndex | und
       return relation.columns.map((column, i) => columnItem({ name: column.name, column, relation }, ordinal('0', i)));
     }
     const out: Suggestion[] = [];
-    for (const list of index.relations.get(schema)?.values() ?? []) out.push(relationItem(list[0], quote(list[0].name), '0'));
-    out.push(...routineItems(index.routines.get(schema)?.values() ?? [], { ...session, searchPath: [schema] }, '1', false));
-    for (const list of index.types.get(schema)?.values() ?? []) out.push({ label: quote(list[0].name), kind: 'type', insertText: quote(list[0].name), detail: `${list[0].kind} type`, sortText: '2' });
+    for (const list of index.relationsIn(schema)) out.push(relationItem(list[0], quote(list[0].name), '0'));
+    out.push(...routineItems(index.routinesIn(schema), { ...session, searchPath: [schema] }, '1', false));
+    for (const list of index.typesIn(schema)) out.push({ label: quote(list[0].name), kind: 'type', insertText: quote(list[0].name), detail: `${list[0].kind} type`, sortText: '2' });
     return out;
   }
   if (context.qualifier.length === 2) {

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { scannerLoaded } from '../sql/scanner';
 import { objectAt } from './describe';
 import type { ObjectRef } from './describe';
-import { statementsOf } from './documents';
+import { cursorStatement } from './documents';
 import type { LanguageState } from './state';
 
 export const DDL_SCHEME = 'pgx-ddl';
@@ -20,7 +20,7 @@ export class SqlDefinitionProvider implements vscode.DefinitionProvider {
     const { index, session } = this.state.catalogFor(document.uri);
     if (!index) return undefined;
     const offset = document.offsetAt(position);
-    const statement = statementsOf(document).find((s) => s.start <= offset && offset <= s.end);
+    const statement = cursorStatement(document, offset).whole;
     if (!statement) return undefined;
     const object = objectAt(statement.text, offset - statement.start, index, session);
     if (!object) return undefined;

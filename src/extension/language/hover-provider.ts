@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { scannerLoaded } from '../sql/scanner';
 import { contextAt } from './context';
 import { describeAt, signatureOf, splitArguments } from './describe';
-import { statementForCursor, statementsOf } from './documents';
+import { cursorStatement } from './documents';
 import type { LanguageState } from './state';
 
 export class SqlHoverProvider implements vscode.HoverProvider {
@@ -16,10 +16,9 @@ export class SqlHoverProvider implements vscode.HoverProvider {
     const { index, session } = this.state.catalogFor(document.uri);
     if (!index) return undefined;
     const offset = document.offsetAt(position);
-    const all = statementsOf(document);
-    const statement = statementForCursor(document.getText(), all, offset);
+    const statement = cursorStatement(document, offset);
     // Hovering a name that ends a statement: the statement is the one before the `;`.
-    const whole = all.find((s) => s.start <= offset && offset <= s.end);
+    const whole = statement.whole;
     const start = whole?.start ?? statement.start;
     const text = whole ? whole.text : statement.text;
     const found = describeAt(text, offset - start, index, session);
@@ -36,7 +35,7 @@ export class SqlSignatureHelpProvider implements vscode.SignatureHelpProvider {
     const { index, session } = this.state.catalogFor(document.uri);
     if (!index) return undefined;
     const offset = document.offsetAt(position);
-    const statement = statementForCursor(document.getText(), statementsOf(document), offset);
+    const statement = cursorStatement(document, offset);
     const call = contextAt(statement.text, offset - statement.start).call;
     if (!call) return undefined;
     const routines = index.routine(call.name, session);

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { scannerLoaded } from '../sql/scanner';
-import { statementsOf } from './documents';
+import { isLarge, statementsOf } from './documents';
 
 const KIND: [RegExp, vscode.SymbolKind][] = [
   [/^(create|alter)\s+(or\s+replace\s+)?(function|procedure)/i, vscode.SymbolKind.Function],
@@ -16,7 +16,8 @@ const KIND: [RegExp, vscode.SymbolKind][] = [
 
 export class SqlOutlineProvider implements vscode.DocumentSymbolProvider {
   provideDocumentSymbols(document: vscode.TextDocument): vscode.DocumentSymbol[] {
-    if (!scannerLoaded()) return [];
+    // A large document (a dump) would be split whole on every edit: no outline for it.
+    if (!scannerLoaded() || isLarge(document)) return [];
     return statementsOf(document).map((s) => {
       const firstLine = s.text.split('\n')[0].trim();
       const name = firstLine.length > 80 ? `${firstLine.slice(0, 79)}…` : firstLine;

@@ -6,14 +6,22 @@
  * runs. Only when the document's pool is already open: the check never connects. Verdicts are kept
  * per statement text until the catalog changes.
  *
- * The browser session does not see a tab's temp tables or its SET search_path: an "unknown
- * relation" that names one of the tab's temp tables is not reported.
+ * Names resolve as in the tab: the check runs under the tab's search_path as its session last
+ * reported it (SET LOCAL in a short read-only transaction on the browser session, check.ts), so a
+ * tab that ran `SET search_path = s3` is checked against s3. The browser session cannot see the
+ * tab's temp tables, so a statement naming one is not checked at all (a temp table may also
+ * shadow a permanent one of the same name, whose columns would be wrong). Checking it on the
+ * tab's own connection instead would put our traffic on the wire the user runs on, and a run
+ * started meanwhile would wait for it; skipping costs only the check of those statements.
  */
 import * as vscode from 'vscode';
 import type { PgError, PgPool } from '../../pool';
 import { positionToOffset } from '../sql/splitter';
 import type { SqlStatement } from '../sql/splitter';
+import { DEFAULT_SESSION } from './catalog-index';
+import type { SessionView } from './catalog-index';
 import type { LanguageState } from './state';
+import { tokenize } from './tokens';
 
 const CHECKED = /^\s*(select|insert|update|delete|merge|values|with|table)\b/i;
 /** Most statements checked in one pass (a long script is checked where it is edited next). */
@@ -48,22 +56,24 @@ export class ServerCheck implements vscode.Disposable {
     let verdicts = this.verdicts.get(pool);
     if (!verdicts) this.verdicts.set(pool, (verdicts = new Map()));
     const session = this.state.sessionView(document.uri);
+    const searchPath = checkedPath(session);
     const version = document.version;
     const diagnostics: vscode.Diagnostic[] = [];
     for (const statement of statements.filter((s) => CHECKED.test(s.text)).slice(0, MAX_PER_PASS)) {
-      let verdict = verdicts.get(statement.text);
+      if (namesTempTable(statement.text, session)) continue;
+      const verdictKey = `${searchPath?.join(',') ?? ''}\u0000${statement.text}`;
+      let verdict = verdicts.get(verdictKey);
       if (verdict === undefined) {
         try {
-          verdict = (await pool.checkStatement(statement.text)) ?? null;
+          verdict = (await pool.checkStatement(statement.text, { searchPath })) ?? null;
         } catch {
           // Not connected any more, or the text cannot be sent: no verdict, no diagnostic.
           return;
         }
-        verdicts.set(statement.text, verdict);
+        verdicts.set(verdictKey, verdict);
       }
       if (this.passes.get(key) !== pass || document.version !== version || document.isClosed) return;
-      if (!verdict || session.temp.some((t) => verdict.code === '42P01' && verdict.message.includes(`"${t.name}"`))) continue;
-      diagnostics.push(diagnosticFor(document, statement, verdict));
+      if (verdict) diagnostics.push(diagnosticFor(document, statement, verdict));
     }
     this.collection.set(document.uri, diagnostics);
   }
@@ -79,6 +89,22 @@ export class ServerCheck implements vscode.Disposable {
 }
 
 const ERROR_TOKEN = /[\w$]+|"[^"]*"|'[^']*'|\S/;
+
+/**
+ * The tab's search_path for the check, without its own temp schema (the browser session's would
+ * be another); undefined before the tab's session was read (the browser session's is the same then).
+ */
+function checkedPath(session: SessionView): string[] | undefined {
+  if (session === DEFAULT_SESSION) return undefined;
+  return session.searchPath.filter((s) => !s.startsWith('pg_temp'));
+}
+
+/** Whether a statement names one of the tab's temp tables (as a word or quoted name). */
+function namesTempTable(sql: string, session: SessionView): boolean {
+  if (session.temp.length === 0) return false;
+  const names = new Set(session.temp.map((t) => t.name));
+  return tokenize(sql).some((t) => (t.kind === 'word' || t.kind === 'quoted') && names.has(t.name));
+}
 
 function diagnosticFor(document: vscode.TextDocument, statement: SqlStatement, error: PgError): vscode.Diagnostic {
   const local = error.position !== undefined && error.position > 0 ? positionToOffset(statement.text, error.position) : 0;

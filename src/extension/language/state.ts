@@ -15,8 +15,31 @@ import { DEFAULT_SESSION } from './catalog-index';
 import type { CatalogIndex, SessionView } from './catalog-index';
 import { readSessionView } from './session-view';
 
-/** Statements after which the catalog may have changed. */
-const DDL = /^\s*(create|alter|drop|comment|grant|revoke|security\s+label|import\s+foreign|refresh|truncate|reindex|select\b[\s\S]*\binto\b)/i;
+/**
+ * Command tags after which the catalog may have changed (DO: a block may run DDL), and first
+ * words for the statements whose tag hides it (CREATE TABLE AS and SELECT INTO report SELECT).
+ */
+const DDL_TAGS = new Set(['CREATE', 'ALTER', 'DROP', 'COMMENT', 'GRANT', 'REVOKE', 'SECURITY', 'IMPORT', 'REFRESH', 'REINDEX', 'DO']);
+const DDL_START = /^(create|alter|drop|comment|grant|revoke|security\s+label|import\s+foreign|refresh|do\b|select\b[\s\S]*\binto\b)/i;
+
+/** Whether a statement that ran may have changed the catalog, by its command tag or its first words. */
+export function changedCatalog(sql: string, outcome: { kind: string; command?: string }): boolean {
+  const tag = outcome.kind === 'command' ? outcome.command?.split(/\s+/)[0]?.toUpperCase() : undefined;
+  return (tag !== undefined && DDL_TAGS.has(tag)) || DDL_START.test(withoutLeadingComments(sql));
+}
+
+function withoutLeadingComments(sql: string): string {
+  let rest = sql;
+  for (;;) {
+    const trimmed = rest.trimStart();
+    if (trimmed.startsWith('--')) rest = trimmed.slice(trimmed.indexOf('\n') + 1 || trimmed.length);
+    else if (trimmed.startsWith('/*')) rest = trimmed.slice(trimmed.indexOf('*/') + 2 || trimmed.length);
+    else return trimmed;
+  }
+}
+
+/** A catalog load that takes longer than this is said to be slow in the completion list. */
+const SLOW_LOAD_MS = 1_000;
 
 export type LanguageFeature = 'completion' | 'hover' | 'signatureHelp' | 'diagnostics' | 'serverCheck';
 
@@ -46,8 +69,11 @@ export class LanguageState implements vscode.Disposable {
     onDidRun: vscode.Event<RunReport>,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.cache = new CatalogCache((pool, ms, index) => {
-      this.log.info(`Loaded the catalog of ${pool.target} for completion in ${Math.round(ms)} ms (${index.snapshot.relations.length} relations).`);
+    this.cache = new CatalogCache((pool, ms, index, schemas) => {
+      const { relations, columns } = index.stats();
+      const what = schemas ? `the schema${schemas.length > 1 ? 's' : ''} ${schemas.join(', ')} of` : 'the catalog of';
+      const lazy = !schemas && index.lazy ? `; large, so columns and functions load per schema: ${index.detailedSchemas().join(', ')} now` : '';
+      this.log.info(`Loaded ${what} ${pool.target} for completion in ${Math.round(ms)} ms (${relations} relations, ${columns} columns${lazy}).`);
       this.changed.fire(undefined);
     });
     this.disposables.push(
@@ -69,12 +95,31 @@ export class LanguageState implements vscode.Disposable {
     return binding ? this.connections.openPool(binding.profileId, binding.database) : undefined;
   }
 
-  /** The catalog as cached now (starting a load if there is none) and the tab's session view. */
-  catalogFor(uri: vscode.Uri): { pool?: PgPool; index?: CatalogIndex; session: SessionView; loading: boolean } {
+  /**
+   * The catalog as cached now (starting a load if one is due), the tab's session view, whether a
+   * later request may know more (`loading`), and what to tell the user when names are missing
+   * because the database cannot be reached or is slow (`notice`).
+   */
+  catalogFor(uri: vscode.Uri): { pool?: PgPool; index?: CatalogIndex; session: SessionView; loading: boolean; notice?: string } {
     const pool = this.poolFor(uri);
-    const index = pool ? this.cache.peek(pool) : undefined;
-    const stale = this.refreshView(uri);
-    return { pool, index, session: this.views.get(uri.toString()) ?? DEFAULT_SESSION, loading: (pool !== undefined && index === undefined) || stale };
+    const staleView = this.refreshView(uri);
+    const session = this.views.get(uri.toString()) ?? DEFAULT_SESSION;
+    if (!pool) {
+      const bound = this.bindings.get(uri) !== undefined;
+      return { session, loading: false, notice: bound ? 'Not connected: completing keywords only. Run a statement to connect.' : undefined };
+    }
+    const index = this.cache.peek(pool, session.searchPath);
+    // The tab's search_path is what unqualified names resolve through: have it in detail.
+    for (const schema of session.searchPath) index?.need(schema);
+    const status = this.cache.status(pool);
+    const slow = status.loadingForMs !== undefined && status.loadingForMs > SLOW_LOAD_MS;
+    const notice =
+      status.error !== undefined && status.loadingForMs === undefined
+        ? `Not connected (${status.error}): completing keywords${index ? ' and the names loaded before' : ''} only.`
+        : slow || (status.loadingForMs !== undefined && !index)
+          ? `Still loading the catalog of ${pool.target}: completing keywords${index ? ' and the names loaded before' : ''} for now.`
+          : undefined;
+    return { pool, index, session, loading: index === undefined || status.loadingForMs !== undefined || index.pending || staleView, notice };
   }
 
   sessionView(uri: vscode.Uri): SessionView {
@@ -129,7 +174,7 @@ export class LanguageState implements vscode.Disposable {
     const uri = vscode.Uri.parse(report.uri);
     const session = this.sessions.get(uri);
     if (!session) return;
-    if (report.statements.some((s) => s.outcome && DDL.test(s.sql))) this.cache.invalidate(session.pool);
+    if (report.statements.some((s) => s.outcome && changedCatalog(s.sql, s.outcome))) this.cache.invalidate(session.pool);
     this.staleViews.add(uri.toString());
     this.changed.fire(uri);
   }

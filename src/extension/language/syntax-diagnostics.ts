@@ -2,11 +2,13 @@
  * Syntax errors as you type: each `sql` document is parsed by PostgreSQL's own parser a moment
  * after the last keystroke (debounced, so typing never waits on it), and each statement that
  * does not parse gets one error at the parser's position. psql meta-command lines are skipped.
+ * The parse runs in slices that yield to the host (a first pass over 1 MB parses for ~1 s here);
+ * a document over LARGE_DOCUMENT_CHARS is not checked, and one information line says why.
  * The statements that parse go on to the server check (server-check.ts).
  */
 import * as vscode from 'vscode';
 import { scannerLoaded } from '../sql/scanner';
-import { statementsOf } from './documents';
+import { LARGE_DOCUMENT_CHARS, documentLength, isLarge, statementsOf } from './documents';
 import { SyntaxChecker } from './parse-check';
 import type { ServerCheck } from './server-check';
 import type { LanguageState } from './state';
@@ -52,20 +54,35 @@ export class SyntaxDiagnostics implements vscode.Disposable {
       key,
       setTimeout(() => {
         this.timers.delete(key);
-        this.check(document);
+        void this.check(document);
       }, DEBOUNCE_MS),
     );
   }
 
-  private check(document: vscode.TextDocument): void {
+  private async check(document: vscode.TextDocument): Promise<void> {
     if (document.isClosed || !scannerLoaded()) return;
     if (!this.state.enabled('diagnostics')) {
       this.collection.delete(document.uri);
       return;
     }
+    if (isLarge(document)) {
+      // Splitting and parsing megabytes on every edit would hold up the host: one line says so.
+      const size = `${(documentLength(document) / 1_000_000).toFixed(1)} million characters`;
+      const note = new vscode.Diagnostic(
+        new vscode.Range(0, 0, 0, 0),
+        `This script is too large to check as you type (${size}, over ${LARGE_DOCUMENT_CHARS.toLocaleString('en-US')}): syntax and server checks are off for it; running it reports errors as usual.`,
+        vscode.DiagnosticSeverity.Information,
+      );
+      note.source = 'PG Explorer';
+      this.collection.set(document.uri, [note]);
+      this.serverCheck.clear(document);
+      return;
+    }
     let checker = this.checkers.get(document);
     if (!checker) this.checkers.set(document, (checker = new SyntaxChecker()));
-    const problems = checker.problems(document.getText());
+    const version = document.version;
+    const problems = await checker.problemsInSlices(document.getText(), () => !document.isClosed && document.version === version);
+    if (!problems) return;
     const diagnostics = problems.map((p) => {
       const at = document.positionAt(p.offset);
       const range = document.getWordRangeAtPosition(at, ERROR_TOKEN) ?? new vscode.Range(at, at.translate(0, at.character < document.lineAt(at.line).text.length ? 1 : 0));

@@ -20,6 +20,7 @@ import { registerLanguageFeatures } from './language/language';
 import { ConsentPrompt, registerProfileCommands } from './profiles/commands';
 import type { Consent } from './profiles/consent';
 import { ProfileStore } from './profiles/store';
+import { preloadDriver } from '../pool';
 import { createResultsPresenter } from './results-presenter';
 import { loadScanner } from './sql/scanner';
 import { registerTreeCommands } from './tree/commands';
@@ -102,8 +103,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgExpl
     await connections.closeAll();
   };
   // The scanner's WASM (only identifier quoting asks it which words are keywords; until it is
-  // loaded every name is quoted) is compiled after activation, not during it.
-  setTimeout(() => void loadScanner().catch((err: unknown) => log.warn(`The SQL scanner did not load: ${(err as Error).message}`)), 0);
+  // loaded every name is quoted) is compiled after activation, not during it; so is the database
+  // driver, which the bundle does not evaluate until a connection is opened.
+  setTimeout(() => {
+    void loadScanner().catch((err: unknown) => log.warn(`The SQL scanner did not load: ${(err as Error).message}`));
+    void preloadDriver().catch((err: unknown) => log.warn(`The database driver did not load: ${(err as Error).message}`));
+  }, 0);
   // bench/ reads this line (with VS Code's own activation log) for the activation figure.
   log.info(`PG Explorer activated in ${Math.round(performance.now() - started)} ms.`);
   return {

@@ -3,8 +3,7 @@
  * (transaction status, broken or not, the notices of the call in flight). It never throws
  * driver errors: everything leaves as PgError.
  */
-import { Client } from 'pg';
-import type { ClientConfig } from 'pg';
+import type { Client, ClientConfig } from 'pg';
 
 /** The fields of a server notice that we show (pg-protocol's NoticeMessage). */
 interface NoticeMessage {
@@ -15,7 +14,7 @@ interface NoticeMessage {
 }
 import { sendCancelRequest } from './cancel';
 import type { Route } from './config';
-import { PgError, toConnectError } from './errors';
+import { PgError, toConnectError, toQueryError } from './errors';
 
 export type TxStatus = 'idle' | 'inTransaction' | 'failed';
 
@@ -29,6 +28,26 @@ interface NoticeSink {
 
 let nextConnectionId = 1;
 
+/** What the pool takes from node-postgres at run time: its Client and its parameter serialisation. */
+interface Driver {
+  Client: typeof Client;
+  prepareValue(value: unknown): string | Buffer | null;
+}
+
+/**
+ * node-postgres loads with the first connection, not with the extension: its module graph (which
+ * also pulls in Node's fetch implementation) is a large part of what activation would cost.
+ */
+let driver: Promise<Driver> | undefined;
+function loadDriver(): Promise<Driver> {
+  driver ??= import('pg').then(({ default: pg }) => ({
+    Client: pg.Client,
+    // pg's own (what its Query uses): Buffers as they are, Dates in local time, arrays as literals, objects as JSON.
+    prepareValue: (pg as unknown as { utils: { prepareValue(value: unknown): string | Buffer | null } }).utils.prepareValue,
+  }));
+  return driver;
+}
+
 export class PooledConnection {
   readonly id = nextConnectionId++;
   /** Set when the socket died or the server terminated the backend: the connection is never reused. */
@@ -36,6 +55,8 @@ export class PooledConnection {
   brokenReason?: Error;
   private noticeSink: NoticeSink | undefined;
   private cancelling: Promise<void> | undefined;
+  /** A failed implicit commit noticed between calls (noteLateFailure), told with the next call's notices. */
+  private lateFailure: string | undefined;
   private readonly onBrokenListeners = new Set<(err: Error) => void>();
 
   private constructor(
@@ -43,6 +64,8 @@ export class PooledConnection {
     readonly route: Route,
     /** The server's ParameterStatus reports (standard_conforming_strings, TimeZone, ...), kept current. */
     private readonly parameters: Map<string, string>,
+    /** A statement parameter as node-postgres sends it (text, or a Buffer for bytea). */
+    readonly prepareValue: (value: unknown) => string | Buffer | null,
   ) {
     client.on('error', (err: Error) => this.markBroken(err));
     client.on('end', () => this.markBroken(new Error('Connection terminated')));
@@ -55,7 +78,8 @@ export class PooledConnection {
   }
 
   static async open(clientConfig: ClientConfig, route: Route, target: string, beforeConnect?: (client: Client) => void): Promise<PooledConnection> {
-    const client = new Client(clientConfig);
+    const pg = await loadDriver();
+    const client = new pg.Client(clientConfig);
     // A failure after connect() rejected must not surface as an unhandled 'error' event.
     client.on('error', () => undefined);
     // pg's Client drops ParameterStatus; the startup ones come before connect() resolves.
@@ -72,7 +96,7 @@ export class PooledConnection {
       void client.end().catch(() => undefined);
       throw toConnectError(err, target);
     }
-    return new PooledConnection(client, route, parameters);
+    return new PooledConnection(client, route, parameters, pg.prepareValue);
   }
 
   /** node-postgres' protocol connection (an EventEmitter of backend messages). */
@@ -124,7 +148,8 @@ export class PooledConnection {
    * rest, so a loop that raises a million notices costs the host a counter, not a million strings.
    */
   async collectingNotices<T>(fn: () => Promise<T>): Promise<{ value: T; notices: string[]; dropped: number }> {
-    const sink: NoticeSink = { notices: [], dropped: 0 };
+    const sink: NoticeSink = { notices: this.lateFailure ? [this.lateFailure] : [], dropped: 0 };
+    this.lateFailure = undefined;
     this.noticeSink = sink;
     try {
       const value = await fn();
@@ -154,6 +179,26 @@ export class PooledConnection {
     return this.cancelling ?? Promise.resolve();
   }
 
+  /**
+   * Whether `query` is the only query node-postgres has on this wire (in flight, nothing queued):
+   * then a statement written now is answered right after it, in the order the client routes replies.
+   */
+  onlyQueryOnWire(query: object): boolean {
+    const client = this.client as unknown as { _activeQuery: object | null; _queryQueue: object[] };
+    return client._activeQuery === query && client._queryQueue.length === 0;
+  }
+
+  /**
+   * The implicit commit of a statement already answered (exec.ts hands a read's first page over
+   * at CommandComplete) failed: what it changed was rolled back. Told as a warning among the
+   * notices of the call in flight, or of the next one.
+   */
+  noteLateFailure(err: unknown): void {
+    const text = `WARNING: the previous statement's commit failed, so what it changed was rolled back: ${toQueryError(err, { cancelRequested: false }).message}`;
+    if (this.noticeSink) this.noticeSink.notices.push(text);
+    else this.lateFailure = text;
+  }
+
   async query(sql: string): Promise<void> {
     if (this.broken) throw new PgError('connectionLost', 'The connection is closed.');
     await this.client.query(sql);
@@ -171,4 +216,9 @@ function formatNotice(msg: NoticeMessage): string {
   const detail = msg.detail ? `\nDETAIL: ${msg.detail}` : '';
   const hint = msg.hint ? `\nHINT: ${msg.hint}` : '';
   return `${severity}: ${msg.message ?? ''}${detail}${hint}`;
+}
+
+/** Loads node-postgres ahead of the first connection (after activation), so the first Run does not wait for it. */
+export function preloadDriver(): Promise<void> {
+  return loadDriver().then(() => undefined);
 }

@@ -1,21 +1,12 @@
 /**
- * Statements on one connection through a server-side cursor (pg-cursor): the first page comes
- * back at once, further pages on demand, every value as the server's text.
+ * Statements on one connection through a protocol portal (portal.ts): the first page comes back
+ * with the statement's own round trip, further pages on demand, every value as the server's text.
  */
-import Cursor from 'pg-cursor';
 import type { FieldDef } from 'pg';
 import type { PooledConnection } from './connection';
+import { Portal } from './portal';
 import type { TypeNameCache } from './type-names';
 import type { ColumnMeta, Row } from './types';
-
-/** Keeps every value as the text the server sent: no Number, BigInt or Date on the way. */
-const TEXT_TYPES = { getTypeParser: () => (value: string) => value };
-
-/** pg-cursor's internals that the typings do not declare. */
-interface CursorInternals {
-  state: string;
-  _result: { fields: FieldDef[]; command: string | null; rowCount: number | null };
-}
 
 export interface OpenedStatement {
   /** Null once the statement has completed (all rows read, or no rows to read). */
@@ -26,46 +17,48 @@ export interface OpenedStatement {
   rowCount: number | null;
 }
 
-/** A cursor with its end-of-statement signal; reading past the end yields no rows. */
+/**
+ * Outside a transaction block, the Sync after CommandComplete commits the statement's implicit
+ * transaction, and that commit can fail (a deferred constraint): the first page waits for it,
+ * except for statements whose tag says they read (a read's commit fails only when a function it
+ * called wrote with deferred checks, or under SERIALIZABLE; that rare failure is reported on the
+ * session's call in flight or next one, as a warning: PooledConnection.noteLateFailure). Inside a block, Sync commits
+ * nothing and the status stays 'inTransaction', so every result may be handed over at once.
+ */
+const READ_TAGS = new Set(['SELECT', 'FETCH', 'SHOW', 'VALUES', 'TABLE']);
+
+/** Each connection's last statement answered at CommandComplete, whose Sync may ride with the next. */
+const answeredEarly = new WeakMap<PooledConnection, Portal>();
+
+/** A portal with its end-of-statement signal; reading past the end yields no rows. */
 export class StatementCursor {
   done = false;
   rowsSoFar = 0;
   private readonly ended: Promise<void>;
 
   constructor(
-    readonly cursor: Cursor<Row>,
+    private readonly portal: Portal,
     private readonly connection: PooledConnection,
   ) {
-    // 'end' fires on the ReadyForQuery that follows the statement (after the last row, an error or
-    // close), which is when the session's transaction status is current again.
-    // After an ErrorResponse the client stops routing messages to the cursor, so its 'end' never
-    // comes: the error handler (run while the ErrorResponse is parsed, before the ReadyForQuery
-    // that follows) listens for that ReadyForQuery on the wire instead.
-    this.ended = new Promise<void>((resolve) => {
-      const unsubscribe = connection.onBroken(() => resolve());
-      const finish = (): void => {
-        unsubscribe();
-        resolve();
-      };
-      cursor.once('end', finish);
-      cursor.once('error', () => connection.wire.once('readyForQuery', finish));
-    });
-  }
-
-  private get internals(): CursorInternals {
-    return this.cursor as unknown as CursorInternals;
+    // Settles on the statement's ReadyForQuery, or when the connection breaks (none will come).
+    const unsubscribe = connection.onBroken((err) => portal.abandon(err));
+    this.ended = portal.ended.then(unsubscribe);
   }
 
   get fields(): FieldDef[] {
-    return this.internals._result.fields;
+    return this.portal.fields;
   }
 
   get command(): string | null {
-    return this.internals._result.command;
+    return this.portal.command;
   }
 
   get rowCount(): number | null {
-    return this.internals._result.rowCount;
+    return this.portal.rowCount;
+  }
+
+  get answeredEarly(): boolean {
+    return this.portal.answeredEarly;
   }
 
   /** Resolves when the server has sent ReadyForQuery for this statement. */
@@ -73,26 +66,35 @@ export class StatementCursor {
     return this.ended;
   }
 
+  /** The first page (sent with the statement itself). */
+  async first(): Promise<Row[]> {
+    return this.took(await this.guarded(this.portal.firstPage()));
+  }
+
   async read(count: number): Promise<Row[]> {
     if (this.done) return [];
-    let rows: Row[];
-    try {
-      rows = await this.cursor.read(count);
-    } catch (err) {
-      this.done = true;
-      // Wait for the server's ReadyForQuery so the transaction status reflects the error.
-      await this.untilEnded();
-      throw err;
-    }
-    this.rowsSoFar += rows.length;
-    if (rows.length < count || this.internals.state === 'done') this.done = true;
-    return rows;
+    return this.took(await this.guarded(this.portal.read(count)));
   }
 
   async close(): Promise<void> {
     if (this.connection.broken) return;
-    await this.cursor.close();
+    await this.portal.close();
     this.done = true;
+  }
+
+  private async guarded(rows: Promise<Row[]>): Promise<Row[]> {
+    try {
+      return await rows;
+    } catch (err) {
+      this.done = true;
+      throw err;
+    }
+  }
+
+  private took(rows: Row[]): Row[] {
+    this.rowsSoFar += rows.length;
+    if (this.portal.step !== 'suspended') this.done = true;
+    return rows;
   }
 }
 
@@ -103,16 +105,30 @@ export async function openStatement(
   firstPageSize: number,
   typeNames: TypeNameCache,
 ): Promise<OpenedStatement> {
-  const cursor = new Cursor<Row>(sql, params as unknown[] | undefined, { rowMode: 'array', types: TEXT_TYPES });
-  const statement = new StatementCursor(connection.client.query(cursor), connection);
-  const firstRows = await statement.read(firstPageSize);
+  const inBlock = connection.txStatus === 'inTransaction';
+  const portal = new Portal(
+    sql,
+    (params ?? []).map((value) => connection.prepareValue(value)),
+    firstPageSize,
+    (command) => inBlock || READ_TAGS.has(command),
+    (err) => connection.noteLateFailure(err),
+  );
+  const statement = new StatementCursor(portal, connection);
+  // The statement before, answered at its CommandComplete, still owes its Sync: this one goes
+  // out with it, and node-postgres routes its replies here once that ReadyForQuery is in.
+  const previous = answeredEarly.get(connection);
+  if (previous?.pipelinable && connection.onlyQueryOnWire(previous)) previous.pipeline(portal);
+  (connection.client as unknown as { query(submittable: Portal): unknown }).query(portal);
+  const firstRows = await statement.first();
+  if (portal.answeredEarly) answeredEarly.set(connection, portal);
+  else answeredEarly.delete(connection);
   const fields = statement.fields;
   if (fields.length === 0) {
-    // No row description: a command (INSERT, SET, BEGIN, ...). read() returned after ReadyForQuery.
+    // No row description: a command (INSERT, SET, BEGIN, ...). Answered after ReadyForQuery.
     return { cursor: null, columns: null, firstRows: [], command: statement.command ?? '', rowCount: statement.rowCount };
   }
   if (statement.done) {
-    // The connection is free again: name any types the cache does not know yet.
+    // The connection is free again (or will be at ReadyForQuery): name any types the cache does not know yet.
     await typeNames.resolve(connection.client, fields.map((f) => f.dataTypeID));
   }
   return {

@@ -7,7 +7,7 @@ export type { ExecuteOptions } from './pool';
 export { Session } from './session-handle';
 export type { ExportRequest } from './session-handle';
 export type { CopyFormat, CopyProgress } from './copy';
-export { MAX_NOTICES } from './connection';
+export { MAX_NOTICES, preloadDriver } from './connection';
 export type { Disposable, Event } from './event';
 export { PgError } from './errors';
 export type { PgErrorKind, PgErrorFields } from './errors';

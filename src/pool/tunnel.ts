@@ -10,8 +10,7 @@
  */
 import * as fs from 'node:fs';
 import type * as net from 'node:net';
-import { Client, utils } from 'ssh2';
-import type { ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2';
+import type { Client, ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2';
 import { SshChannelSocket } from './channel-socket';
 import type { Route, SshTunnelRef } from './config';
 import { PgError } from './errors';
@@ -23,6 +22,14 @@ export interface TunnelOptions {
   /** SSH keepalive: a silent network is declared dead after about interval x (countMax + 1). */
   keepaliveIntervalMs?: number;
   keepaliveCountMax?: number;
+}
+
+/** ssh2 loads with the first SSH profile's connection, not with the extension (its crypto set-up costs activation). */
+type Ssh2 = typeof import('ssh2');
+let ssh2: Promise<Ssh2> | undefined;
+function loadSsh2(): Promise<Ssh2> {
+  ssh2 ??= import('ssh2').then((m) => ((m as Ssh2 & { default?: Ssh2 }).default ?? m));
+  return ssh2;
 }
 
 /** ~2 s x 3 unanswered: a dead network is found within about 8 s. */
@@ -152,6 +159,7 @@ export class SshTunnel {
   }
 
   private async connect(): Promise<Client> {
+    const { Client, utils } = await loadSsh2();
     const ref = this.ref;
     const port = ref.port ?? 22;
     const config: ConnectConfig = {
@@ -162,7 +170,7 @@ export class SshTunnel {
       keepaliveInterval: this.options.keepaliveIntervalMs ?? KEEPALIVE_INTERVAL_MS,
       keepaliveCountMax: this.options.keepaliveCountMax ?? KEEPALIVE_COUNT_MAX,
       tryKeyboard: false,
-      ...this.credentials(),
+      ...this.credentials(utils),
     };
     const preferred = preferredHostKeyAlgorithms(ref.hostKey, ref.host, port) as ServerHostKeyAlgorithm[];
     if (preferred.length > 0) config.algorithms = { serverHostKey: { prepend: preferred, append: [], remove: [] } };
@@ -199,7 +207,7 @@ export class SshTunnel {
     });
   }
 
-  private credentials(): Partial<ConnectConfig> {
+  private credentials(utils: Ssh2['utils']): Partial<ConnectConfig> {
     const auth = this.ref.auth;
     switch (auth.kind) {
       case 'password':

@@ -304,7 +304,8 @@ class App {
     const missing = r.store.firstMissing(Math.max(0, first - RANGE_MARGIN), last + RANGE_MARGIN + 1);
     let want = missing && { offset: missing.offset, count: Math.min(Math.max(missing.count, RANGE_PAGE), MAX_RANGE_PAGE) };
     if (!want && r.store.total === null && r.more && last + PREFETCH_MARGIN >= r.store.length) {
-      want = { offset: r.store.extent, count: RANGE_PAGE };
+      // Reading on from the end, as a forward cursor does: a small page first, then bigger ones.
+      want = { offset: r.store.extent, count: r.store.extent <= RANGE_PAGE ? RANGE_PAGE : MAX_RANGE_PAGE };
     }
     if (!want) return;
     if (r.store.total !== null) want.count = Math.max(1, Math.min(want.count, r.store.total - want.offset));
@@ -639,7 +640,10 @@ class App {
       } else if (r.counting) {
         parts.push(h('span', {}, 'counting rows…'));
       } else if (r.store.capReached && (r.more || r.rowsSoFar > loaded)) {
-        parts.push(h('span', { class: 'warn' }, `Row cap (${formatCount(run.maxRowsInGrid)}) reached: the grid holds no more rows. Export the whole result:`));
+        const why = r.scrollable
+          ? 'the grid holds this many rows at once and reads the others where you scroll.'
+          : 'the grid holds no more rows.';
+        parts.push(h('span', { class: 'warn' }, `Row cap (${formatCount(run.maxRowsInGrid)}) reached: ${why} Export the whole result:`));
         for (const f of ['csv', 'json'] as const) {
           const b = hx('vscode-button', { secondary: true, 'data-action': `export-${f}` }, `Export ${f.toUpperCase()}…`);
           b.addEventListener('click', () => this.exportAs(f));

@@ -75,9 +75,9 @@ export class RowStore {
     this.end = Math.min(this.end, total);
   }
 
-  /** True once the cap is reached in append mode: further rows are not held (export gets the whole result). */
+  /** True once the cap is reached: append holds no further rows; put drops far pages to stay there. */
   get capReached(): boolean {
-    return !this.windowed && this.held >= this.cap;
+    return this.held >= this.cap;
   }
 
   get rowsDropped(): number {

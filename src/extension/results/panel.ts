@@ -62,6 +62,8 @@ interface CurrentRun {
   pageable: Map<number, string | undefined>;
   /** Results paged from a scroll cursor (read at any row, counted on request). */
   scrollable: Set<number>;
+  /** Scroll cursors: rows read without a gap from the first (a result held whole is closed at its end). */
+  readThrough: Map<number, number>;
   editable: Map<number, EditableResult>;
   /** What the webview was told about each result's editability (re-posted to a reloaded webview). */
   editability: Map<number, EditabilityView>;
@@ -170,6 +172,7 @@ export class ResultsPanel implements vscode.Disposable {
       sources: new Map(built.sources.map((s) => [s.resultId, s])),
       pageable: built.pageable,
       scrollable: new Set(built.view.results.filter((r) => r.scrollable).map((r) => r.resultId)),
+      readThrough: new Map(built.view.results.map((r) => [r.resultId, r.firstPage.packed.count])),
       editable: new Map(),
       editability: new Map(),
       fetching: false,
@@ -369,6 +372,7 @@ export class ResultsPanel implements vscode.Disposable {
     run.scrollable.delete(p.resultId);
     if (result.pageable) run.pageable.set(p.resultId, source.cursorName);
     if (result.pageable && result.scrollable) run.scrollable.add(p.resultId);
+    run.readThrough.set(p.resultId, result.firstPage.packed.count);
     run.closedReason = undefined;
     run.view.results = run.view.results.map((r, i) =>
       i === index
@@ -441,10 +445,22 @@ export class ResultsPanel implements vscode.Disposable {
         cap: run.view.maxRowsInGrid,
         gone: () => this.run !== run || this.disposed,
         stopRequested: () => run.stopRequested,
-        post: (read, continuing) => this.postNow(PageNotification, { runId: run.runId, resultId, page: read.page, elapsedMs: read.elapsedMs, continuing }),
+        post: (read, continuing) => {
+          const { offset: at, packed } = read.page;
+          if (at <= (run.readThrough.get(resultId) ?? 0)) run.readThrough.set(resultId, Math.max(run.readThrough.get(resultId) ?? 0, at + packed.count));
+          return this.postNow(PageNotification, { runId: run.runId, resultId, page: read.page, elapsedMs: read.elapsedMs, continuing });
+        },
       });
-      // A scroll cursor stays open at its end: any row can still be read again.
       if (last?.done && !source.scrollable) run.pageable.delete(resultId);
+      // A scroll cursor stays open at its end (any row can be read again), unless the grid now
+      // holds every row from the first to the last and never has to drop one: then it is closed,
+      // as a forward cursor read to its end is, and its transaction ends.
+      const through = run.readThrough.get(resultId) ?? 0;
+      if (last?.done && source.scrollable && cursorName !== undefined && through === last.offset + last.packed.count && through <= run.view.maxRowsInGrid) {
+        run.pageable.delete(resultId);
+        run.scrollable.delete(resultId);
+        await session.closeQuery(cursorName).catch((err: unknown) => this.log?.warn(`closeQuery: ${(err as Error).message}`));
+      }
     } catch (err) {
       if (this.run === run) {
         this.post(PageFailedNotification, { runId: run.runId, resultId, error: errorView(err as Error) });

@@ -50,7 +50,7 @@ import type { SortFilterBase } from './sort-filter';
 
 export const RESULTS_VIEW_TYPE = 'pgExplorer.results';
 
-/** A 1,000,000-row grid is 22,000,000 px tall; browsers stop scrolling a little past 33,000,000. */
+/** Rows held in the webview at once (the grid scales its scrollbar, so this bounds memory, not reach). */
 const MAX_ROWS_IN_GRID = 1_500_000;
 const DEFAULT_MAX_ROWS = 1_000_000;
 

@@ -65,6 +65,7 @@ class App {
   private sent: ChangeSet | undefined;
   private state: SavedState = loadState();
   private saveTimer = 0;
+  private repaintFrame = 0;
   /** The last loaded row in view at the previous viewport report (to tell a scrollbar jump from a scroll). */
   private lastViewport: number | undefined;
 
@@ -120,8 +121,9 @@ class App {
       if (!r) return;
       const page = m.params.page;
       r.addPage(page.packed, page.done, page.rowsSoFar, m.params.elapsedMs, m.params.continuing, page.offset);
-      if (r === this.current) this.grid.refresh();
-      this.renderFooter();
+      // Drawn once per frame however many pages land in it: Fetch all's pages come faster than
+      // frames, and each redraw (the footer's buttons are web components) costs the renderer.
+      this.repaintSoon();
     } else if (RowCountNotification.is(m)) {
       const r = this.result(m.params.runId, m.params.resultId);
       if (!r) return;
@@ -335,7 +337,8 @@ class App {
     r.fetchingAll = all;
     r.fetchError = undefined;
     // A scroll cursor's Fetch all reads on from the end of what is known.
-    const from = r.scrollable ? { offset: r.store.extent } : {};
+    // (past a range still on its way: the host answers requests in order).
+    const from = r.scrollable ? { offset: Math.max(r.store.extent, r.requested ? r.requested.offset + r.requested.count : 0) } : {};
     post(FetchPageCommand, { runId: this.run.runId, resultId: r.view.resultId, all, ...from });
     this.renderFooter();
   }
@@ -713,6 +716,15 @@ class App {
       }
     }
     this.footer.append(...parts.map((p) => (typeof p === 'string' ? h('span', {}, p) : p)));
+  }
+
+  private repaintSoon(): void {
+    if (this.repaintFrame) return;
+    this.repaintFrame = requestAnimationFrame(() => {
+      this.repaintFrame = 0;
+      this.grid.refresh();
+      this.renderFooter();
+    });
   }
 
   /** A commit's outcome stays until the next change, so it never describes newer edits. */

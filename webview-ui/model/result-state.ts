@@ -77,6 +77,11 @@ export class ResultState {
     this.fetchMs += elapsedMs;
     this.fetchError = undefined;
     if (done) this.more = false;
+    if (this.requested && this.requested.offset === offset) {
+      // The answer to a range the viewport asked for: Fetch all's state is not its business.
+      this.requested = undefined;
+      return;
+    }
     this.requested = undefined;
     // During "fetch all" the host goes on reading: the next page is already on its way.
     this.fetching = continuing && !done;

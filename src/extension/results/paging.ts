@@ -77,7 +77,9 @@ export async function fetchLoop(loop: FetchLoop): Promise<PageView | undefined> 
   const size = loop.count ?? (all && source.scrollable ? FETCH_ALL_PAGE_SIZE : undefined);
   let offset = source.scrollable ? (loop.offset ?? 0) : undefined;
   const read = (): Promise<PageRead> => {
-    const next = readPage(source, offset, size);
+    // A scroll cursor's Fetch all reads no row past the cap: the grid would only drop one for it.
+    const count = offset !== undefined && all ? Math.max(1, Math.min(size ?? FETCH_ALL_PAGE_SIZE, loop.cap - offset)) : size;
+    const next = readPage(source, offset, count);
     next.catch(() => undefined);
     return next;
   };

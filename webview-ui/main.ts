@@ -13,6 +13,7 @@ import {
   CancelExportCommand,
   CloseCursorCommand,
   CopyTextCommand,
+  CountRowsCommand,
   CursorStateNotification,
   EditabilityNotification,
   ExplainCommand,
@@ -22,6 +23,7 @@ import {
   PageFailedNotification,
   PageNotification,
   ReadyCommand,
+  RowCountNotification,
   ShowRunNotification,
   SortFilterCommand,
   SortFilteredNotification,
@@ -45,6 +47,11 @@ import { openViewer } from './views/viewer';
 
 /** Rows before the end of the loaded ones at which the next page is asked for. */
 const PREFETCH_MARGIN = 200;
+/** Scroll cursors: rows either side of the viewport that should be held. */
+const RANGE_MARGIN = 200;
+/** Scroll cursors: rows per range read (fewer would mean more round trips while scrolling). */
+const RANGE_PAGE = 1_000;
+const MAX_RANGE_PAGE = 5_000;
 
 class App {
   private run: RunView | undefined;
@@ -58,6 +65,9 @@ class App {
   private sent: ChangeSet | undefined;
   private state: SavedState = loadState();
   private saveTimer = 0;
+  private repaintFrame = 0;
+  /** The last loaded row in view at the previous viewport report (to tell a scrollbar jump from a scroll). */
+  private lastViewport: number | undefined;
 
   private readonly tabs = h('div', { class: 'tabs-host' });
   private readonly toolbar = h('div', { class: 'toolbar', role: 'toolbar' });
@@ -80,7 +90,8 @@ class App {
   constructor(root: HTMLElement) {
     root.append(this.tabs, this.toolbar, this.sortFilter.element, this.banner, this.gridHost, this.messagesHost, this.footer);
     this.grid = new GridView(this.gridHost, {
-      onViewport: (last) => this.maybeFetch(last),
+      onViewport: (last, first) => this.maybeFetch(last, first),
+      onJumpToEnd: () => this.jumpToEnd(),
       onCommitEdit: (row, col, value) => this.setCell(row, col, value),
       onOpenValue: (row, col) => this.openValue(row, col),
       onCopy: () => this.copy('tsv'),
@@ -108,14 +119,33 @@ class App {
     } else if (PageNotification.is(m)) {
       const r = this.result(m.params.runId, m.params.resultId);
       if (!r) return;
-      r.addPage(m.params.page.rows, m.params.page.done, m.params.page.rowsSoFar, m.params.elapsedMs, m.params.continuing);
-      if (r === this.current) this.grid.refresh();
+      const page = m.params.page;
+      r.addPage(page.packed, page.done, page.rowsSoFar, m.params.elapsedMs, m.params.continuing, page.offset);
+      // Drawn once per frame however many pages land in it: Fetch all's pages come faster than
+      // frames, and each redraw (the footer's buttons are web components) costs the renderer.
+      this.repaintSoon();
+    } else if (RowCountNotification.is(m)) {
+      const r = this.result(m.params.runId, m.params.resultId);
+      if (!r) return;
+      r.counting = false;
+      const after = r.afterCount;
+      r.afterCount = undefined;
+      if (m.params.total === undefined) {
+        r.fetchError = m.params.error?.message ?? 'The rows could not be counted.';
+      } else {
+        r.setTotal(m.params.total);
+        if (r === this.current) {
+          this.grid.refresh();
+          if (after === 'end') this.grid.goToRow(r.displayCount - 1);
+        }
+      }
       this.renderFooter();
     } else if (PageFailedNotification.is(m)) {
       const r = this.result(m.params.runId, m.params.resultId);
       if (!r) return;
       r.fetching = false;
       r.fetchingAll = false;
+      r.requested = undefined;
       r.fetchError = m.params.error.message;
       this.renderFooter();
     } else if (CursorStateNotification.is(m)) {
@@ -239,10 +269,14 @@ class App {
     return this.results[this.active];
   }
 
-  private maybeFetch(lastVisible: number): void {
+  private maybeFetch(lastVisible: number, firstVisible = lastVisible): void {
     const r = this.current;
     const run = this.run;
     if (!r || !run) return;
+    if (r.scrollable) {
+      this.maybeFetchRange(r, firstVisible, lastVisible);
+      return;
+    }
     const loadedLast = lastVisible - r.pending.newRows.length;
     const want = shouldFetchMore(
       { loaded: r.store.length, lastVisible: loadedLast, exhausted: !r.more, inFlight: r.fetching, capReached: r.store.capReached, failed: r.fetchError !== undefined },
@@ -251,12 +285,61 @@ class App {
     if (want) this.fetch(r, false);
   }
 
+  /**
+   * A scroll cursor's result: ask for the rows the viewport (and a margin either side) lacks, one
+   * range at a time; near the end of what is known while the total is not, the next rows. A jump
+   * to the bottom of the scrollbar from far above counts the rows first (the server reads them
+   * all once), so the scrollbar then spans the whole result.
+   */
+  private maybeFetchRange(r: ResultState, firstVisible: number, lastVisible: number): void {
+    const fresh = r.pending.newRows.length;
+    const first = Math.max(0, firstVisible - fresh);
+    const last = Math.max(0, lastVisible - fresh);
+    const previous = this.lastViewport;
+    this.lastViewport = last;
+    const atBottom = lastVisible >= r.displayCount - 1;
+    if (r.store.total === null && atBottom && previous !== undefined && previous < last - 3 * this.grid.pageRows && !r.counting) {
+      this.countRows(r, 'end');
+      return;
+    }
+    if (r.requested || r.fetching || r.fetchError !== undefined || !this.run) return;
+    const missing = r.store.firstMissing(Math.max(0, first - RANGE_MARGIN), last + RANGE_MARGIN + 1);
+    let want = missing && { offset: missing.offset, count: Math.min(Math.max(missing.count, RANGE_PAGE), MAX_RANGE_PAGE) };
+    if (!want && r.store.total === null && r.more && last + PREFETCH_MARGIN >= r.store.length) {
+      // Reading on from the end, as a forward cursor does: a small page first, then bigger ones.
+      want = { offset: r.store.extent, count: r.store.extent <= RANGE_PAGE ? RANGE_PAGE : MAX_RANGE_PAGE };
+    }
+    if (!want) return;
+    if (r.store.total !== null) want.count = Math.max(1, Math.min(want.count, r.store.total - want.offset));
+    r.requested = want;
+    post(FetchPageCommand, { runId: this.run.runId, resultId: r.view.resultId, all: false, offset: want.offset, count: want.count });
+  }
+
+  /** Ctrl+End on a scroll cursor's result whose size is not known yet: count, then go to the last row. */
+  private jumpToEnd(): boolean {
+    const r = this.current;
+    if (!r?.scrollable || r.store.total !== null) return false;
+    this.countRows(r, 'end');
+    return true;
+  }
+
+  private countRows(r: ResultState, after: 'end' | undefined): void {
+    if (!this.run || r.counting) return;
+    r.counting = true;
+    r.afterCount = after;
+    post(CountRowsCommand, { runId: this.run.runId, resultId: r.view.resultId });
+    this.renderFooter();
+  }
+
   private fetch(r: ResultState, all: boolean): void {
     if (!this.run || r.fetching) return;
     r.fetching = true;
     r.fetchingAll = all;
     r.fetchError = undefined;
-    post(FetchPageCommand, { runId: this.run.runId, resultId: r.view.resultId, all });
+    // A scroll cursor's Fetch all reads on from the end of what is known.
+    // (past a range still on its way: the host answers requests in order).
+    const from = r.scrollable ? { offset: Math.max(r.store.extent, r.requested ? r.requested.offset + r.requested.count : 0) } : {};
+    post(FetchPageCommand, { runId: this.run.runId, resultId: r.view.resultId, all, ...from });
     this.renderFooter();
   }
 
@@ -287,6 +370,7 @@ class App {
       rowState: (row) => {
         const at = r.locate(row);
         if (at.kind === 'new') return 'new';
+        if (!r.store.has(at.index)) return 'loading';
         const s = r.pending.rowState(at.index);
         return s === 'clean' ? '' : s;
       },
@@ -325,6 +409,8 @@ class App {
       else loaded.push(at.index);
     }
     r.pending.removeNewRows(fresh);
+    // A row marked for deletion is deleted only if it still holds what was shown: keep its values.
+    for (const i of loaded) r.store.pin(i);
     if (loaded.length) r.pending.toggleDelete(loaded);
     this.grid.refresh();
     this.renderToolbar();
@@ -543,10 +629,24 @@ class App {
     const run = this.run;
     const parts: (HTMLElement | string)[] = [];
     if (r && run) {
-      const loaded = r.store.length;
+      const loaded = r.scrollable ? r.store.heldRows : r.store.length;
       parts.push(h('span', { 'data-testid': 'rows-loaded' }, `${formatCount(loaded)} ${loaded === 1 ? 'row' : 'rows'} loaded`));
-      if (r.store.capReached && (r.more || r.rowsSoFar > loaded)) {
-        parts.push(h('span', { class: 'warn' }, `Row cap (${formatCount(run.maxRowsInGrid)}) reached: the grid holds no more rows. Export the whole result:`));
+      const total = r.store.total;
+      if (r.scrollable && total !== null && loaded < total) {
+        parts.push(
+          h(
+            'span',
+            { 'data-testid': 'rows-total', title: 'The grid holds a window of the result and reads the rows where you look (a scroll cursor on the server).' },
+            `of ${formatCount(total)}`,
+          ),
+        );
+      } else if (r.counting) {
+        parts.push(h('span', {}, 'counting rows…'));
+      } else if (r.store.capReached && (r.more || r.rowsSoFar > loaded)) {
+        const why = r.scrollable
+          ? 'the grid holds this many rows at once and reads the others where you scroll.'
+          : 'the grid holds no more rows.';
+        parts.push(h('span', { class: 'warn' }, `Row cap (${formatCount(run.maxRowsInGrid)}) reached: ${why} Export the whole result:`));
         for (const f of ['csv', 'json'] as const) {
           const b = hx('vscode-button', { secondary: true, 'data-action': `export-${f}` }, `Export ${f.toUpperCase()}…`);
           b.addEventListener('click', () => this.exportAs(f));
@@ -554,6 +654,15 @@ class App {
         }
       } else if (r.more) {
         parts.push(h('span', {}, r.fetching ? (r.fetchingAll ? 'fetching all…' : 'loading more…') : 'more available'));
+        if (!r.scrollable) {
+          parts.push(
+            h(
+              'span',
+              { class: 'muted', title: 'Only a single plain SELECT, VALUES or TABLE is read through a scroll cursor; this result reads forward.' },
+              'Ctrl+End goes to the last loaded row',
+            ),
+          );
+        }
       } else if (r.notPageableReason) {
         parts.push(h('span', { class: 'warn', title: r.notPageableReason }, `more exist: ${r.notPageableReason}`));
       } else {
@@ -607,6 +716,15 @@ class App {
       }
     }
     this.footer.append(...parts.map((p) => (typeof p === 'string' ? h('span', {}, p) : p)));
+  }
+
+  private repaintSoon(): void {
+    if (this.repaintFrame) return;
+    this.repaintFrame = requestAnimationFrame(() => {
+      this.repaintFrame = 0;
+      this.grid.refresh();
+      this.renderFooter();
+    });
   }
 
   /** A commit's outcome stays until the next change, so it never describes newer edits. */

@@ -119,6 +119,8 @@ interface Measured {
   domSmall: DomCount | null;
   domFetchTop: DomCount | null;
   domFetchEnd: DomCount | null;
+  /** Ctrl+End on the 2,000,000-row result, then Ctrl+Home: time to the last row, heap and RSS around it. */
+  reach: { endMs: number; homeMs: number; heapBefore: number; heapAfter: number; rssBefore: number | null; rssPeak: number | null; rssAfter: number | null; held: number | null } | null;
   hostPid: number | null;
   notes: string[];
 }
@@ -146,7 +148,7 @@ async function settle(frame: Frame): Promise<void> {
 }
 
 function nothingMeasured(): Measured {
-  return { coldMs: null, smallMs: [], bigMs: [], runRss: null, fetch: null, fetchRss: null, domSmall: null, domFetchTop: null, domFetchEnd: null, hostPid: null, notes: [] };
+  return { coldMs: null, smallMs: [], bigMs: [], runRss: null, fetch: null, fetchRss: null, domSmall: null, domFetchTop: null, domFetchEnd: null, reach: null, hostPid: null, notes: [] };
 }
 
 /** Fills `m` as it goes, so a failure part-way keeps what was measured before it. */
@@ -258,6 +260,45 @@ async function measure(server: CodeServer, browser: Browser, m: Measured, log: L
     await delay(3_000);
     m.fetchRss.settled = rssBytes(host.pid);
   }
+  await reachEnd(page, grid, host?.pid ?? null, m, log);
+}
+
+/** The rows in view below the sticky header: their row numbers. */
+async function labelsInView(frame: Frame): Promise<string[]> {
+  return (await frame.evaluate(`(() => {
+    const g = document.querySelector('.grid');
+    const box = g.getBoundingClientRect();
+    return [...document.querySelectorAll('.grid-row')]
+      .filter((r) => { const b = r.getBoundingClientRect(); return b.top >= box.top + 30 && b.bottom <= box.bottom + 1 && !r.classList.contains('row-loading'); })
+      .map((r) => r.querySelector('.grid-rownum')?.textContent ?? '');
+  })()`)) as string[];
+}
+
+async function heapBytes(frame: Frame): Promise<number> {
+  return Number(await frame.evaluate(`performance.memory ? performance.memory.usedJSHeapSize : 0`));
+}
+
+/** Issue 17: Run the 2,000,000-row table, Ctrl+End to its last row, Ctrl+Home back; heap and host RSS. */
+async function reachEnd(page: Page, grid: Frame, hostPid: number | null, m: Measured, log: Log): Promise<void> {
+  await timedRun(page, grid, sqlOf(BIG.table));
+  await delay(500);
+  const heapBefore = await heapBytes(grid);
+  const rssBefore = hostPid ? rssBytes(hostPid) : null;
+  const sampler = hostPid ? new RssSampler(hostPid) : undefined;
+  await grid.locator('.grid').focus();
+  const pressed = Date.now();
+  await page.keyboard.press('Control+End');
+  await waitFor(async () => (await labelsInView(grid)).includes(String(BIG.rows)), `row ${BIG.rows} in view after Ctrl+End`, 120_000);
+  const endMs = Date.now() - pressed;
+  const home = Date.now();
+  await page.keyboard.press('Control+Home');
+  await waitFor(async () => (await labelsInView(grid))[0] === '1', 'row 1 in view after Ctrl+Home', 60_000);
+  const homeMs = Date.now() - home;
+  const rss = sampler?.stop();
+  await delay(1_000);
+  const f = await footer(grid);
+  m.reach = { endMs, homeMs, heapBefore, heapAfter: await heapBytes(grid), rssBefore, rssPeak: rss?.peak ?? null, rssAfter: hostPid ? rssBytes(hostPid) : null, held: f.rowsLoaded };
+  log(`reach the end: Ctrl+End ${endMs} ms, Ctrl+Home ${homeMs} ms, ${f.rowsLoaded ?? '?'} rows held`);
 }
 
 function mb(bytes: number): string {
@@ -336,6 +377,7 @@ function figuresFrom(m: Measured, rawRowsPerSecond: number | null): BenchFigure[
       value: m.fetch?.rowsPerSecond ?? null,
       unit: 'rows/s',
       baseline: rawRowsPerSecond,
+      target: { of: 'ratio', op: '>=', limit: 0.5 },
       note: m.fetch
         ? `rows loaded as the footer reports them: ${FETCH.rows - m.fetch.fromRows} rows (after the ${m.fetch.fromRows} the Run loaded) in ${m.fetch.seconds.toFixed(2)} s from the click on Fetch all to the footer's 200,000, ${m.fetch.samples} footer updates; ` +
           `of that time, the host read pages from the cursor for ${m.fetch.hostPagingMs === null ? '?' : `${(m.fetch.hostPagingMs / 1000).toFixed(2)} s`} (the footer's paging time); ` +
@@ -358,8 +400,44 @@ function figuresFrom(m: Measured, rawRowsPerSecond: number | null): BenchFigure[
             `screenshot ${path.relative(repoRoot, SCREENSHOT)}`
           : 'not measured',
     }),
+    ...reachFigures(m),
   ];
   return out;
+}
+
+function reachFigures(m: Measured): BenchFigure[] {
+  const r = m.reach;
+  const how =
+    'Run of SELECT * FROM the 2,000,000-row table, then Ctrl+End until row 2,000,000 is drawn in view (the grid counts the rows on the server with MOVE ALL and reads the last page of the scroll cursor), then Ctrl+Home until row 1 is at the top';
+  const notMeasured = `not measured: ${m.notes.join('; ') || 'the run stopped before it'}`;
+  return [
+    figure({
+      name: '7. Ctrl+End to row 2,000,000 (code-server)',
+      value: r?.endMs ?? null,
+      unit: 'ms',
+      baseline: null,
+      note: r ? `${how}; Ctrl+Home back: ${r.homeMs} ms; rows held afterwards: ${r.held?.toLocaleString('en') ?? '?'}; polled every ~50 ms` : notMeasured,
+    }),
+    figure({
+      name: '7. webview heap growth, Ctrl+End and back on 2,000,000 rows',
+      value: r ? (r.heapAfter - r.heapBefore) / MB : null,
+      unit: 'MB',
+      baseline: null,
+      target: { of: 'value', op: '<', limit: 32 },
+      note: r ? `${how}; performance.memory.usedJSHeapSize of the results webview: ${mb(r.heapBefore)} before, ${mb(r.heapAfter)} after` : notMeasured,
+    }),
+    figure({
+      name: '7. extension-host RSS growth, Ctrl+End and back on 2,000,000 rows',
+      value: r && r.rssBefore !== null && r.rssPeak !== null ? (r.rssPeak - r.rssBefore) / MB : null,
+      unit: 'MB',
+      baseline: null,
+      target: { of: 'value', op: '<', limit: 64 },
+      note:
+        r && r.rssBefore !== null
+          ? `${how}; VmRSS of the extension host sampled every 50 ms: before ${mb(r.rssBefore)}, peak ${r.rssPeak === null ? '?' : mb(r.rssPeak)}, 1 s after ${r.rssAfter === null ? '?' : mb(r.rssAfter)}`
+          : notMeasured,
+    }),
+  ];
 }
 
 export async function uiFigures(cluster: Cluster, log: Log): Promise<BenchFigure[]> {

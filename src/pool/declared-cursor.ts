@@ -24,6 +24,15 @@ export interface DeclaredCursor {
   pages: number;
   /** WITH HOLD: survives the end of transactions; otherwise the transaction's end closes it. */
   hold: boolean;
+  /** A SCROLL cursor (scroll-cursor.ts), read at any row. */
+  scroll?: {
+    /** The pool opened the transaction it lives in (BEGIN) and ends it when the cursor closes. */
+    ownTransaction: boolean;
+    /** The number of rows, once known (counted, or read to the end). */
+    total: number | null;
+    /** The row (1-based) the cursor stands on; -1 when unknown. */
+    position: number;
+  };
   idleTimer?: NodeJS.Timeout;
 }
 

@@ -14,6 +14,7 @@ import type { CheckOptions } from './check';
 import { PooledConnection } from './connection';
 import { copyOut } from './copy';
 import { closeDeclared, declareCursor, fetchCursor } from './declared-cursor';
+import { closeScrollCursor, countRows, declareScrollCursor, fetchAt } from './scroll-cursor';
 import type { DeclaredCursor } from './declared-cursor';
 import type { CopyProgress, CopyRequest } from './copy';
 import { PgError, toQueryError } from './errors';
@@ -70,6 +71,12 @@ export interface ExecuteOptions {
    * (declared-cursor.ts); anything else runs as usual.
    */
   keepOpen?: boolean;
+  /**
+   * Let the caller read this result at any row (`fetchAt`, `countRows`): a plain SELECT / VALUES /
+   * TABLE is declared as a SCROLL cursor (scroll-cursor.ts); anything else runs as usual. The
+   * cursor stays open until closed, the session's next statement, or the idle timer.
+   */
+  scrollable?: boolean;
 }
 
 export class PgPool implements SessionOwner {
@@ -153,11 +160,12 @@ export class PgPool implements SessionOwner {
     checkParameters(options.params);
     const session = this.sessionFor(sessionId);
     const keepOpen = options.keepOpen === true && (options.params?.length ?? 0) === 0 && (await whyNotPlainQuery(sql)) === undefined;
+    const scrollable = !keepOpen && options.scrollable === true && !options.background && (await whyNotPlainQuery(sql)) === undefined;
     return this.run(
       session,
       async () => {
         // A background read never closes the user's result, nor takes the news of a reset.
-        if (options.background && (session.cursor || session.pendingReset || !session.connection)) {
+        if (options.background && (session.cursor || hasScrollCursor(session) || session.pendingReset || !session.connection)) {
           throw new PgError('sessionBusy', 'The session has an open result (or no connection yet); the background read is skipped.');
         }
         const started = performance.now();
@@ -165,6 +173,8 @@ export class PgPool implements SessionOwner {
         const sessionReset = session.pendingReset;
         session.pendingReset = undefined;
         if (session.cursor) await this.closeCursor(session);
+        // A scroll cursor is the session's current result, as the protocol cursor is: the next statement ends it.
+        if (!options.background) await this.closeScrollCursors(session, 'a later statement of the session replaced it. Run the statement again to see it.');
         session.cursorClosedReason = undefined;
         try {
           // Read before the statement: once it leaves a cursor open, the wire cannot be asked.
@@ -173,7 +183,7 @@ export class PgPool implements SessionOwner {
             notices,
             noticesDropped: dropped,
             durationMs: performance.now() - started,
-            txStatus: connection.txStatus,
+            txStatus: reportedTxStatus(session, connection),
             backendPid: connection.backendPid,
             ...(sessionReset ? { sessionReset } : {}),
           });
@@ -187,6 +197,21 @@ export class PgPool implements SessionOwner {
             }
             const page: PageResult = { rows: declared.page.rows, done: declared.page.done, rowsSoFar: declared.page.rows.length };
             const cursor = declared.page.done ? { columns: declared.page.columns } : { columns: declared.page.columns, name: declared.cursor.name };
+            return { kind: 'rows', cursor, page, ...common(notices, dropped) };
+          }
+          if (scrollable) {
+            const { value: declared, notices, dropped } = await connection.collectingNotices(() =>
+              declareScrollCursor(connection, `pgx_scroll_${++this.declaredCursors}`, sql, options.params, pageSize, this.typeNames),
+            );
+            const page: PageResult = { rows: declared.page.rows, done: declared.page.done, rowsSoFar: declared.page.rows.length };
+            if (declared.page.done) {
+              // All of it came at once: nothing to scroll to, and no transaction is kept for it.
+              await closeScrollCursor(connection, declared.cursor);
+              return { kind: 'rows', cursor: { columns: declared.page.columns }, page, ...common(notices, dropped) };
+            }
+            session.declared.set(declared.cursor.name, declared.cursor);
+            this.armDeclaredIdleTimer(session, declared.cursor);
+            const cursor = { columns: declared.page.columns, name: declared.cursor.name, scrollable: true };
             return { kind: 'rows', cursor, page, ...common(notices, dropped) };
           }
           const { value: opened, notices, dropped } = await connection.collectingNotices(() =>
@@ -260,7 +285,7 @@ export class PgPool implements SessionOwner {
       await this.run(session, async () => {
         session.dropDeclared('you closed it. Run the statement again to see the rest.', (c) => c === declared);
         const connection = session.connection;
-        if (connection) await closeDeclared(connection, cursorName).catch((err: unknown) => {
+        if (connection) await closeNamed(connection, declared).catch((err: unknown) => {
           throw this.callFailed(session, connection, err);
         });
       });
@@ -287,6 +312,11 @@ export class PgPool implements SessionOwner {
       }
       const size = checkPageSize(pageSize ?? LATER_PAGE_SIZES[Math.min(declared.pages - 1, LATER_PAGE_SIZES.length - 1)]);
       try {
+        if (declared.scroll) {
+          const page = await fetchAt(connection, declared, declared.rowsSoFar, size);
+          this.armDeclaredIdleTimer(session, declared);
+          return { rows: page.rows, done: page.done, rowsSoFar: declared.rowsSoFar };
+        }
         const page = await fetchCursor(connection, declared, size, this.typeNames);
         if (page.done) session.dropDeclared('it was read to the end.', (c) => c === declared);
         else this.armDeclaredIdleTimer(session, declared);
@@ -310,7 +340,7 @@ export class PgPool implements SessionOwner {
         'Run the statement again to see it.';
       void this.run(session, async () => {
         session.dropDeclared(reason, (c) => c === declared);
-        if (session.connection) await closeDeclared(session.connection, declared.name);
+        if (session.connection) await closeNamed(session.connection, declared);
       })
         .catch(() => undefined)
         .then(() => this.report(session, 'cursorClosed', reason));
@@ -606,7 +636,7 @@ export class PgPool implements SessionOwner {
       return outcome.progress;
     }
     const session = this.sessions.get(sessionId);
-    if (!session?.connection || session.busy || session.cursor) {
+    if (!session?.connection || session.busy || session.cursor || hasScrollCursor(session)) {
       throw new PgError(
         'query',
         "This tab's session has temporary tables, which only its own connection can see, and that connection is busy " +
@@ -667,6 +697,7 @@ export class PgPool implements SessionOwner {
       const connection = await this.attach(session);
       session.pendingReset = undefined;
       if (session.cursor) await this.closeCursor(session);
+      await this.closeScrollCursors(session, 'an edit on the session\'s own connection needed it. Run the statement again to see it.');
       try {
         return await fn(connection);
       } catch (err) {
@@ -765,6 +796,63 @@ export class PgPool implements SessionOwner {
     session.context = LOGIN_CONTEXT;
     session.contextStale = false;
     return connection;
+  }
+
+  /** Closes the session's scroll cursors (ending the pool's own transaction), saying why to a later read. */
+  private async closeScrollCursors(session: SessionState, reason: string): Promise<void> {
+    const scrolls = [...session.declared.values()].filter((c) => c.scroll);
+    if (scrolls.length === 0) return;
+    session.dropDeclared(reason, (c) => scrolls.includes(c));
+    const connection = session.connection;
+    if (!connection) return;
+    for (const cursor of scrolls) {
+      try {
+        await closeScrollCursor(connection, cursor);
+      } catch (err) {
+        throw this.callFailed(session, connection, err);
+      }
+    }
+  }
+
+  /** Rows `offset` .. `offset + count - 1` of the scroll cursor `cursorName` (execute's `scrollable`). */
+  fetchAt(sessionId: string, cursorName: string, offset: number, count: number): Promise<PageResult> {
+    const session = this.sessionFor(sessionId);
+    if (!Number.isInteger(offset) || offset < 0) throw new PgError('config', `offset must be a whole number of at least 0 (got ${String(offset)}).`);
+    const size = checkPageSize(count);
+    return this.withScrollCursor(session, cursorName, async (connection, cursor) => {
+      const page = await fetchAt(connection, cursor, offset, size);
+      return { rows: page.rows, done: page.done, rowsSoFar: offset + page.rows.length };
+    });
+  }
+
+  /** The number of rows of the scroll cursor `cursorName`: read to the end on the server the first time. */
+  countRows(sessionId: string, cursorName: string): Promise<number> {
+    const session = this.sessionFor(sessionId);
+    return this.withScrollCursor(session, cursorName, (connection, cursor) => countRows(connection, cursor));
+  }
+
+  private withScrollCursor<T>(session: SessionState, name: string, fn: (connection: PooledConnection, cursor: DeclaredCursor) => Promise<T>): Promise<T> {
+    return this.run(session, async () => {
+      const connection = session.connection;
+      if (connection?.broken) throw this.lost(session, connection, connection.brokenReason);
+      const declared = session.declared.get(name);
+      if (!declared?.scroll || !connection) {
+        throw new PgError('noCursor', `This result is closed: ${session.declaredClosedReasons.get(name) ?? 'it was closed. Run the statement again.'}`);
+      }
+      if (declared.idleTimer) clearTimeout(declared.idleTimer);
+      try {
+        const value = await fn(connection, declared);
+        this.armDeclaredIdleTimer(session, declared);
+        return value;
+      } catch (err) {
+        // A failed read leaves the transaction it lives in aborted: the cursor is gone with it.
+        if (connection.txStatus === 'failed' || connection.broken) {
+          session.dropDeclared(`reading it failed: ${(err as Error).message}`, (c) => c === declared);
+          if (!connection.broken && declared.scroll.ownTransaction) await connection.client.query('ROLLBACK').catch(() => undefined);
+        }
+        throw this.callFailed(session, connection, err);
+      }
+    });
   }
 
   private async closeCursor(session: SessionState): Promise<void> {
@@ -997,14 +1085,33 @@ export class PgPool implements SessionOwner {
 function infoOf(session: SessionState): SessionInfo {
   const connection = session.connection && !session.connection.broken ? session.connection : undefined;
   return {
-    txStatus: connection?.txStatus ?? 'idle',
-    cursorOpen: connection !== undefined && session.cursor !== undefined,
+    txStatus: connection ? reportedTxStatus(session, connection) : 'idle',
+    // A scroll cursor in the pool's own transaction holds one as the protocol cursor does.
+    cursorOpen: connection !== undefined && (session.cursor !== undefined || ownsTransaction(session)),
     backendPid: connection?.backendPid ?? null,
     busy: session.busy && !session.backgroundInFlight,
     connected: connection !== undefined,
     openCursors: connection ? [...session.declared.keys()] : [],
     standardConformingStrings: connection?.parameter('standard_conforming_strings') !== 'off',
   };
+}
+
+function hasScrollCursor(session: SessionState): boolean {
+  return [...session.declared.values()].some((c) => c.scroll);
+}
+
+/** The session holds a transaction the pool opened for a scroll cursor (not the user's). */
+function ownsTransaction(session: SessionState): boolean {
+  return [...session.declared.values()].some((c) => c.scroll?.ownTransaction === true);
+}
+
+/** The transaction status the caller sees: the pool's own transaction (a scroll cursor's) is not the user's. */
+function reportedTxStatus(session: SessionState, connection: PooledConnection): SessionInfo['txStatus'] {
+  return connection.txStatus === 'inTransaction' && ownsTransaction(session) ? 'idle' : connection.txStatus;
+}
+
+function closeNamed(connection: PooledConnection, cursor: DeclaredCursor): Promise<void> {
+  return cursor.scroll ? closeScrollCursor(connection, cursor) : closeDeclared(connection, cursor.name);
 }
 
 function closedError(): PgError {

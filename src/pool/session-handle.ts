@@ -18,6 +18,8 @@ export interface SessionOwner {
   execute(sessionId: string, sql: string, options?: ExecuteOptions): Promise<ExecutionOutcome>;
   fetchPage(sessionId: string, pageSize?: number, cursorName?: string): Promise<PageResult>;
   closeQuery(sessionId: string, cursorName?: string): Promise<void>;
+  fetchAt(sessionId: string, cursorName: string, offset: number, count: number): Promise<PageResult>;
+  countRows(sessionId: string, cursorName: string): Promise<number>;
   cancel(sessionId: string): Promise<boolean>;
   releaseSession(sessionId: string): Promise<void>;
   sessionInfo(sessionId: string): SessionInfo | undefined;
@@ -52,6 +54,16 @@ export class Session {
   /** Closes the open result (or the one kept open as `cursorName`). */
   closeQuery(cursorName?: string): Promise<void> {
     return this.owner.closeQuery(this.id, cursorName);
+  }
+
+  /** Rows `offset` (0-based) .. `offset + count - 1` of the scroll cursor `cursorName` (execute's `scrollable`). */
+  fetchAt(cursorName: string, offset: number, count: number): Promise<PageResult> {
+    return this.owner.fetchAt(this.id, cursorName, offset, count);
+  }
+
+  /** How many rows the scroll cursor `cursorName` has; the first call reads the whole result on the server. */
+  countRows(cursorName: string): Promise<number> {
+    return this.owner.countRows(this.id, cursorName);
   }
 
   cancel(): Promise<boolean> {

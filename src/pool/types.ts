@@ -57,6 +57,11 @@ export interface ActiveCursor {
    * `fetchPage(size, name)`, close it with `closeQuery(name)`; later statements leave it open.
    */
   name?: string;
+  /**
+   * A scroll cursor (execute's `scrollable`, with `name` set): read any rows with
+   * `fetchAt(name, offset, count)`, count them with `countRows(name)`.
+   */
+  scrollable?: boolean;
 }
 
 /**

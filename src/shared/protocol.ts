@@ -76,8 +76,15 @@ export interface FetchParams {
   resultId: number;
   /** Keep fetching until the end (or the grid's row cap). */
   all: boolean;
+  /** A scrollable result: read from this row (0-based) instead of after the last one read. */
+  offset?: number;
+  /** A scrollable result: this many rows (the host's page size when absent). */
+  count?: number;
 }
 export const FetchPageCommand = new IpcCommand<FetchParams>('results/fetch');
+
+/** Count a scrollable result's rows (the server reads it to the end once); answered by RowCountNotification. */
+export const CountRowsCommand = new IpcCommand<{ runId: string; resultId: number }>('results/count');
 
 /** Stop a "fetch all" between pages. */
 export const StopFetchCommand = new IpcCommand<{ runId: string }>('results/stopFetch');
@@ -127,6 +134,15 @@ export interface PageParams {
   continuing: boolean;
 }
 export const PageNotification = new IpcNotification<PageParams>('results/page');
+
+export interface RowCountParams {
+  runId: string;
+  resultId: number;
+  /** The number of rows; absent when counting failed (`error` says why). */
+  total?: number;
+  error?: ErrorView;
+}
+export const RowCountNotification = new IpcNotification<RowCountParams>('results/rowCount');
 
 export interface PageFailedParams {
   runId: string;

@@ -5,6 +5,10 @@
  * or Date that could lose a bigint's digits or a timestamp's time zone.
  */
 
+import type { PackedRows } from './packed-rows';
+
+export type { PackedRows } from './packed-rows';
+
 /** One value as the server printed it; null is SQL NULL (never the empty string). */
 export type CellValue = string | null;
 export type RowValues = CellValue[];
@@ -20,10 +24,13 @@ export interface ColumnView {
 }
 
 export interface PageView {
-  rows: RowValues[];
-  /** The server said there are no more rows (the cursor is closed). */
+  /** The page's rows, packed (packed-rows.ts): one string and one Int32Array, not a string per value. */
+  packed: PackedRows;
+  /** Where the page's first row is in the result (0-based). */
+  offset: number;
+  /** The server said there are no more rows after this page. */
   done: boolean;
-  /** Rows the cursor delivered so far, this page included. */
+  /** Rows the cursor delivered so far, this page included (forward cursors); offset + count otherwise. */
   rowsSoFar: number;
 }
 
@@ -73,6 +80,11 @@ export interface ResultSetView {
   pageable: boolean;
   /** Why a result with more rows cannot be paged (e.g. a later statement of the run closed its cursor). */
   notPageableReason?: string;
+  /**
+   * The result is a scroll cursor: any rows can be read (FetchPageCommand's `offset`) and the rows
+   * counted (CountRowsCommand), so the grid holds a window of it, not all of it.
+   */
+  scrollable?: boolean;
 }
 
 export interface RunView {

@@ -92,6 +92,23 @@ for (const mode of ['transaction', 'session'] as const) {
       assert.equal(commit.txStatus, 'idle');
     });
 
+    test('a scroll cursor reads any row and counts, in the transaction it pins, and lets the connection go when closed', async () => {
+      const pool = await open(through(bouncer, mode));
+      const session = pool.session('scroll');
+      const first = await session.execute('SELECT n FROM numbers ORDER BY n', { scrollable: true, pageSize: 10 });
+      assert.ok(first.kind === 'rows' && first.cursor.name);
+      assert.deepEqual(values(first), range(1, 10));
+      // Another session meanwhile: the scroll cursor's transaction keeps its server connection.
+      assert.deepEqual(values(await pool.execute('other', 'SELECT 7')), ['7']);
+      assert.equal(await session.countRows(first.cursor.name), 1000);
+      assert.deepEqual(values(await session.fetchAt(first.cursor.name, 995, 10)), range(996, 1000));
+      assert.deepEqual(values(await session.fetchAt(first.cursor.name, 500, 2)), range(501, 502));
+      await session.closeQuery(first.cursor.name);
+      assert.equal(session.info().cursorOpen, false);
+      assert.equal((await session.execute('SELECT 1')).txStatus, 'idle');
+      await session.release();
+    });
+
     test('cancel of pg_sleep(30) by CancelRequest ends it as kind cancelled', async () => {
       const pool = await open(through(bouncer, mode, { applicationName: `bouncer-cancel-${mode}` }));
       await cancelsSleep(pool, cluster);

@@ -106,7 +106,7 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
     await cluster?.stop();
   });
 
-  it('opens a 100,000-row table, pages it in order to the bottom with a bounded DOM', async () => {
+  it('opens a 100,000-row table and reaches its bottom by the scrollbar, rows in order, a bounded DOM', async () => {
     const grid = await openData(page, 'Tables', 'big');
     // The first page shows at once; being near its end, the grid asks for the next page right away.
     await waitText(grid, '[data-testid=rows-loaded]', /^1,100 rows loaded/);
@@ -134,13 +134,13 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
       maxRows = Math.max(maxRows, state.count);
       // Row n holds id n: rows arrived in order, none missing or repeated.
       for (const [label, id] of state.pairs) if (id) assert.equal(id, label);
-      if (/100,000 rows loaded/.test(state.footer) && /all rows/.test(state.footer)) break;
+      // The scrollbar at the bottom from far above reaches the true end: the rows are counted.
+      if (/of 100,000/.test(state.footer)) break;
       await delay(50);
     }
     const footer = await grid.locator('.footer').innerText();
-    assert.match(footer, /100,000 rows loaded/);
-    assert.match(footer, /all rows/);
-    assert.doesNotMatch(footer, /holds a transaction/, 'the cursor was read to the end and closed');
+    assert.match(footer, /of 100,000/, 'the grid knows the whole result without loading it');
+    assert.match(footer, /holds a transaction/, 'the scroll cursor stays open: any row can still be read');
     assert.ok(maxRows > 10 && maxRows < 120, `DOM rows stayed bounded (max ${maxRows})`);
     // The last pages came in after the last scroll: scroll to the bottom once more.
     await grid.evaluate(`document.querySelector('.grid').scrollTop = 1e9`);
@@ -281,7 +281,7 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
   it('exports the whole table as CSV, equal to the server COPY output', async () => {
     const grid = await gridFrame(page, 'big');
     // The panel was hidden behind the people panel: its rows and scroll position are still there.
-    assert.match((await grid.locator('.footer').textContent()) ?? '', /100,000 rows loaded/);
+    assert.match((await grid.locator('.footer').textContent()) ?? '', /of 100,000/);
     assert.equal(await grid.evaluate(`document.querySelector('.grid').scrollTop`), 22 * 5000);
     const file = path.join(server.workspace, 'big-export.csv');
     await grid.locator('[data-action=export-csv]').click();
@@ -403,9 +403,10 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
     }
     await shot(page, 'results-three-paged');
     assert.deepEqual(
-      await cluster.sql("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND state LIKE 'idle in transaction%'", [DATABASE]),
+      // The Open Data tabs of the tests before keep their scroll cursors (and their transactions) open on purpose.
+      await cluster.sql("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND state LIKE 'idle in transaction%' AND query NOT LIKE '%pgx_scroll_%'", [DATABASE]),
       [{ n: 0 }],
-      'no transaction is left open',
+      'no transaction is left open by the run',
     );
   });
 

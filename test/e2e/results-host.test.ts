@@ -321,7 +321,7 @@ describe('run view', () => {
     assert.deepEqual(built.view.results.map((r) => r.pageable), [false, true]);
     assert.match(built.view.results[0].notPageableReason ?? '', /later statement/);
     assert.deepEqual([...built.pageable.keys()], [2]);
-    assert.equal(built.view.results[1].firstPage.rows.length, 100);
+    assert.equal(built.view.results[1].firstPage.packed.count, 100);
     assert.deepEqual(built.view.results[1].columns.map((c) => [c.name, c.typeName]), [['g', 'integer'], ['twice', 'integer']]);
     await pool.releaseSession('run');
   });

@@ -151,7 +151,10 @@ describe('SQL editors', () => {
     const editor = await openSql('select pg_sleep(60);', profileId);
     const running = vscode.commands.executeCommand<{ cancelled: boolean; statements: { error?: { kind: string } }[] }>('pgExplorer.runStatement', editor.document.uri);
     await waitFor('pg_sleep to run', async () => {
-      const { rows } = await db.query("select pid from pg_stat_activity where query = 'select pg_sleep(60)' and state = 'active'");
+      // A plain SELECT is read through a scroll cursor: the server runs it inside the cursor's FETCH.
+      const { rows } = await db.query(
+        "select pid from pg_stat_activity where (query = 'select pg_sleep(60)' or query like 'FETCH FORWARD % FROM \"pgx_scroll_%') and state = 'active'",
+      );
       return rows.length > 0 ? true : undefined;
     });
     const sent = await vscode.commands.executeCommand<boolean>('pgExplorer.cancelQuery', editor.document.uri);

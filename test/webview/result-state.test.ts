@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ResultSetView } from '../../src/shared/results-model';
 import { ResultState } from '../../webview-ui/model/result-state';
+import { packRows } from '../../src/shared/packed-rows';
 
 const view = (rows: number, done: boolean, pageable = true): ResultSetView => ({
   resultId: 1,
@@ -11,7 +12,7 @@ const view = (rows: number, done: boolean, pageable = true): ResultSetView => ({
     { name: 'id', typeName: 'integer', typeOid: 23, tableOid: 1, columnNumber: 1 },
     { name: 'v', typeName: 'text', typeOid: 25, tableOid: 1, columnNumber: 2 },
   ],
-  firstPage: { rows: Array.from({ length: rows }, (_, i) => [String(i + 1), `v${i + 1}`]), done, rowsSoFar: rows },
+  firstPage: { packed: packRows(Array.from({ length: rows }, (_, i) => [String(i + 1), `v${i + 1}`]), 2), offset: 0, done, rowsSoFar: rows },
   pageable,
 });
 

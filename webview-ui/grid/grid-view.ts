@@ -16,6 +16,13 @@ export const ROW_HEIGHT = 22;
 const HEADER_HEIGHT = 40;
 const ROWNUM_MIN_WIDTH = 48;
 const MIN_COL_WIDTH = 40;
+/**
+ * Tallest the scrolled canvas gets. Browsers stop scrolling a little past 33,000,000 px (1,500,000
+ * rows of 22 px); past this height the scrollbar maps its range onto the rows instead of a pixel
+ * per pixel, so 10,000,000 rows fit the same bar.
+ */
+const MAX_CANVAS_HEIGHT = 10_000_000;
+const ROW_OVERSCAN = 10;
 
 export interface GridCell {
   value: CellValue;
@@ -37,8 +44,10 @@ export interface GridSource {
 }
 
 export interface GridEvents {
-  /** The last row in view changed (to fetch the next page in time). */
-  onViewport(lastVisibleRow: number): void;
+  /** The rows in view changed (to fetch the rows they need in time). */
+  onViewport(lastVisibleRow: number, firstVisibleRow: number): void;
+  /** Ctrl+End: true when the owner goes to the end itself (it first has to learn where the end is). */
+  onJumpToEnd?(): boolean;
   onCommitEdit(row: number, col: number, value: CellValue): void;
   onOpenValue(row: number, col: number): void;
   onCopy(): void;
@@ -61,7 +70,7 @@ export class GridView {
   private source: GridSource | undefined;
   private widths: number[] = [];
   private rowNumWidth = ROWNUM_MIN_WIDTH;
-  private readonly rows: Virtualizer<HTMLDivElement, HTMLDivElement>;
+  private rowCount = 0;
   private readonly cols: Virtualizer<HTMLDivElement, HTMLDivElement>;
   private frame = 0;
   private editor: { row: number; col: number; input: HTMLInputElement } | undefined;
@@ -85,14 +94,6 @@ export class GridView {
       observeElementOffset,
       onChange: () => this.schedule(),
     };
-    this.rows = new Virtualizer<HTMLDivElement, HTMLDivElement>({
-      ...common,
-      count: 0,
-      estimateSize: () => ROW_HEIGHT,
-      paddingStart: HEADER_HEIGHT,
-      scrollPaddingStart: HEADER_HEIGHT,
-      overscan: 10,
-    });
     this.cols = new Virtualizer<HTMLDivElement, HTMLDivElement>({
       ...common,
       count: 0,
@@ -102,8 +103,17 @@ export class GridView {
       scrollPaddingStart: this.rowNumWidth,
       overscan: 3,
     });
-    this.cleanups.push(this.rows._didMount(), this.cols._didMount());
-    this.scroller.addEventListener('scroll', () => this.events.onScrollChange(), { passive: true });
+    this.cleanups.push(this.cols._didMount());
+    // Rows are windowed here (not by a virtualizer): the scroll position maps to the first row in
+    // view, pixel for pixel up to MAX_CANVAS_HEIGHT and scaled beyond it.
+    this.scroller.addEventListener(
+      'scroll',
+      () => {
+        this.schedule();
+        this.events.onScrollChange();
+      },
+      { passive: true },
+    );
     this.scroller.addEventListener('keydown', (e) => this.onKey(e));
     this.scroller.addEventListener('mousedown', (e) => this.onMouseDown(e));
     this.scroller.addEventListener('mouseover', (e) => this.onMouseOver(e));
@@ -159,8 +169,63 @@ export class GridView {
   }
 
   scrollToCell(row: number, col: number): void {
-    this.rows.scrollToIndex(row, { align: 'auto' });
+    this.scrollToRow(row);
     this.cols.scrollToIndex(col, { align: 'auto' });
+  }
+
+  /** Moves the focus (and the view) to `row`, e.g. once the owner of the rows learnt where the end is. */
+  goToRow(row: number): void {
+    if (!this.source) return;
+    const target = Math.max(0, Math.min(row, this.source.rowCount() - 1));
+    this.selection.set({ row: target, col: this.selection.focus.col }, false);
+    this.scrollToCell(target, this.selection.focus.col);
+    this.after();
+  }
+
+  /** The rows area's height in px (the scroller without the sticky header). */
+  private get viewHeight(): number {
+    return Math.max(0, this.scroller.clientHeight - HEADER_HEIGHT);
+  }
+
+  /** Height of the rows in the canvas: true to the pixel up to MAX_CANVAS_HEIGHT, then capped (scaled). */
+  private get rowsHeight(): number {
+    return Math.min(this.rowCount * ROW_HEIGHT, MAX_CANVAS_HEIGHT);
+  }
+
+  private get scaled(): boolean {
+    return this.rowCount * ROW_HEIGHT > MAX_CANVAS_HEIGHT;
+  }
+
+  /** The first row in view for a scroll position. */
+  private firstRowAt(scrollTop: number): number {
+    if (!this.scaled) return Math.floor(scrollTop / ROW_HEIGHT);
+    const range = this.rowsHeight - this.viewHeight;
+    const rows = this.rowCount - Math.floor(this.viewHeight / ROW_HEIGHT);
+    return range <= 0 ? 0 : Math.max(0, Math.min(this.rowCount - 1, Math.round((scrollTop / range) * rows)));
+  }
+
+  /** The scroll position that puts `row` first in view (scaled mode). */
+  private scrollTopFor(first: number): number {
+    const range = this.rowsHeight - this.viewHeight;
+    const rows = this.rowCount - Math.floor(this.viewHeight / ROW_HEIGHT);
+    return rows <= 0 ? 0 : (first / rows) * range;
+  }
+
+  /** Scrolls as little as needed to show `row` whole. */
+  private scrollToRow(row: number): void {
+    const inView = Math.max(1, Math.floor(this.viewHeight / ROW_HEIGHT));
+    if (!this.scaled) {
+      const top = row * ROW_HEIGHT;
+      const bottom = top + ROW_HEIGHT;
+      if (top < this.scroller.scrollTop) this.scroller.scrollTop = top;
+      else if (bottom > this.scroller.scrollTop + this.viewHeight) this.scroller.scrollTop = bottom - this.viewHeight;
+      return;
+    }
+    const first = this.firstRowAt(this.scroller.scrollTop);
+    if (row < first) this.scroller.scrollTop = this.scrollTopFor(row);
+    else if (row >= first + inView) this.scroller.scrollTop = this.scrollTopFor(row - inView + 1);
+    // At the very end the scaled position rounds: the bottom of the bar is the last rows.
+    if (row >= this.rowCount - inView) this.scroller.scrollTop = this.scroller.scrollHeight;
   }
 
   startEdit(row: number, col: number, initial?: string): void {
@@ -228,9 +293,8 @@ export class GridView {
     const rowCount = this.source?.rowCount() ?? 0;
     const digits = String(Math.max(rowCount, 1)).length;
     this.rowNumWidth = Math.max(ROWNUM_MIN_WIDTH, 14 + digits * 8);
-    this.rows.setOptions({ ...this.rows.options, count: rowCount });
+    this.rowCount = rowCount;
     this.cols.setOptions({ ...this.cols.options, count: this.widths.length, paddingStart: this.rowNumWidth, scrollPaddingStart: this.rowNumWidth });
-    this.rows._willUpdate();
     this.cols._willUpdate();
   }
 
@@ -282,7 +346,7 @@ export class GridView {
 
   private render(): void {
     const source = this.source;
-    const totalH = this.rows.getTotalSize();
+    const totalH = HEADER_HEIGHT + this.rowsHeight;
     const totalW = this.cols.getTotalSize();
     this.canvas.style.height = `${Math.max(totalH, HEADER_HEIGHT)}px`;
     this.canvas.style.width = `${Math.max(totalW, this.rowNumWidth)}px`;
@@ -291,7 +355,7 @@ export class GridView {
       return;
     }
     this.drawHeader();
-    const rowItems = this.rows.getVirtualItems();
+    const rowItems = this.visibleRows();
     const colItems = this.cols.getVirtualItems();
     const rect = this.selection.rect;
     const focus = this.selection.focus;
@@ -307,7 +371,8 @@ export class GridView {
       row.append(num);
       for (const c of colItems) {
         const { value, edited } = source.cell(r.index, c.index);
-        const shown = cellText(value);
+        // A row still on its way (a scroll cursor's window) is drawn empty until its page lands.
+        const shown = state === 'loading' ? { text: '', isNull: false, truncated: false } : cellText(value);
         const selected = r.index >= rect.top && r.index <= rect.bottom && c.index >= rect.left && c.index <= rect.right;
         const classes = ['grid-cell'];
         if (shown.isNull) classes.push('null');
@@ -330,9 +395,30 @@ export class GridView {
     // only once the grid has a size: a panel still being laid out must not look like a tall screen.
     const height = this.scroller.clientHeight;
     if (height > 0) {
-      const last = Math.floor((this.scroller.scrollTop + height - HEADER_HEIGHT) / ROW_HEIGHT);
-      this.events.onViewport(Math.min(last, source.rowCount() - 1));
+      const first = this.firstRowAt(this.scroller.scrollTop);
+      const last = this.scaled ? first + Math.floor(this.viewHeight / ROW_HEIGHT) : Math.floor((this.scroller.scrollTop + height - HEADER_HEIGHT) / ROW_HEIGHT);
+      this.events.onViewport(Math.min(last, source.rowCount() - 1), Math.min(first, Math.max(0, source.rowCount() - 1)));
     }
+  }
+
+  /** The rows to draw (those in view plus an overscan), each with its top in the canvas. */
+  private visibleRows(): { index: number; start: number; size: number }[] {
+    const count = this.rowCount;
+    if (count === 0) return [];
+    const scrollTop = this.scroller.scrollTop;
+    const first = this.firstRowAt(scrollTop);
+    const inView = Math.ceil(this.viewHeight / ROW_HEIGHT) + 1;
+    const from = Math.max(0, first - ROW_OVERSCAN);
+    const to = Math.min(count, first + inView + ROW_OVERSCAN);
+    const items: { index: number; start: number; size: number }[] = [];
+    for (let i = from; i < to; i++) {
+      // Scaled: rows sit where the scroll position is, the first in view at the top of the view.
+      const start = this.scaled ? HEADER_HEIGHT + scrollTop + (i - first) * ROW_HEIGHT : HEADER_HEIGHT + i * ROW_HEIGHT;
+      // Nothing below the canvas: that would make the scroll range grow under the user's hand.
+      if (start + ROW_HEIGHT > HEADER_HEIGHT + this.rowsHeight + ROW_HEIGHT) break;
+      items.push({ index: i, start, size: ROW_HEIGHT });
+    }
+    return items;
   }
 
   private cellAt(target: EventTarget | null): { row: number; col: number | null } | undefined {
@@ -430,6 +516,11 @@ export class GridView {
       this.selection.anchor = { row: 0, col: 0 };
       this.selection.focus = { row: Math.max(0, this.source.rowCount() - 1), col: Math.max(0, this.source.columns.length - 1) };
       this.after();
+      return;
+    }
+    if (ctrl && e.key === 'End' && !e.shiftKey && this.events.onJumpToEnd?.()) {
+      // The owner learns where the end is first, then calls goToRow.
+      e.preventDefault();
       return;
     }
     const ctx = { rows: this.source.rowCount(), cols: this.source.columns.length, pageRows: this.pageRows };

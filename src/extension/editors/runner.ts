@@ -174,7 +174,7 @@ export class SqlRunner implements vscode.Disposable {
                 // In a run of several statements every result is kept open as a named cursor, so
                 // each stays pageable whichever the user pages first (the grid pages the tab it
                 // shows at once). A single statement streams through the protocol cursor.
-                const outcome = await session.session.execute(statement.text, { keepOpen: several });
+                const outcome = await session.session.execute(statement.text, several ? { keepOpen: true } : { scrollable: true });
                 statements.push({ sql: statement.text, offset: statement.start, outcome });
                 this.report(outcome, notices, profile.name);
               } catch (err) {

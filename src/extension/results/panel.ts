@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { Disposable, PageResult, Session, SessionChange, SessionInfo } from '../../pool';
+import type { Disposable, Session, SessionChange, SessionInfo } from '../../pool';
 import {
   AppliedNotification,
   ApplyChangesCommand,
@@ -15,6 +15,7 @@ import {
   CancelExportCommand,
   CloseCursorCommand,
   CopyTextCommand,
+  CountRowsCommand,
   CursorStateNotification,
   EditabilityNotification,
   ExplainCommand,
@@ -24,6 +25,7 @@ import {
   PageFailedNotification,
   PageNotification,
   ReadyCommand,
+  RowCountNotification,
   ShowRunNotification,
   SortFilterCommand,
   SortFilteredNotification,
@@ -38,6 +40,9 @@ import type { EditableResult } from './edits';
 import { startExport } from './export';
 import type { ExportHandle } from './export';
 import { newNonce, resultsHtml } from './html';
+import { fetchLoop } from './paging';
+import type { PageSource } from './paging';
+import { packRows } from '../../shared/packed-rows';
 import { buildRunView, errorView } from './run-view';
 import type { ResultSource } from './run-view';
 import { runSortFilter, sortFilterBase } from './sort-filter';
@@ -45,7 +50,7 @@ import type { SortFilterBase } from './sort-filter';
 
 export const RESULTS_VIEW_TYPE = 'pgExplorer.results';
 
-/** A 1,000,000-row grid is 22,000,000 px tall; browsers stop scrolling a little past 33,000,000. */
+/** Rows held in the webview at once (the grid scales its scrollbar, so this bounds memory, not reach). */
 const MAX_ROWS_IN_GRID = 1_500_000;
 const DEFAULT_MAX_ROWS = 1_000_000;
 
@@ -55,6 +60,10 @@ interface CurrentRun {
   sources: Map<number, ResultSource>;
   /** Results that can still be paged, with the named cursor of each (undefined: the protocol cursor). */
   pageable: Map<number, string | undefined>;
+  /** Results paged from a scroll cursor (read at any row, counted on request). */
+  scrollable: Set<number>;
+  /** Scroll cursors: rows read without a gap from the first (a result held whole is closed at its end). */
+  readThrough: Map<number, number>;
   editable: Map<number, EditableResult>;
   /** What the webview was told about each result's editability (re-posted to a reloaded webview). */
   editability: Map<number, EditabilityView>;
@@ -159,9 +168,11 @@ export class ResultsPanel implements vscode.Disposable {
     this.run = {
       runId,
       // Rows are not kept: a reloaded webview gets the run without them (see onReady).
-      view: { ...built.view, results: built.view.results.map((r) => ({ ...r, firstPage: { ...r.firstPage, rows: [] } })) },
+      view: { ...built.view, results: built.view.results.map((r) => ({ ...r, firstPage: { ...r.firstPage, packed: packRows([], r.columns.length) } })) },
       sources: new Map(built.sources.map((s) => [s.resultId, s])),
       pageable: built.pageable,
+      scrollable: new Set(built.view.results.filter((r) => r.scrollable).map((r) => r.resultId)),
+      readThrough: new Map(built.view.results.map((r) => [r.resultId, r.firstPage.packed.count])),
       editable: new Map(),
       editability: new Map(),
       fetching: false,
@@ -258,8 +269,13 @@ export class ResultsPanel implements vscode.Disposable {
     if (FetchPageCommand.is(m)) {
       // One request at a time, each answered by its pages or a failure: the webview counts on it.
       if (m.params.runId !== run.runId) return;
-      const { resultId, all } = m.params;
-      const next = this.fetchChain.then(() => this.fetch(run, resultId, all));
+      const { resultId, all, offset, count } = m.params;
+      const next = this.fetchChain.then(() => this.fetch(run, resultId, all, offset, count));
+      this.fetchChain = next.catch(() => undefined);
+      await next;
+    } else if (CountRowsCommand.is(m)) {
+      if (m.params.runId !== run.runId) return;
+      const next = this.fetchChain.then(() => this.count(run, m.params.resultId));
       this.fetchChain = next.catch(() => undefined);
       await next;
     } else if (StopFetchCommand.is(m)) {
@@ -332,12 +348,17 @@ export class ResultsPanel implements vscode.Disposable {
     }
     // The statement was sent: the session's protocol cursor is closed, whichever result it paged
     // (named cursors stay open).
-    const closedResultIds = [...run.pageable].filter(([id, name]) => name === undefined && id !== p.resultId).map(([id]) => id);
+    // (and so is every scroll cursor: the next statement of the session ends it).
+    const closedResultIds = [...run.pageable].filter(([id, name]) => (name === undefined || run.scrollable.has(id)) && id !== p.resultId).map(([id]) => id);
     for (const id of closedResultIds) run.pageable.delete(id);
     run.pageable.delete(p.resultId);
     const old = run.view.results[index];
     const info = this.target.session.info();
-    const built = buildRunView(run.runId, { title: run.view.title, readOnly: run.view.readOnly, maxRowsInGrid: run.view.maxRowsInGrid, cursorOpen: info.cursorOpen }, [outcome.statement]);
+    const built = buildRunView(
+      run.runId,
+      { title: run.view.title, readOnly: run.view.readOnly, maxRowsInGrid: run.view.maxRowsInGrid, cursorOpen: info.cursorOpen, openCursors: info.openCursors },
+      [outcome.statement],
+    );
     const fresh = built.view.results[0];
     const source = built.sources[0];
     if (outcome.statement.error || !fresh || !source) {
@@ -348,11 +369,14 @@ export class ResultsPanel implements vscode.Disposable {
       return;
     }
     const result = { ...fresh, resultId: p.resultId, statementIndex: old.statementIndex, title: old.title };
-    if (result.pageable) run.pageable.set(p.resultId, undefined);
+    run.scrollable.delete(p.resultId);
+    if (result.pageable) run.pageable.set(p.resultId, source.cursorName);
+    if (result.pageable && result.scrollable) run.scrollable.add(p.resultId);
+    run.readThrough.set(p.resultId, result.firstPage.packed.count);
     run.closedReason = undefined;
     run.view.results = run.view.results.map((r, i) =>
       i === index
-        ? { ...result, firstPage: { ...result.firstPage, rows: [] } }
+        ? { ...result, firstPage: { ...result.firstPage, packed: packRows([], result.columns.length) } }
         : closedResultIds.includes(r.resultId)
           ? { ...r, pageable: false, notPageableReason: 'sorting or filtering another result set closed its cursor.' }
           : r,
@@ -395,8 +419,8 @@ export class ResultsPanel implements vscode.Disposable {
     for (const message of queued) void this.panel.webview.postMessage(message);
   }
 
-  /** Reads pages from the session's cursor and forwards each; `all` keeps going to the end or the cap. */
-  private async fetch(run: CurrentRun, resultId: number, all: boolean): Promise<void> {
+  /** Reads pages from the result's cursor and forwards each (paging.ts); `all` keeps going to the end or the cap. */
+  private async fetch(run: CurrentRun, resultId: number, all: boolean, offset?: number, count?: number): Promise<void> {
     if (this.run !== run) return;
     if (!run.pageable.has(resultId)) {
       this.post(PageFailedNotification, { runId: run.runId, resultId, error: { kind: 'noCursor', message: 'This result has no open cursor to page.' } });
@@ -404,32 +428,38 @@ export class ResultsPanel implements vscode.Disposable {
     }
     run.fetching = true;
     run.stopRequested = false;
-    const cap = run.view.maxRowsInGrid;
     const session: Session = this.target.session;
     const cursorName = run.pageable.get(resultId);
-    // While one page is being serialised and posted, the next is already being read from the
-    // server (the round trip overlaps the host's work), and at most one page is on its way to
-    // the webview, so a slow webview slows Fetch all down instead of piling pages up in the host.
-    const read = (): { page: Promise<PageResult>; started: number } => {
-      const page = session.fetchPage(undefined, cursorName);
-      page.catch(() => undefined);
-      return { page, started: performance.now() };
+    const source: PageSource = {
+      session,
+      cursorName,
+      scrollable: run.scrollable.has(resultId),
+      width: run.sources.get(resultId)?.columns.length ?? 0,
     };
-    let next = read();
-    let delivered: Thenable<unknown> = Promise.resolve();
     try {
-      for (;;) {
-        const page = await next.page;
-        const elapsedMs = performance.now() - next.started;
-        if (this.run !== run || this.disposed) return;
-        // Stop is checked before the next read only: a page already read is always shown.
-        const continuing = all && !page.done && !run.stopRequested && page.rowsSoFar < cap;
-        if (continuing) next = read();
-        await delivered;
-        if (this.run !== run || this.disposed) return;
-        delivered = this.postNow(PageNotification, { runId: run.runId, resultId, page, elapsedMs, continuing });
-        if (page.done) run.pageable.delete(resultId);
-        if (!continuing) break;
+      const last = await fetchLoop({
+        source,
+        all,
+        offset,
+        count,
+        cap: run.view.maxRowsInGrid,
+        gone: () => this.run !== run || this.disposed,
+        stopRequested: () => run.stopRequested,
+        post: (read, continuing) => {
+          const { offset: at, packed } = read.page;
+          if (at <= (run.readThrough.get(resultId) ?? 0)) run.readThrough.set(resultId, Math.max(run.readThrough.get(resultId) ?? 0, at + packed.count));
+          return this.postNow(PageNotification, { runId: run.runId, resultId, page: read.page, elapsedMs: read.elapsedMs, continuing });
+        },
+      });
+      if (last?.done && !source.scrollable) run.pageable.delete(resultId);
+      // A scroll cursor stays open at its end (any row can be read again), unless the grid now
+      // holds every row from the first to the last and never has to drop one: then it is closed,
+      // as a forward cursor read to its end is, and its transaction ends.
+      const through = run.readThrough.get(resultId) ?? 0;
+      if (last?.done && source.scrollable && cursorName !== undefined && through === last.offset + last.packed.count && through <= run.view.maxRowsInGrid) {
+        run.pageable.delete(resultId);
+        run.scrollable.delete(resultId);
+        await session.closeQuery(cursorName).catch((err: unknown) => this.log?.warn(`closeQuery: ${(err as Error).message}`));
       }
     } catch (err) {
       if (this.run === run) {
@@ -441,6 +471,23 @@ export class ResultsPanel implements vscode.Disposable {
       }
     } finally {
       run.fetching = false;
+      if (this.run === run) this.postCursorState();
+    }
+  }
+
+  /** Counts a scroll cursor's rows (on the server, once) for the grid's Ctrl+End and scrollbar. */
+  private async count(run: CurrentRun, resultId: number): Promise<void> {
+    const name = run.pageable.get(resultId);
+    if (this.run !== run || name === undefined || !run.scrollable.has(resultId)) {
+      this.post(RowCountNotification, { runId: run.runId, resultId, error: { kind: 'noCursor', message: 'This result cannot be counted without reading it: it has no open scroll cursor.' } });
+      return;
+    }
+    try {
+      const total = await this.target.session.countRows(name);
+      if (this.run === run && !this.disposed) this.post(RowCountNotification, { runId: run.runId, resultId, total });
+    } catch (err) {
+      if (this.run === run) this.post(RowCountNotification, { runId: run.runId, resultId, error: errorView(err as Error) });
+    } finally {
       if (this.run === run) this.postCursorState();
     }
   }
@@ -469,7 +516,7 @@ export class ResultsPanel implements vscode.Disposable {
       resultId: openResultIds[0] ?? null,
       openResultIds,
       // The protocol cursor holds a transaction; named cursors outside one (WITH HOLD) do not.
-      cursorOpen: [...run.pageable.values()].some((name) => name === undefined),
+      cursorOpen: [...run.pageable].some(([id, name]) => name === undefined || (run.scrollable.has(id) && info.cursorOpen)),
       inTransaction: info.txStatus !== 'idle',
       ...(run.closedReason ? { reason: run.closedReason } : {}),
     });

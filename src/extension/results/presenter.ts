@@ -32,7 +32,7 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
     panel.adopt(target);
     let statement: StatementRun;
     try {
-      statement = { sql, offset: 0, outcome: await target.session.execute(sql) };
+      statement = { sql, offset: 0, outcome: await target.session.execute(sql, { scrollable: true }) };
     } catch (err) {
       statement = { sql, offset: 0, error: err instanceof PgError ? err : new PgError('query', (err as Error).message) };
     }

@@ -2,6 +2,7 @@
  * Turns one run of the SQL editor (StatementRun[] with the pool's outcomes) into the RunView the
  * webview shows. Plain mapping, no vscode: the rows of first pages pass through, nothing is kept.
  */
+import { packRows } from '../../shared/packed-rows';
 import type { ColumnMeta, PgError } from '../../pool';
 import type { ErrorView, ResultSetView, RunView, StatementView } from '../../shared/protocol';
 import type { StatementRun } from './contract';
@@ -72,8 +73,9 @@ export function buildRunView(
           statementIndex: index,
           title: resultTitle(s.sql, resultId),
           columns: o.cursor.columns.map((c) => ({ name: c.name, typeName: c.typeName, typeOid: c.typeOid, tableOid: c.tableOid, columnNumber: c.columnNumber })),
-          firstPage: { rows: o.page.rows, done: o.page.done, rowsSoFar: o.page.rowsSoFar },
+          firstPage: { packed: packRows(o.page.rows, o.cursor.columns.length), offset: 0, done: o.page.done, rowsSoFar: o.page.rowsSoFar },
           pageable,
+          ...(pageable && o.cursor.scrollable ? { scrollable: true } : {}),
           ...(o.page.done || pageable
             ? {}
             : {

@@ -42,7 +42,7 @@ export async function runSortFilter(session: Session, base: SortFilterBase, spec
   if (why) return { kind: 'refused', error: new PgError('query', why) };
   const statement: StatementRun = { sql: built.sql, offset: 0 };
   try {
-    statement.outcome = await session.execute(built.sql, { params: built.params });
+    statement.outcome = await session.execute(built.sql, { params: built.params, scrollable: true });
   } catch (err) {
     statement.error = err instanceof PgError ? err : new PgError('query', (err as Error).message);
   }

@@ -1,0 +1,131 @@
+/**
+ * A result the caller can read at any row: a plain query declared as a SCROLL cursor, read with
+ * `MOVE ABSOLUTE n` + `FETCH FORWARD k` (one round trip) and counted with `MOVE ALL` (its command
+ * tag is the number of rows it passed). The grid uses it to show the last row of a 2,000,000-row
+ * result without loading what lies between.
+ *
+ * A SCROLL cursor needs a transaction block (WITH HOLD would compute the whole result before the
+ * first row). Inside the user's transaction the cursor lives in it, and the transaction's end
+ * closes it. Outside one the pool opens a transaction of its own (`BEGIN`), as pg-cursor's portal
+ * holds an implicit one, and ends it (`COMMIT`, what the portal's Sync does) when the cursor
+ * closes; the session reports that transaction as a cursor, never as the user's.
+ *
+ * What it costs the server: a plan that cannot scan backward gets a Material node on top (the
+ * rows read so far are kept in a tuplestore, spilling to temp files past work_mem); reading the
+ * last row, or counting, reads everything before it once.
+ */
+import type { PooledConnection } from './connection';
+import { copyBody } from './copy';
+import type { DeclaredCursor, FetchedPage } from './declared-cursor';
+import { quoteIdent } from './edit';
+import { PgError, toQueryError } from './errors';
+import { openStatement } from './exec';
+import type { TypeNameCache } from './type-names';
+import type { Row } from './types';
+import type { QueryResult } from 'pg';
+
+/** Keeps every value as the text the server sent (as exec.ts does for the extended protocol). */
+const TEXT_TYPES = { getTypeParser: () => (value: string) => value };
+
+/** DECLAREs `sql` as SCROLL cursor `name` (opening the pool's own transaction when none is open) and reads its first page. */
+export async function declareScrollCursor(
+  connection: PooledConnection,
+  name: string,
+  sql: string,
+  params: unknown[] | undefined,
+  pageSize: number,
+  typeNames: TypeNameCache,
+): Promise<{ cursor: DeclaredCursor; page: FetchedPage }> {
+  const ownTransaction = connection.txStatus === 'idle';
+  const prefix = `DECLARE ${quoteIdent(name)} SCROLL CURSOR FOR `;
+  const hasParams = (params?.length ?? 0) > 0;
+  try {
+    if (ownTransaction && !hasParams) {
+      // One round trip: the simple protocol takes both statements in one message.
+      await connection.client.query(`BEGIN; ${prefix}${copyBody(sql)}`);
+    } else {
+      if (ownTransaction) await connection.client.query('BEGIN');
+      await connection.client.query(prefix + copyBody(sql), params);
+    }
+  } catch (err) {
+    if (ownTransaction && !connection.broken && connection.txStatus !== 'idle') await connection.client.query('ROLLBACK').catch(() => undefined);
+    throw positioned(err, ownTransaction && !hasParams ? 'BEGIN; '.length + prefix.length : prefix.length);
+  }
+  const cursor: DeclaredCursor = { name, columns: [], rowsSoFar: 0, pages: 0, hold: false, scroll: { ownTransaction, total: null, position: 0 } };
+  // The first read names the columns and their types, as any statement's first page does.
+  const first = await openStatement(connection, `FETCH FORWARD ${pageSize + 1} FROM ${quoteIdent(name)}`, undefined, pageSize + 2, typeNames);
+  cursor.columns = first.columns ?? [];
+  return { cursor, page: took(cursor, 0, pageSize, first.firstRows) };
+}
+
+/**
+ * Rows `offset` (0-based) to `offset + count - 1`. `done` says the result ends within them, which
+ * also gives its total. The cursor stays open whatever was read: any row can be read again.
+ */
+export async function fetchAt(connection: PooledConnection, cursor: DeclaredCursor, offset: number, count: number): Promise<FetchedPage> {
+  const scroll = scrollOf(cursor);
+  const name = quoteIdent(cursor.name);
+  // MOVE ABSOLUTE n leaves the cursor on row n (1-based), so the FETCH starts at row n + 1; both
+  // go in one simple-protocol message, one round trip (its values are the server's text too).
+  // One more row than asked for tells, without a count, whether the result goes on.
+  const move = scroll.position === offset ? '' : `MOVE ABSOLUTE ${offset} IN ${name}; `;
+  const results = (await connection.client.query({ text: `${move}FETCH FORWARD ${count + 1} FROM ${name}`, rowMode: 'array', types: TEXT_TYPES })) as unknown as
+    | QueryResult
+    | QueryResult[];
+  const fetched = (Array.isArray(results) ? results[results.length - 1] : results).rows as Row[];
+  return took(cursor, offset, count, fetched);
+}
+
+/** Books a read of `fetched` (up to count + 1 rows from `offset`) on the cursor. */
+function took(cursor: DeclaredCursor, offset: number, count: number, fetched: Row[]): FetchedPage {
+  const scroll = scrollOf(cursor);
+  const rows = fetched.length > count ? fetched.slice(0, count) : fetched;
+  const done = fetched.length <= count;
+  // The cursor now stands on the last row the FETCH read, or past the end (then where is unknown
+  // to MOVE's arithmetic here: -1 makes the next read MOVE first).
+  scroll.position = done ? -1 : offset + fetched.length;
+  if (done) scroll.total = offset + fetched.length;
+  cursor.rowsSoFar = Math.max(cursor.rowsSoFar, offset + rows.length);
+  cursor.pages += 1;
+  return { rows, columns: cursor.columns, done };
+}
+
+/** The number of rows: `MOVE ALL` from the start reads the whole result on the server (once; then it is known). */
+export async function countRows(connection: PooledConnection, cursor: DeclaredCursor): Promise<number> {
+  const scroll = scrollOf(cursor);
+  if (scroll.total !== null) return scroll.total;
+  const name = quoteIdent(cursor.name);
+  // From where the cursor stands: MOVE FORWARD ALL counts the rows after it.
+  const result = await connection.client.query(`MOVE FORWARD ALL IN ${name}`);
+  const total = scroll.position + (result.rowCount ?? 0);
+  scroll.total = total;
+  scroll.position = -1;
+  return total;
+}
+
+/** Closes the cursor, and ends the pool's own transaction when it opened one (COMMIT, as a portal's Sync does). */
+export async function closeScrollCursor(connection: PooledConnection, cursor: DeclaredCursor): Promise<void> {
+  if (connection.broken) return;
+  const own = cursor.scroll?.ownTransaction === true;
+  if (connection.txStatus === 'failed') {
+    // Only ROLLBACK is taken in a failed transaction; the user's own failed one is theirs to end.
+    if (own) await connection.client.query('ROLLBACK');
+    return;
+  }
+  if (connection.txStatus === 'idle') return;
+  await connection.client.query(`CLOSE ${quoteIdent(cursor.name)}${own ? '; COMMIT' : ''}`);
+}
+
+function scrollOf(cursor: DeclaredCursor): NonNullable<DeclaredCursor['scroll']> {
+  if (!cursor.scroll) throw new PgError('noCursor', `The result ${cursor.name} cannot be read at any row (it is not a scroll cursor).`);
+  return cursor.scroll;
+}
+
+/** The server's error position counts the prefix: give it back in the user's statement. */
+function positioned(err: unknown, prefixLength: number): unknown {
+  const error = err instanceof PgError ? err : toQueryError(err, { cancelRequested: false });
+  if (error.kind !== 'query' || error.position === undefined) return error;
+  const { kind, message, code, detail, hint, schema, table, column, constraint, severity, where } = error;
+  const position = error.position > prefixLength ? error.position - prefixLength : undefined;
+  return new PgError(kind, message, { code, detail, hint, position, schema, table, column, constraint, severity, where }, { cause: err });
+}

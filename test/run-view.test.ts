@@ -33,3 +33,29 @@ describe('buildRunView', () => {
     assert.equal([...built.pageable.keys()][0], built.view.results[0].resultId, 'the skipped line closed no cursor');
   });
 });
+
+describe('result tab names', () => {
+  const title = (sql: string): string =>
+    buildRunView('run-t', { title: 't', readOnly: false, maxRowsInGrid: 1000, cursorOpen: true }, [{ sql, offset: 0, outcome: rows }]).view.results[0].title;
+
+  it('names an EXPLAIN "EXPLAIN", never after the table it explains', () => {
+    assert.equal(title('EXPLAIN SELECT * FROM public.orders'), 'EXPLAIN');
+    assert.equal(title('explain (analyze, buffers) select * from orders o join items i using (id)'), 'EXPLAIN');
+  });
+
+  it('names a query after the first relation of its top-level FROM, not a FROM in a string, comment or call', () => {
+    assert.equal(title('SELECT * FROM "public"."orders"'), 'public.orders');
+    assert.equal(title('select extract(year from now()) as y from "My Table" t'), '"My Table"');
+    assert.equal(title("SELECT 'from strings' AS s"), 'Result 1');
+    assert.equal(title('-- select * from c\nSELECT 1'), 'Result 1');
+    assert.equal(title('WITH a AS (SELECT * FROM x) SELECT * FROM a'), 'a');
+    assert.equal(title('SELECT g FROM generate_series(1, 3) g'), 'generate_series');
+  });
+
+  it('names SHOW, VALUES and TABLE by what they are, and other statements "Result n"', () => {
+    assert.equal(title('SHOW search_path'), 'SHOW search_path');
+    assert.equal(title('VALUES (1), (2)'), 'VALUES');
+    assert.equal(title('TABLE ONLY people'), 'people');
+    assert.equal(title('UPDATE t SET x = 1 FROM other RETURNING *'), 'Result 1');
+  });
+});

@@ -5,6 +5,7 @@
 import type { ColumnMeta, PgError } from '../../pool';
 import type { ErrorView, ResultSetView, RunView, StatementView } from '../../shared/protocol';
 import type { StatementRun } from './contract';
+import { resultTitle } from './result-title';
 
 /** Longest statement text the panel gets (it shows one line of it; the editor has the rest). */
 const SQL_TEXT_LIMIT = 10_000;
@@ -106,11 +107,4 @@ export function errorView(error: PgError | Error): ErrorView {
   if (e.position !== undefined) view.position = e.position;
   if (e.where) view.where = e.where;
   return view;
-}
-
-/** "public.orders" from the FROM clause (quotes dropped where the name needs none), else "Result n". */
-function resultTitle(sql: string, resultId: number): string {
-  const table = /\bfrom\s+((?:"(?:[^"]|"")+"|[\w$]+)(?:\.(?:"(?:[^"]|"")+"|[\w$]+))?)/i.exec(sql)?.[1];
-  if (!table) return `Result ${resultId}`;
-  return table.replace(/"([a-z_][a-z0-9_$]*)"/g, '$1');
 }

@@ -154,6 +154,7 @@ export type ApplyOutcomeView =
       rows: { changeIndex: number; row: RowValues }[];
     }
   | { kind: 'conflict'; conflicts: ConflictView[] }
-  | { kind: 'failed'; error: ErrorView; changeIndex?: number };
+  /** `changeIndex` and `column` (a grid column): the change and cell the server refused, when known. */
+  | { kind: 'failed'; error: ErrorView; changeIndex?: number; column?: number };
 
 export type ExportFormat = 'csv' | 'json';

@@ -59,3 +59,22 @@ describe('result tab names', () => {
     assert.equal(title('UPDATE t SET x = 1 FROM other RETURNING *'), 'Result 1');
   });
 });
+
+describe('rows read inside a transaction', () => {
+  const command = (tag: string, txStatus: ExecutionOutcome['txStatus']): ExecutionOutcome => ({ kind: 'command', command: tag, rowCount: null, notices: [], noticesDropped: 0, durationMs: 1, txStatus, backendPid: 1 });
+  const fate = (after: ExecutionOutcome[]) =>
+    buildRunView('run-f', { title: 't', readOnly: false, maxRowsInGrid: 1000, cursorOpen: false }, [
+      { sql: 'BEGIN', offset: 0, outcome: command('BEGIN', 'inTransaction') },
+      { sql: 'select x from t', offset: 6, outcome: rows },
+      ...after.map((outcome, i) => ({ sql: outcome.kind === 'command' ? outcome.command : 'select', offset: 30 + i, outcome })),
+    ]).view.results[0].readInTransaction;
+
+  it('says whether a later statement of the run committed or rolled back the transaction the rows were read in', () => {
+    assert.equal(fate([]), 'open');
+    assert.equal(fate([command('ROLLBACK', 'idle')]), 'rolledBack');
+    assert.equal(fate([command('COMMIT', 'idle')]), 'committed');
+    assert.equal(fate([command('UPDATE', 'inTransaction'), command('COMMIT', 'idle')]), 'committed');
+    const idle = buildRunView('run-i', { title: 't', readOnly: false, maxRowsInGrid: 1000, cursorOpen: false }, [{ sql: 'select x from t', offset: 0, outcome: { ...rows, txStatus: 'idle' } }]);
+    assert.equal(idle.view.results[0].readInTransaction, undefined, 'rows read outside a transaction');
+  });
+});

@@ -73,7 +73,15 @@ export interface ResultSetView {
   pageable: boolean;
   /** Why a result with more rows cannot be paged (e.g. a later statement of the run closed its cursor). */
   notPageableReason?: string;
+  /**
+   * The rows were read inside a transaction: `open` while it lasts (CursorStateParams then says
+   * how it ended), or how a later statement of the same run ended it.
+   */
+  readInTransaction?: TransactionFate;
 }
+
+/** A transaction rows were read in: still open, committed, rolled back, or ended without saying how. */
+export type TransactionFate = 'open' | 'committed' | 'rolledBack' | 'ended';
 
 export interface RunView {
   /** Unique per run; every later message of the run carries it, so stale replies are dropped. */

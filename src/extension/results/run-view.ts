@@ -3,7 +3,7 @@
  * webview shows. Plain mapping, no vscode: the rows of first pages pass through, nothing is kept.
  */
 import type { ColumnMeta, PgError } from '../../pool';
-import type { ErrorView, ResultSetView, RunView, StatementView } from '../../shared/protocol';
+import type { ErrorView, ResultSetView, RunView, StatementView, TransactionFate } from '../../shared/protocol';
 import type { StatementRun } from './contract';
 import { resultTitle } from './result-title';
 
@@ -41,6 +41,7 @@ export function buildRunView(
   // Every execute closes the session's previous cursor: only a result of the last statement that
   // reached the server can still be paged.
   const lastRan = statements.reduce((last, s, i) => (s.outcome || s.error ? i : last), -1);
+  const fateAfter = (index: number): TransactionFate => transactionFateAfter(statements, index);
   statements.forEach((s, index) => {
     const view: StatementView = {
       index,
@@ -75,6 +76,7 @@ export function buildRunView(
           columns: o.cursor.columns.map((c) => ({ name: c.name, typeName: c.typeName, typeOid: c.typeOid, tableOid: c.tableOid, columnNumber: c.columnNumber })),
           firstPage: { rows: o.page.rows, done: o.page.done, rowsSoFar: o.page.rowsSoFar },
           pageable,
+          ...(o.txStatus !== 'idle' ? { readInTransaction: fateAfter(index) } : {}),
           ...(o.page.done || pageable
             ? {}
             : {
@@ -107,4 +109,21 @@ export function errorView(error: PgError | Error): ErrorView {
   if (e.position !== undefined) view.position = e.position;
   if (e.where) view.where = e.where;
   return view;
+}
+
+/**
+ * What became of the transaction statement `index` ran in, by the later statements of the run:
+ * the first one that left the session idle ended it (its command tag says how; a failed
+ * transaction only rolls back), else it is still open.
+ */
+function transactionFateAfter(statements: StatementRun[], index: number): TransactionFate {
+  let failed = false;
+  for (const s of statements.slice(index + 1)) {
+    if (s.error) failed = true;
+    const o = s.outcome;
+    if (!o || o.txStatus !== 'idle') continue;
+    if (failed || (o.kind === 'command' && o.command === 'ROLLBACK')) return 'rolledBack';
+    return o.kind === 'command' && o.command === 'COMMIT' ? 'committed' : 'ended';
+  }
+  return 'open';
 }

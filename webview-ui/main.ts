@@ -385,10 +385,10 @@ class App {
     const column = r.columns[col];
     const canSetNull = this.gridSource(r).canEdit(row, col);
     this.sortFilter.openMenu(col, value, x, y, [
-      { label: 'Copy value', keys: '', action: 'copy-value', run: () => post(CopyTextCommand, { text: value ?? '', what: `the value of ${column.name}` }) },
-      { label: 'Copy row', keys: '', action: 'copy-row', run: () => this.copyRow(row) },
-      { label: 'View value', keys: 'Shift+Enter', action: 'view-value', run: () => this.openValue(row, col) },
-      ...(canSetNull ? [{ label: 'Set NULL', keys: '', action: 'set-null', run: () => this.setCell(row, col, null) }] : []),
+      { label: 'Copy value', keys: '', action: 'cell-copy-value', run: () => post(CopyTextCommand, { text: value ?? '', what: `the value of ${column.name}` }) },
+      { label: 'Copy row', keys: '', action: 'cell-copy-row', run: () => this.copyRow(row) },
+      { label: 'View value', keys: 'Shift+Enter', action: 'cell-view-value', run: () => this.openValue(row, col) },
+      ...(canSetNull ? [{ label: 'Set NULL', keys: '', action: 'cell-set-null', run: () => this.setCell(row, col, null) }] : []),
     ]);
   }
 

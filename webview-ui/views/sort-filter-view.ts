@@ -103,7 +103,7 @@ export class SortFilterView {
     const menu = h('div', { class: 'cell-menu', role: 'menu', 'data-testid': 'cell-menu' });
     // The cell's own actions (copy, view, set NULL) come first, then the filters by its value.
     for (const a of actions) {
-      const item = h('button', { class: 'cell-menu-item', role: 'menuitem', 'data-action': a.action }, h('span', {}, a.label), a.keys ? h('span', { class: 'cell-menu-keys muted' }, a.keys) : null);
+      const item = h('button', { class: 'cell-menu-action', role: 'menuitem', 'data-action': a.action }, h('span', {}, a.label), a.keys ? h('span', { class: 'cell-menu-keys muted' }, a.keys) : null);
       item.addEventListener('click', () => {
         closeMenu();
         a.run();

@@ -216,6 +216,8 @@ export class GridView {
       }
     });
     input.addEventListener('blur', () => {
+      // The page itself losing focus (another window, the workbench) is no reason to end the edit.
+      if (!document.hasFocus()) return;
       if (this.editor?.input === input) this.closeEditor(true);
     });
     this.render();

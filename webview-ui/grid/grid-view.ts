@@ -77,6 +77,8 @@ export class GridView {
   private frame = 0;
   private editor: { row: number; col: number; input: HTMLInputElement; box: HTMLElement } | undefined;
   private dragging = false;
+  /** Set while render() rebuilds the rows (the cell editor's blur then means nothing). */
+  private redrawing = false;
   private readonly cleanups: (() => void)[] = [];
 
   constructor(
@@ -216,8 +218,8 @@ export class GridView {
       }
     });
     input.addEventListener('blur', () => {
-      // The page itself losing focus (another window, the workbench) is no reason to end the edit.
-      if (!document.hasFocus()) return;
+      // A redraw moves the editor into its new cell, which takes the focus: not the user leaving it.
+      if (this.redrawing) return;
       if (this.editor?.input === input) this.closeEditor(true);
     });
     this.render();
@@ -336,6 +338,9 @@ export class GridView {
     const rect = this.selection.rect;
     const focus = this.selection.focus;
     const fragment: HTMLElement[] = [];
+    // Before the editor moves into its redrawn cell (moving it takes its focus away).
+    const hadFocus = this.editor ? document.activeElement === this.editor.input : false;
+    this.redrawing = true;
     for (const r of rowItems) {
       const state = source.rowState(r.index);
       const row = h('div', { class: `grid-row${state ? ` row-${state}` : ''}${r.index % 2 ? ' odd' : ''}`, role: 'row', 'data-row': String(r.index) });
@@ -376,9 +381,9 @@ export class GridView {
       }
       fragment.push(row);
     }
-    const hadFocus = this.editor ? document.activeElement === this.editor.input : false;
     this.body.replaceChildren(...fragment);
     if (hadFocus && this.editor) this.editor.input.focus();
+    this.redrawing = false;
     // The last row on screen, from the scroll position itself (not the overscanned range), and
     // only once the grid has a size: a panel still being laid out must not look like a tall screen.
     const height = this.scroller.clientHeight;

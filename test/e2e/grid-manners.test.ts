@@ -268,6 +268,7 @@ describe('grid manners and honest status (code-server)', { timeout: 12 * 60_000 
     const grid = await gridFrame(page, 'accounts', 30_000, { editorTab: 'Results: tx.sql', resultTab: 'accounts' });
     await waitText(grid, '.footer', /The session is inside a transaction/);
     assert.equal(await cell(grid, 0, 1).innerText(), 'changed in the transaction');
+    assert.ok(await fits(grid, 0, 1), 'the value fits its column');
     assert.equal(await grid.locator('[data-testid=stale-rows]').count(), 0);
     await page.locator('.tabs-container .tab', { hasText: 'tx.sql' }).first().click();
     await command(page, 'PG Explorer: Rollback Transaction');

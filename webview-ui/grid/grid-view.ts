@@ -70,7 +70,7 @@ export class GridView {
   private widths: number[] = [];
   /** Right-aligned columns (numbers, by the column's type). */
   private numeric: boolean[] = [];
-  private measure: TextMeasure | undefined;
+  private measureContext: CanvasRenderingContext2D | null | undefined;
   private rowNumWidth = ROWNUM_MIN_WIDTH;
   private readonly rows: Virtualizer<HTMLDivElement, HTMLDivElement>;
   private readonly cols: Virtualizer<HTMLDivElement, HTMLDivElement>;
@@ -527,22 +527,22 @@ export class GridView {
 
   /** Text widths in the grid's own fonts (a canvas measures without laying anything out). */
   private textMeasure(): TextMeasure {
-    if (this.measure) return this.measure;
-    const context = document.createElement('canvas').getContext('2d');
+    // Read the fonts each time a result is shown: a panel's font may settle after its first one.
+    const context = (this.measureContext ??= document.createElement('canvas').getContext('2d'));
     const style = getComputedStyle(this.scroller);
     const size = parseFloat(style.fontSize) || 13;
     const family = style.fontFamily || 'monospace';
     const width = (font: string, fallbackPerChar: number) => (text: string): number => {
       if (!context) return text.length * fallbackPerChar;
       context.font = font;
-      return context.measureText(text).width;
+      // A little room: a web font that replaces its fallback later draws a few pixels wider.
+      return Math.ceil(context.measureText(text).width * 1.06);
     };
-    this.measure = {
+    return {
       name: width(`600 ${size}px ${family}`, size * 0.65),
       type: width(`${size * 0.85}px ${family}`, size * 0.55),
       cell: width(`${size}px ${family}`, size * 0.62),
     };
-    return this.measure;
   }
 
   private startResize(col: number, startX: number): void {

@@ -41,6 +41,8 @@ import { formatCopy } from './model/copy-format';
 import type { CopyFormat } from './model/copy-format';
 import { ResultState } from './model/result-state';
 import { shouldFetchMore } from './model/row-store';
+import { FIT_ROWS } from './model/column-layout';
+import { exportNotes, sessionNote, staleRowsNote, transactionFate } from './model/run-status';
 import { renderMessages } from './views/messages';
 import { SortFilterView } from './views/sort-filter-view';
 import { openViewer } from './views/viewer';
@@ -58,7 +60,8 @@ class App {
   private results: ResultState[] = [];
   private active = 0;
   private cursor: CursorStateParams | undefined;
-  private exportState: ExportProgressParams | undefined;
+  /** Every export's last progress, by id: the footer shows each under its own result only. */
+  private readonly exports = new Map<number, ExportProgressParams>();
   private nextRequestId = 1;
   private applying: number | undefined;
   /** The change set in flight: the host's reply refers to its changes by index. */
@@ -100,9 +103,7 @@ class App {
       onScrollChange: () => this.saveSoon(),
       onWidthsChange: () => this.saveSoon(),
       onHeaderClick: (col, shift) => this.sortFilter.headerClick(col, shift),
-      onCellMenu: (row, col, x, y) => {
-        if (this.current) this.sortFilter.openMenu(col, this.current.cell(row, col).value, x, y);
-      },
+      onCellMenu: (row, col, x, y) => this.openCellMenu(row, col, x, y),
     });
     this.renderAll();
     onMessage((m) => this.onMessage(m));
@@ -171,7 +172,7 @@ class App {
     } else if (AppliedNotification.is(m)) {
       this.onApplied(m.params);
     } else if (ExportProgressNotification.is(m)) {
-      this.exportState = m.params;
+      this.exports.set(m.params.exportId, m.params);
       this.renderFooter();
     } else if (SortabilityNotification.is(m)) {
       if (this.result(m.params.runId, m.params.resultId)) this.sortFilter.sortability(m.params.resultId, m.params.reason);
@@ -197,7 +198,9 @@ class App {
     if (p.result) {
       this.results[index] = new ResultState(p.result, run.maxRowsInGrid, p.durationMs ?? 0);
       if (run.readOnly) this.results[index].editability = { editable: false, reason: 'The connection profile is read-only.' };
-      delete this.state.views[p.resultId];
+      // The same columns, sorted or filtered: widths the user set stay, the scroll starts over.
+      const widths = index === this.active ? this.grid.columnWidths : this.state.views[p.resultId]?.widths;
+      this.state.views[p.resultId] = { scrollTop: 0, scrollLeft: 0, widths: widths ?? [] };
       if (index === this.active) this.showActive();
     } else if (p.sql !== undefined && old.more) {
       // It ran and failed: the session's cursor was closed with it.
@@ -230,29 +233,14 @@ class App {
     this.applying = undefined;
     const set = this.sent;
     this.sent = undefined;
-    const o = p.outcome;
-    if (o.kind === 'applied' && set) {
-      const removed: number[] = [];
-      const added: CellValue[][] = [];
-      for (const { changeIndex, row } of o.rows) {
-        const change = set.changes[changeIndex];
-        if (!change) continue;
-        if (change.kind === 'update') r.store.replace(change.rowIndex, row);
-        else if (change.kind === 'insert') added.push(row);
-      }
-      for (const change of set.changes) if (change.kind === 'delete') removed.push(change.rowIndex);
-      r.pending.discard();
-      r.store.remove(removed);
-      r.store.prepend(added);
-      this.flash(`Committed: ${o.updated} updated, ${o.inserted} inserted, ${o.deleted} deleted.`, 'ok');
-    } else if (o.kind === 'conflict') {
-      r.pending.setConflicts(o.conflicts);
-      const c = o.conflicts[0];
-      this.flash(`Nothing was written: ${c ? c.message : 'a row changed on the server'}. Keep yours or take the server's value.`, 'warn');
-      if (c) this.grid.scrollToCell(c.rowIndex + r.pending.newRows.length, 0);
-    } else if (o.kind === 'failed') {
-      this.flash(`Nothing was written: ${o.error.message}${o.error.detail ? ` (${o.error.detail})` : ''}`, 'error');
+    if (!set) return;
+    const report = r.applyOutcome(set, p.outcome);
+    this.flash(report.text, report.kind);
+    if (report.focus) {
+      this.grid.scrollToCell(report.focus.row, report.focus.col);
+      this.grid.selection.set(report.focus, false);
     }
+    this.renderFooter();
     this.grid.refresh();
     this.renderToolbar();
   }
@@ -361,7 +349,15 @@ class App {
       rowCount: () => r.displayCount,
       cell: (row, col) => {
         const c = r.cell(row, col);
-        return { value: c.value, edited: c.edited };
+        return { value: c.value, edited: c.edited, isDefault: c.isDefault, refused: r.refusedAt(row, col) };
+      },
+      sampleRows: () => {
+        const rows: (readonly CellValue[])[] = [];
+        for (let i = 0; i < Math.min(r.store.length, FIT_ROWS); i++) {
+          const row = r.store.row(i);
+          if (row) rows.push(row);
+        }
+        return rows;
       },
       rowLabel: (row) => {
         const at = r.locate(row);
@@ -369,9 +365,10 @@ class App {
       },
       rowState: (row) => {
         const at = r.locate(row);
-        if (at.kind === 'new') return 'new';
+        if (at.kind === 'new') return r.refusedAt(row) ? 'new row-refused' : 'new';
         if (!r.store.has(at.index)) return 'loading';
         const s = r.pending.rowState(at.index);
+        if (s === 'clean' && r.refusedAt(row)) return 'refused';
         return s === 'clean' ? '' : s;
       },
       canEdit: (row, col) => {
@@ -444,7 +441,7 @@ class App {
   private discard(): void {
     const r = this.current;
     if (!r) return;
-    r.pending.discard();
+    r.discard();
     this.banner.hidden = true;
     this.grid.refresh();
     this.renderToolbar();
@@ -464,6 +461,29 @@ class App {
     this.banner.hidden = true;
     this.grid.refresh();
     this.renderToolbar();
+  }
+
+  /** Right-click on a cell: what can be done with it, then its quick filters. */
+  private openCellMenu(row: number, col: number, x: number, y: number): void {
+    const r = this.current;
+    if (!r) return;
+    const value = r.cell(row, col).value;
+    const column = r.columns[col];
+    const canSetNull = this.gridSource(r).canEdit(row, col);
+    this.sortFilter.openMenu(col, value, x, y, [
+      { label: 'Copy value', keys: '', action: 'cell-copy-value', run: () => post(CopyTextCommand, { text: value ?? '', what: `the value of ${column.name}` }) },
+      { label: 'Copy row', keys: '', action: 'cell-copy-row', run: () => this.copyRow(row) },
+      { label: 'View value', keys: 'Shift+Enter', action: 'cell-view-value', run: () => this.openValue(row, col) },
+      ...(canSetNull ? [{ label: 'Set NULL', keys: '', action: 'cell-set-null', run: () => this.setCell(row, col, null) }] : []),
+    ]);
+  }
+
+  /** The whole row as TSV with its header line (what the grid shows, pending values included). */
+  private copyRow(displayRow: number): void {
+    const r = this.current;
+    if (!r) return;
+    const text = formatCopy('tsv', { columns: r.columns, rows: r.valuesOf([displayRow], 0, r.columns.length - 1), header: true });
+    post(CopyTextCommand, { text, what: '1 row as TSV' });
   }
 
   private openValue(displayRow: number, col: number): void {
@@ -688,32 +708,40 @@ class App {
         }
       }
     }
-    // A result of a run of several statements is a named cursor: no transaction, but the server
-    // keeps the rest of the result for it until it is read or closed.
-    const kept = !!this.current && !!this.cursor?.openResultIds?.includes(this.current.view.resultId) && !this.cursor.cursorOpen;
-    if (run && this.cursor && (this.cursor.cursorOpen || this.cursor.inTransaction || kept)) {
-      const text = this.cursor.cursorOpen
-        ? 'The open cursor holds a transaction (its snapshot and locks) until it is read to the end or closed.'
-        : kept
-          ? 'The server keeps the rest of this result until it is read to the end or closed.'
-          : 'The session is inside a transaction.';
-      const close = hx('vscode-button', { secondary: true, 'data-action': 'close-cursor', disabled: !this.cursor.cursorOpen && !kept }, 'Close cursor');
-      const resultId = kept ? this.current?.view.resultId : undefined;
-      close.addEventListener('click', () => post(CloseCursorCommand, resultId !== undefined ? { runId: run.runId, resultId } : { runId: run.runId }));
-      parts.push(h('span', { class: 'tx' }, text), close);
+    if (r && run) {
+      // Rows the session's own news has made stale (a rollback since they were read), and the
+      // cell the server refused in the last commit: from the run and the session, never kept.
+      const stale = staleRowsNote(transactionFate(r.view.readInTransaction, this.cursor));
+      this.gridHost.classList.toggle('stale', stale !== undefined);
+      if (stale) parts.push(h('span', { class: 'warn', 'data-testid': 'stale-rows' }, stale));
+      if (r.refused) {
+        const at = r.displayRowOf(r.refused.row);
+        const where = `${r.rowLabel(r.refused.row)}${r.refused.col !== undefined ? `, column ${r.columns[r.refused.col]?.name ?? ''}` : ''}`;
+        const show = hx('vscode-button', { secondary: true, 'data-action': 'show-refused' }, 'Show');
+        show.addEventListener('click', () => {
+          if (at === undefined) return;
+          this.grid.scrollToCell(at, r.refused?.col ?? 0);
+          this.grid.selection.set({ row: at, col: r.refused?.col ?? 0 }, false);
+          this.grid.refresh();
+          this.grid.focus();
+        });
+        parts.push(h('span', { class: 'error', 'data-testid': 'refused-cell' }, `Commit refused at ${where}: ${r.refused.message}`), show);
+      }
     }
-    const x = this.exportState;
-    if (x) {
-      const what = `${x.format.toUpperCase()} export`;
-      const progress = `${formatCount(x.rows)} rows, ${formatBytes(x.bytes)}`;
-      if (x.state === 'running') {
+    const note = run ? sessionNote(this.cursor, this.current?.view.resultId) : undefined;
+    if (run && note) {
+      const close = hx('vscode-button', { secondary: true, 'data-action': 'close-cursor', disabled: !note.closable }, 'Close cursor');
+      close.addEventListener('click', () => post(CloseCursorCommand, note.resultId !== undefined ? { runId: run.runId, resultId: note.resultId } : { runId: run.runId }));
+      parts.push(h('span', { class: 'tx' }, note.text), close);
+    }
+    for (const x of exportNotes(this.exports.values(), run?.runId, r?.view.resultId)) {
+      parts.push(h('span', { class: `export ${x.state}`, 'data-testid': 'export-note' }, x.text));
+      if (x.running) {
         const cancel = hx('vscode-button', { secondary: true, 'data-action': 'cancel-export' }, 'Cancel export');
         cancel.addEventListener('click', () => post(CancelExportCommand, { exportId: x.exportId }));
-        parts.push(h('span', { class: 'export' }, `${what}: ${progress}…`), cancel);
-      } else {
-        const end = x.state === 'done' ? `done, ${progress} to ${x.file ?? 'the file'}` : x.state === 'cancelled' ? 'cancelled' : `failed: ${x.message ?? ''}`;
-        parts.push(h('span', { class: `export ${x.state}` }, `${what} ${end}`));
+        parts.push(cancel);
       }
+      // A finished export is said once, under its result; the next run does not inherit it.
     }
     this.footer.append(...parts.map((p) => (typeof p === 'string' ? h('span', {}, p) : p)));
   }
@@ -761,12 +789,6 @@ class App {
       saveState(this.state);
     }, 300);
   }
-}
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
 new App(document.getElementById('app') ?? document.body);

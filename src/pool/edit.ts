@@ -445,8 +445,10 @@ export async function applyChanges(connection: PooledConnection, target: TableRe
   } catch (err) {
     await rollback(connection);
     const error = lockTimeoutExplained(toQueryError(err, { cancelRequested: false }));
-    if (changes.length === 1 || index < 0) throw error;
-    throw withMessage(error, `${error.message} (change ${index + 1} of ${changes.length}; nothing was applied)`);
+    if (index < 0) throw error;
+    // Which change it was, as data: the grid marks the cell the server refused.
+    const message = changes.length === 1 ? error.message : `${error.message} (change ${index + 1} of ${changes.length}; nothing was applied)`;
+    throw new PgError(error.kind, message, { ...fieldsOf(error), changeIndex: index }, { cause: error });
   }
 }
 
@@ -624,15 +626,12 @@ function invalid(message: string, fields: PgErrorFields = {}): PgError {
   return new PgError('query', message, fields);
 }
 
-function withMessage(error: PgError, message: string): PgError {
-  return new PgError(error.kind, message, fieldsOf(error), { cause: error });
-}
-
 function fieldsOf(error: PgError): PgErrorFields {
   return {
     code: error.code,
     detail: error.detail,
     hint: error.hint,
+    position: error.position,
     schema: error.schema,
     table: error.table,
     column: error.column,

@@ -44,6 +44,8 @@ export interface PgErrorFields {
   fingerprint?: string;
   /** For `tunnel` host key errors: why the key was refused. Only `unknown` and `changed` may be trusted by the user. */
   hostKey?: 'unknown' | 'changed' | 'revoked';
+  /** For a batch of `applyChanges` the server refused: the 0-based change it refused. */
+  changeIndex?: number;
 }
 
 export class PgError extends Error implements PgErrorFields {
@@ -61,6 +63,7 @@ export class PgError extends Error implements PgErrorFields {
   readonly where?: string;
   readonly fingerprint?: string;
   readonly hostKey?: 'unknown' | 'changed' | 'revoked';
+  readonly changeIndex?: number;
 
   constructor(kind: PgErrorKind, message: string, fields: PgErrorFields = {}, options?: { cause?: unknown }) {
     super(message, options);

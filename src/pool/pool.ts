@@ -176,6 +176,7 @@ export class PgPool implements SessionOwner {
         // A scroll cursor is the session's current result, as the protocol cursor is: the next statement ends it.
         if (!options.background) await this.closeScrollCursors(session, 'a later statement of the session replaced it. Run the statement again to see it.');
         session.cursorClosedReason = undefined;
+        session.lastCommand = undefined;
         try {
           // Read before the statement: once it leaves a cursor open, the wire cannot be asked.
           if (session.contextStale) await this.refreshContext(session, connection);
@@ -217,6 +218,7 @@ export class PgPool implements SessionOwner {
           const { value: opened, notices, dropped } = await connection.collectingNotices(() =>
             openStatement(connection, sql, options.params, pageSize, this.typeNames),
           );
+          session.lastCommand = opened.command;
           // COMMIT / ROLLBACK close the cursors declared inside the transaction (not WITH HOLD ones).
           if (connection.txStatus === 'idle') session.dropDeclared('the transaction it was read in ended. Run the statement again to see it.', (c) => !c.hold);
           if (mayChangeContext(sql, opened.command)) {
@@ -780,8 +782,11 @@ export class PgPool implements SessionOwner {
     const info = infoOf(session);
     handle.fire(reason === undefined ? { change, info } : { change, info, reason });
     if (change === 'idle' && info.txStatus !== session.reportedTxStatus) {
+      const was = session.reportedTxStatus;
       session.reportedTxStatus = info.txStatus;
-      handle.fire({ change: 'txStatus', info });
+      // The server's own word on how it ended: COMMIT of a failed transaction answers ROLLBACK.
+      const ended = info.txStatus !== 'idle' ? undefined : was === 'failed' || session.lastCommand === 'ROLLBACK' ? 'rolledBack' : session.lastCommand === 'COMMIT' ? 'committed' : undefined;
+      handle.fire(ended ? { change: 'txStatus', info, ended } : { change: 'txStatus', info });
     }
   }
 

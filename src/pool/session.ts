@@ -65,6 +65,8 @@ export class SessionState {
   readonly declaredClosedReasons = new Map<string, string>();
   /** The transaction status last reported to listeners. */
   reportedTxStatus: TxStatus = 'idle';
+  /** The command tag of the session's last statement (COMMIT, ROLLBACK ...): how a transaction ended. */
+  lastCommand: string | undefined;
 
   constructor(readonly id: string) {}
 

@@ -127,6 +127,8 @@ export interface SessionChange {
     | 'released';
   info: SessionInfo;
   reason?: string;
+  /** On a `txStatus` change to idle: how the transaction ended, when the server's command tag said (COMMIT, ROLLBACK). */
+  ended?: 'committed' | 'rolledBack';
 }
 
 /**

@@ -163,6 +163,8 @@ export interface CursorStateParams {
   inTransaction: boolean;
   /** Why the cursor went away, when the pool closed it (idle timeout, connection lost). */
   reason?: string;
+  /** The session's transaction ended after the run was shown (its txStatus event): how, if the server said. */
+  transactionEnded?: 'committed' | 'rolledBack' | 'ended';
 }
 export const CursorStateNotification = new IpcNotification<CursorStateParams>('results/cursorState');
 
@@ -183,6 +185,8 @@ export const AppliedNotification = new IpcNotification<AppliedParams>('results/a
 
 export interface ExportProgressParams {
   exportId: number;
+  /** The run whose result is exported: the footer shows an export under its own result only. */
+  runId: string;
   resultId: number;
   format: ExportFormat;
   state: 'running' | 'done' | 'cancelled' | 'failed';

@@ -85,7 +85,15 @@ export interface ResultSetView {
    * counted (CountRowsCommand), so the grid holds a window of it, not all of it.
    */
   scrollable?: boolean;
+  /**
+   * The rows were read inside a transaction: `open` while it lasts (CursorStateParams then says
+   * how it ended), or how a later statement of the same run ended it.
+   */
+  readInTransaction?: TransactionFate;
 }
+
+/** A transaction rows were read in: still open, committed, rolled back, or ended without saying how. */
+export type TransactionFate = 'open' | 'committed' | 'rolledBack' | 'ended';
 
 export interface RunView {
   /** Unique per run; every later message of the run carries it, so stale replies are dropped. */
@@ -166,6 +174,7 @@ export type ApplyOutcomeView =
       rows: { changeIndex: number; row: RowValues }[];
     }
   | { kind: 'conflict'; conflicts: ConflictView[] }
-  | { kind: 'failed'; error: ErrorView; changeIndex?: number };
+  /** `changeIndex` and `column` (a grid column): the change and cell the server refused, when known. */
+  | { kind: 'failed'; error: ErrorView; changeIndex?: number; column?: number };
 
 export type ExportFormat = 'csv' | 'json';

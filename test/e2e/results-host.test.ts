@@ -272,6 +272,40 @@ describe('column names are data', () => {
   });
 });
 
+describe('a refused commit names its cell', () => {
+  test('an update, an insert value and a NOT NULL the server refused point at the grid cell', async () => {
+    await cluster.sql(`CREATE TABLE docs (id int PRIMARY KEY, name text NOT NULL, doc json, n int);
+      INSERT INTO docs VALUES (1, 'one', '{}', 1), (2, 'two', '[]', 2)`);
+    const session = pool.session('docs-tab');
+    const outcome = await session.execute('SELECT * FROM docs ORDER BY id');
+    if (outcome.kind !== 'rows') throw new Error('rows expected');
+    const target = (await checkEditability(session, outcome.cursor.columns, false)).editable;
+    assert.ok(target, 'the table is editable');
+    const commit = (changes: Parameters<typeof applyGridChanges>[2]['changes']) => applyGridChanges(session, target, { keyColumns: [0], changes });
+    // The second grid change's second cell holds the JSON the server cannot read.
+    const update = await commit([
+      { kind: 'update', rowIndex: 0, key: ['1'], cells: [{ column: 3, old: '1', value: '10' }] },
+      { kind: 'update', rowIndex: 1, key: ['2'], cells: [{ column: 3, old: '2', value: '20' }, { column: 2, old: '[]', value: '{"a": ' }] },
+    ]);
+    assert.equal(update.kind, 'failed');
+    if (update.kind === 'failed') {
+      assert.match(update.error.message, /invalid input syntax for type json/);
+      assert.deepEqual([update.changeIndex, update.column], [1, 2]);
+    }
+    const insert = await commit([
+      { kind: 'update', rowIndex: 0, key: ['1'], cells: [{ column: 3, old: '1', value: '10' }] },
+      { kind: 'insert', tempId: 1, cells: [{ column: 0, value: '3' }, { column: 1, value: 'three' }, { column: 2, value: 'nope' }] },
+    ]);
+    assert.equal(insert.kind, 'failed');
+    if (insert.kind === 'failed') assert.deepEqual([insert.changeIndex, insert.column], [1, 2], `the insert's doc (${insert.error.message})`);
+    const notNull = await commit([{ kind: 'insert', tempId: 2, cells: [{ column: 0, value: '4' }, { column: 1, value: null }] }]);
+    assert.equal(notNull.kind, 'failed');
+    if (notNull.kind === 'failed') assert.deepEqual([notNull.changeIndex, notNull.column], [0, 1], `the insert's name (${notNull.error.message})`);
+    assert.deepEqual(await cluster.sql('SELECT id, n FROM docs ORDER BY id'), [{ id: 1, n: 1 }, { id: 2, n: 2 }], 'nothing was written');
+    await session.release();
+  });
+});
+
 describe('planChanges', () => {
   test('several cells of a row become several updates, key columns last, the key following them', () => {
     const target = {

@@ -105,6 +105,22 @@ describe('events instead of polling', () => {
     assert.equal(seen[1].info.busy, false);
   });
 
+  test('a transaction that ends says how: committed, rolled back, or a failed one whose COMMIT rolled it back', async () => {
+    const pool = await openPool('events-tx-ended');
+    const session = pool.session('tab');
+    const seen = record(session);
+    await session.execute('BEGIN');
+    await session.execute('COMMIT');
+    await session.execute('BEGIN');
+    await session.execute('ROLLBACK');
+    await session.execute('BEGIN');
+    await rejectsWith(session.execute('SELECT 1 / 0'), 'query');
+    await session.execute('COMMIT');
+    const ends = seen.filter((c) => c.change === 'txStatus').map((c) => `${c.info.txStatus}${c.ended ? ` ${c.ended}` : ''}`);
+    assert.deepEqual(ends, ['inTransaction', 'idle committed', 'inTransaction', 'idle rolledBack', 'inTransaction', 'failed', 'idle rolledBack']);
+    await session.release();
+  });
+
   test('the idle-cursor timer tells the session why it closed the cursor', async () => {
     const pool = await openPool('events-idle-cursor', { cursorIdleTimeoutMs: 300 });
     const session = pool.session('tab');

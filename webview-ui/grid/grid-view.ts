@@ -9,7 +9,9 @@
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
 import type { CellValue, ColumnView } from '../../src/shared/results-model';
 import { h } from '../dom';
-import { Selection } from '../model/selection';
+import { fitColumnWidths, isNumericColumn } from '../model/column-layout';
+import type { TextMeasure } from '../model/column-layout';
+import { Selection, tabTarget } from '../model/selection';
 import { cellText } from '../model/value-view';
 
 export const ROW_HEIGHT = 22;
@@ -28,6 +30,10 @@ export interface GridCell {
   value: CellValue;
   /** A pending (uncommitted) change. */
   edited: boolean;
+  /** A new row's cell nobody typed in: the column's DEFAULT will be used, not NULL. */
+  isDefault?: boolean;
+  /** The server refused this cell's value in the last commit. */
+  refused?: boolean;
 }
 
 export interface GridSource {
@@ -39,6 +45,8 @@ export interface GridSource {
   /** '' | 'new' | 'edited' | 'deleted' | 'conflict' */
   rowState(row: number): string;
   canEdit(row: number, col: number): boolean;
+  /** The first rows, to fit each column's width to its content when the result is first shown. */
+  sampleRows?(): readonly (readonly CellValue[])[];
   /** Sort on the server: a column's mark (▲, ▼2), whether a click sorts it, and what its tooltip adds. */
   headerSort?(col: number): { mark: string; sortable: boolean; note?: string };
 }
@@ -69,12 +77,17 @@ export class GridView {
   private readonly body: HTMLDivElement;
   private source: GridSource | undefined;
   private widths: number[] = [];
+  /** Right-aligned columns (numbers, by the column's type). */
+  private numeric: boolean[] = [];
+  private measureContext: CanvasRenderingContext2D | null | undefined;
   private rowNumWidth = ROWNUM_MIN_WIDTH;
   private rowCount = 0;
   private readonly cols: Virtualizer<HTMLDivElement, HTMLDivElement>;
   private frame = 0;
-  private editor: { row: number; col: number; input: HTMLInputElement } | undefined;
+  private editor: { row: number; col: number; input: HTMLInputElement; box: HTMLElement } | undefined;
   private dragging = false;
+  /** Set while render() rebuilds the rows (the cell editor's blur then means nothing). */
+  private redrawing = false;
   private readonly cleanups: (() => void)[] = [];
 
   constructor(
@@ -129,7 +142,10 @@ export class GridView {
     this.closeEditor(false);
     this.source = source;
     const columns = source?.columns ?? [];
-    this.widths = columns.map((c, i) => view?.widths[i] ?? defaultWidth(c));
+    this.numeric = columns.map((c) => isNumericColumn(c));
+    // Widths the user set (saved with the view) stay; the others fit the header and the first page.
+    const fitted = source && !(view && view.widths.length === columns.length) ? fitColumnWidths(columns, source.sampleRows?.() ?? [], this.textMeasure()) : [];
+    this.widths = columns.map((_, i) => view?.widths[i] ?? fitted[i] ?? 120);
     this.selection.set({ row: 0, col: 0 }, false);
     this.updateCounts();
     this.cols.measure();
@@ -235,24 +251,40 @@ export class GridView {
     const current = this.source.cell(row, col).value;
     const input = h('input', { class: 'cell-editor', type: 'text', spellcheck: 'false', 'aria-label': `Edit ${this.source.columns[col].name}` });
     input.value = initial ?? current ?? '';
-    if (current === null && initial === undefined) input.placeholder = 'NULL';
-    this.editor = { row, col, input };
+    const isDefault = this.source.cell(row, col).isDefault === true;
+    if (current === null && initial === undefined) input.placeholder = isDefault ? 'DEFAULT' : 'NULL';
+    // The whole value, wrapped, in the viewer: offered where the editing happens.
+    const expand = h('button', { class: 'cell-editor-expand', type: 'button', tabindex: '-1', title: 'Open in the value viewer (Shift+Enter)', 'aria-label': 'Open in the value viewer' }, '⤢');
+    expand.addEventListener('mousedown', (e) => {
+      e.preventDefault();
+      e.stopPropagation();
+      this.closeEditor(true);
+      this.events.onOpenValue(row, col);
+    });
+    const box = h('div', { class: 'cell-editor-box' }, input, expand);
+    this.editor = { row, col, input, box };
     input.addEventListener('keydown', (e) => {
       e.stopPropagation();
-      if (e.key === 'Enter') {
+      if (e.key === 'Enter' && e.shiftKey) {
+        e.preventDefault();
+        this.closeEditor(true);
+        this.events.onOpenValue(row, col);
+      } else if (e.key === 'Enter') {
         e.preventDefault();
         this.closeEditor(true);
         this.moveFocus('ArrowDown');
       } else if (e.key === 'Tab') {
         e.preventDefault();
         this.closeEditor(true);
-        this.moveFocus(e.shiftKey ? 'ArrowLeft' : 'ArrowRight');
+        this.tab(e.shiftKey);
       } else if (e.key === 'Escape') {
         e.preventDefault();
         this.closeEditor(false);
       }
     });
     input.addEventListener('blur', () => {
+      // A redraw moves the editor into its new cell, which takes the focus: not the user leaving it.
+      if (this.redrawing) return;
       if (this.editor?.input === input) this.closeEditor(true);
     });
     this.render();
@@ -274,11 +306,21 @@ export class GridView {
     this.editor = undefined;
     const original = this.source?.cell(editor.row, editor.col).value ?? null;
     const text = editor.input.value;
-    editor.input.remove();
+    editor.box.remove();
     // An untouched NULL stays NULL: the empty input means "no change" there, not ''.
     if (commit && !(original === null && text === '')) this.events.onCommitEdit(editor.row, editor.col, text);
     this.render();
     this.focus();
+  }
+
+  /** Tab / Shift+Tab: the next (previous) cell, wrapping to the next (previous) row. */
+  private tab(back: boolean): void {
+    if (!this.source) return;
+    const next = tabTarget(this.selection.focus, { rows: this.source.rowCount(), cols: this.source.columns.length }, back);
+    this.selection.set(next, false);
+    this.scrollToCell(next.row, next.col);
+    this.events.onSelectionChange();
+    this.render();
   }
 
   private moveFocus(key: string): void {
@@ -326,7 +368,7 @@ export class GridView {
       const cell = h(
         'div',
         {
-          class: `grid-hcell${sortable ? ' sortable' : ''}`,
+          class: `grid-hcell${sortable ? ' sortable' : ''}${this.numeric[item.index] ? ' num' : ''}`,
           role: 'columnheader',
           'data-col': String(item.index),
           'aria-sort': mark.startsWith('▲') ? 'ascending' : mark.startsWith('▼') ? 'descending' : undefined,
@@ -360,6 +402,9 @@ export class GridView {
     const rect = this.selection.rect;
     const focus = this.selection.focus;
     const fragment: HTMLElement[] = [];
+    // Before the editor moves into its redrawn cell (moving it takes its focus away).
+    const hadFocus = this.editor ? document.activeElement === this.editor.input : false;
+    this.redrawing = true;
     for (const r of rowItems) {
       const state = source.rowState(r.index);
       const row = h('div', { class: `grid-row${state ? ` row-${state}` : ''}${r.index % 2 ? ' odd' : ''}`, role: 'row', 'data-row': String(r.index) });
@@ -370,27 +415,41 @@ export class GridView {
       num.style.width = `${this.rowNumWidth}px`;
       row.append(num);
       for (const c of colItems) {
-        const { value, edited } = source.cell(r.index, c.index);
+        const { value, edited, isDefault, refused } = source.cell(r.index, c.index);
         // A row still on its way (a scroll cursor's window) is drawn empty until its page lands.
-        const shown = state === 'loading' ? { text: '', isNull: false, truncated: false } : cellText(value);
+        const shown =
+          state === 'loading' ? { text: '', isNull: false, truncated: false } : isDefault ? { text: 'DEFAULT', isNull: false, truncated: false } : cellText(value);
         const selected = r.index >= rect.top && r.index <= rect.bottom && c.index >= rect.left && c.index <= rect.right;
         const classes = ['grid-cell'];
+        if (this.numeric[c.index]) classes.push('num');
+        if (isDefault) classes.push('default');
+        if (refused) classes.push('refused');
         if (shown.isNull) classes.push('null');
         if (edited) classes.push('edited');
         if (selected) classes.push('selected');
         if (r.index === focus.row && c.index === focus.col) classes.push('focused');
-        const cell = h('div', { class: classes.join(' '), role: 'gridcell', 'data-row': String(r.index), 'data-col': String(c.index) }, shown.text);
+        const cell = h(
+          'div',
+          {
+            class: classes.join(' '),
+            role: 'gridcell',
+            'data-row': String(r.index),
+            'data-col': String(c.index),
+            title: isDefault ? "The column's DEFAULT is used unless you type a value" : refused ? 'The server refused this value in the last commit' : undefined,
+          },
+          shown.text,
+        );
         if (shown.truncated) cell.append(h('span', { class: 'more', 'data-open': '1', title: 'Open the whole value' }, '…'));
         cell.style.left = `${c.start}px`;
         cell.style.width = `${c.size}px`;
-        if (this.editor && this.editor.row === r.index && this.editor.col === c.index) cell.append(this.editor.input);
+        if (this.editor && this.editor.row === r.index && this.editor.col === c.index) cell.append(this.editor.box);
         row.append(cell);
       }
       fragment.push(row);
     }
-    const hadFocus = this.editor ? document.activeElement === this.editor.input : false;
     this.body.replaceChildren(...fragment);
     if (hadFocus && this.editor) this.editor.input.focus();
+    this.redrawing = false;
     // The last row on screen, from the scroll position itself (not the overscanned range), and
     // only once the grid has a size: a panel still being laid out must not look like a tall screen.
     const height = this.scroller.clientHeight;
@@ -523,6 +582,12 @@ export class GridView {
       e.preventDefault();
       return;
     }
+    if (e.key === 'Tab' && !ctrl && !e.altKey) {
+      // Tab moves between cells (it would otherwise leave the grid for the next control).
+      e.preventDefault();
+      this.tab(e.shiftKey);
+      return;
+    }
     const ctx = { rows: this.source.rowCount(), cols: this.source.columns.length, pageRows: this.pageRows };
     if (this.selection.navigate(e.key, ctx, { shift: e.shiftKey, ctrl })) {
       e.preventDefault();
@@ -552,6 +617,26 @@ export class GridView {
     this.render();
   }
 
+  /** Text widths in the grid's own fonts (a canvas measures without laying anything out). */
+  private textMeasure(): TextMeasure {
+    // Read the fonts each time a result is shown: a panel's font may settle after its first one.
+    const context = (this.measureContext ??= document.createElement('canvas').getContext('2d'));
+    const style = getComputedStyle(this.scroller);
+    const size = parseFloat(style.fontSize) || 13;
+    const family = style.fontFamily || 'monospace';
+    const width = (font: string, fallbackPerChar: number) => (text: string): number => {
+      if (!context) return text.length * fallbackPerChar;
+      context.font = font;
+      // A little room: a web font that replaces its fallback later draws a few pixels wider.
+      return Math.ceil(context.measureText(text).width * 1.06);
+    };
+    return {
+      name: width(`600 ${size}px ${family}`, size * 0.65),
+      type: width(`${size * 0.85}px ${family}`, size * 0.55),
+      cell: width(`${size}px ${family}`, size * 0.62),
+    };
+  }
+
   private startResize(col: number, startX: number): void {
     const startWidth = this.widths[col];
     const move = (e: MouseEvent): void => {
@@ -567,11 +652,4 @@ export class GridView {
     window.addEventListener('mousemove', move);
     window.addEventListener('mouseup', up);
   }
-}
-
-function defaultWidth(column: ColumnView): number {
-  const byName = column.name.length * 8 + 24;
-  const byType = column.typeName.length * 7 + 16;
-  const typical = /^(integer|bigint|smallint|boolean|oid)$/.test(column.typeName) ? 90 : 160;
-  return Math.min(320, Math.max(MIN_COL_WIDTH + 20, byName, byType, typical));
 }

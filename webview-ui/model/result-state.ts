@@ -1,9 +1,19 @@
+/** A row as the pending changes name it: a loaded row by index, a new row by its temporary id. */
+export type RowRef = { kind: 'loaded'; index: number } | { kind: 'new'; tempId: number };
+
+/** What the last commit did, for the banner; `focus` is the display cell to show (a conflict, a refused value). */
+export interface CommitReport {
+  kind: 'ok' | 'warn' | 'error';
+  text: string;
+  focus?: { row: number; col: number };
+}
+
 /**
  * One result set as the webview holds it: its rows (RowStore), its pending edits, whether and why
  * it can be edited, and where paging stands. Display rows put the pending new rows first, then the
  * loaded rows. Pure data: no DOM, no messaging.
  */
-import type { CellValue, ColumnView, EditabilityView, ResultSetView, RowValues } from '../../src/shared/results-model';
+import type { ApplyOutcomeView, CellValue, ChangeSet, ColumnView, EditabilityView, ResultSetView, RowValues } from '../../src/shared/results-model';
 import { PendingChanges } from './pending-changes';
 import { RowStore } from './row-store';
 import { packRows, revivePacked } from '../../src/shared/packed-rows';
@@ -31,6 +41,8 @@ export class ResultState {
   counting = false;
   /** Where to go once the count arrives. */
   afterCount: 'end' | undefined;
+  /** The change the server refused in the last commit: its row, and its cell when known. */
+  refused?: { row: RowRef; col?: number; message: string };
 
   constructor(
     readonly view: ResultSetView,
@@ -130,6 +142,8 @@ export class ResultState {
   /** Sets a cell from the grid (a loaded row's or a new row's). */
   setCell(displayRow: number, col: number, value: CellValue): void {
     const at = this.locate(displayRow);
+    // Typing into the refused cell is the fix being tried: the mark has said what it had to.
+    if (this.refusedAt(displayRow, col)) this.refused = undefined;
     if (at.kind === 'new') this.pending.setNewCell(at.tempId, col, value);
     else {
       this.store.pin(at.index);
@@ -150,5 +164,75 @@ export class ResultState {
       for (let c = fromCol; c <= toCol; c++) out.push(this.cell(r, c).value);
       return out;
     });
+  }
+
+  /** The display row of a loaded or new row now (new rows come first), or undefined when it is gone. */
+  displayRowOf(ref: RowRef): number | undefined {
+    if (ref.kind === 'loaded') return ref.index < this.store.length ? this.pending.newRows.length + ref.index : undefined;
+    const i = this.pending.newRows.findIndex((r) => r.tempId === ref.tempId);
+    return i < 0 ? undefined : i;
+  }
+
+  /** Whether the last commit's refused change is this cell (or this row, when the server named no cell). */
+  refusedAt(displayRow: number, col?: number): boolean {
+    const r = this.refused;
+    if (!r || this.displayRowOf(r.row) !== displayRow) return false;
+    return col === undefined || r.col === col;
+  }
+
+  /** "row 12" or "new row +1", as the row numbers show it. */
+  rowLabel(ref: RowRef): string {
+    if (ref.kind === 'loaded') return `row ${ref.index + 1}`;
+    const i = this.pending.newRows.findIndex((r) => r.tempId === ref.tempId);
+    return `new row +${i + 1}`;
+  }
+
+  /** Drops pending changes and the last commit's marks. */
+  discard(): void {
+    this.pending.discard();
+    this.refused = undefined;
+  }
+
+  /**
+   * The host's answer to a commit of `set`: applied (the store takes the rows as stored, the
+   * pending changes go), a conflict (marked on its row), or refused by the server (nothing was
+   * written; the change, and the cell when known, is marked).
+   */
+  applyOutcome(set: ChangeSet, outcome: ApplyOutcomeView): CommitReport {
+    this.refused = undefined;
+    if (outcome.kind === 'applied') {
+      const removed: number[] = [];
+      const added: CellValue[][] = [];
+      for (const { changeIndex, row } of outcome.rows) {
+        const change = set.changes[changeIndex];
+        if (!change) continue;
+        if (change.kind === 'update') this.store.replace(change.rowIndex, row);
+        else if (change.kind === 'insert') added.push(row);
+      }
+      for (const change of set.changes) if (change.kind === 'delete') removed.push(change.rowIndex);
+      this.pending.discard();
+      this.store.remove(removed);
+      this.store.prepend(added);
+      return { kind: 'ok', text: `Committed: ${outcome.updated} updated, ${outcome.inserted} inserted, ${outcome.deleted} deleted.` };
+    }
+    if (outcome.kind === 'conflict') {
+      this.pending.setConflicts(outcome.conflicts);
+      const c = outcome.conflicts[0];
+      return {
+        kind: 'warn',
+        text: `Nothing was written: ${c ? c.message : 'a row changed on the server'}. Keep yours or take the server's value.`,
+        ...(c ? { focus: { row: c.rowIndex + this.pending.newRows.length, col: 0 } } : {}),
+      };
+    }
+    const e = outcome.error;
+    const why = `${e.message}${e.detail ? ` (${e.detail})` : ''}`;
+    const change = outcome.changeIndex !== undefined ? set.changes[outcome.changeIndex] : undefined;
+    if (!change) return { kind: 'error', text: `Nothing was written: ${why}` };
+    const row: RowRef = change.kind === 'insert' ? { kind: 'new', tempId: change.tempId } : { kind: 'loaded', index: change.rowIndex };
+    const col = outcome.column;
+    this.refused = { row, ...(col !== undefined ? { col } : {}), message: why };
+    const where = `${this.rowLabel(row)}${col !== undefined && this.columns[col] ? `, column ${this.columns[col].name}` : ''}`;
+    const at = this.displayRowOf(row);
+    return { kind: 'error', text: `Nothing was written: the server refused ${where}: ${why}`, ...(at !== undefined ? { focus: { row: at, col: col ?? 0 } } : {}) };
   }
 }

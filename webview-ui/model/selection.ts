@@ -102,6 +102,22 @@ export class Selection {
   }
 }
 
+/**
+ * Tab moves to the next cell of the row and on to the first cell of the next row (Shift+Tab
+ * back, to the last cell of the row above), as in a spreadsheet; it stays put at either end of
+ * the grid, so Tab never leaves it mid-result.
+ */
+export function tabTarget(from: CellPos, ctx: Pick<NavContext, 'rows' | 'cols'>, back: boolean): CellPos {
+  if (ctx.rows === 0 || ctx.cols === 0) return from;
+  const lastCol = ctx.cols - 1;
+  if (!back) {
+    if (from.col < lastCol) return { row: from.row, col: from.col + 1 };
+    return from.row < ctx.rows - 1 ? { row: from.row + 1, col: 0 } : from;
+  }
+  if (from.col > 0) return { row: from.row, col: from.col - 1 };
+  return from.row > 0 ? { row: from.row - 1, col: lastCol } : from;
+}
+
 function clamp(v: number, lo: number, hi: number): number {
   return Math.max(lo, Math.min(hi, v));
 }

@@ -23,6 +23,16 @@ export interface SortFilterHooks {
   changed(): void;
 }
 
+/** An entry of the cell menu above the quick filters. */
+export interface CellMenuAction {
+  label: string;
+  /** The keyboard shortcut that does the same, shown beside it ('' for none). */
+  keys: string;
+  /** data-action of the item (tests and styles find it by that). */
+  action: string;
+  run(): void;
+}
+
 export class SortFilterView {
   readonly element = h('div', { class: 'filter-bar', 'data-testid': 'filter-bar' });
   private states = new Map<number, SortFilterState>();
@@ -85,12 +95,22 @@ export class SortFilterView {
   }
 
   /** The cell's context menu of quick filters, at the mouse. */
-  openMenu(column: number, value: CellValue, x: number, y: number): void {
+  openMenu(column: number, value: CellValue, x: number, y: number, actions: CellMenuAction[] = []): void {
     const t = this.hooks.current();
     if (!t) return;
     const s = this.state(t.resultId);
     closeMenu();
     const menu = h('div', { class: 'cell-menu', role: 'menu', 'data-testid': 'cell-menu' });
+    // The cell's own actions (copy, view, set NULL) come first, then the filters by its value.
+    for (const a of actions) {
+      const item = h('button', { class: 'cell-menu-action', role: 'menuitem', 'data-action': a.action }, h('span', {}, a.label), a.keys ? h('span', { class: 'cell-menu-keys muted' }, a.keys) : null);
+      item.addEventListener('click', () => {
+        closeMenu();
+        a.run();
+      });
+      menu.append(item);
+    }
+    if (actions.length) menu.append(h('div', { class: 'cell-menu-separator', role: 'separator' }));
     const blocked = s.blocked(t.pendingEdits);
     if (blocked) {
       menu.append(h('div', { class: 'cell-menu-note muted' }, blocked));

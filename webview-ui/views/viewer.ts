@@ -1,6 +1,7 @@
 /**
  * The value viewer: one cell's whole value in an overlay (JSON pretty-printed, bytea as a hex
- * dump). When the cell may be edited, the text can be changed and applied as a pending edit.
+ * dump), its long lines wrapped (a checkbox turns wrapping off, for a hex dump's columns). When
+ * the cell may be edited, the text can be changed and applied as a pending edit.
  */
 import type { CellValue, ColumnView } from '../../src/shared/results-model';
 import { h, hx } from '../dom';
@@ -13,6 +14,9 @@ export interface ViewerRequest {
   onApply(value: CellValue): void;
   onCopy(text: string): void;
 }
+
+/** The user's last wrap choice in this page (undefined: the default for the value). */
+let wrapLines: boolean | undefined;
 
 export function openViewer(req: ViewerRequest): void {
   document.querySelector('.viewer-backdrop')?.remove();
@@ -27,7 +31,19 @@ export function openViewer(req: ViewerRequest): void {
     backdrop.remove();
     document.querySelector<HTMLElement>('.grid')?.focus();
   };
-  const buttons: HTMLElement[] = [];
+  // Wrapped unless the text is laid out in columns (a hex dump); the choice lasts for the page.
+  const wrapBox = h('input', { type: 'checkbox', class: 'viewer-wrap-toggle', 'aria-label': 'Wrap long lines' });
+  wrapBox.checked = wrapLines ?? shown.language !== 'hex';
+  const applyWrap = (): void => {
+    area.classList.toggle('nowrap', !wrapBox.checked);
+    area.wrap = wrapBox.checked ? 'soft' : 'off';
+  };
+  wrapBox.addEventListener('change', () => {
+    wrapLines = wrapBox.checked;
+    applyWrap();
+  });
+  applyWrap();
+  const buttons: HTMLElement[] = [h('label', { class: 'viewer-wrap' }, wrapBox, 'Wrap lines')];
   if (req.editable) {
     const apply = hx('vscode-button', {}, 'Apply');
     apply.addEventListener('click', () => {

@@ -15,6 +15,7 @@ import type { ResultsPresenter, StatementRun } from '../results/contract';
 import { runSteps, splitScript, statementAt } from '../sql/splitter';
 import type { Binding, DocumentBindings } from './bindings';
 import { diagnosticFor } from './diagnostics';
+import { summarizeRun } from './run-summary';
 import type { EditorSession, EditorSessions } from './sessions';
 
 /** What one run did, for the extension's API (onDidRun) and its tests. */
@@ -209,7 +210,7 @@ export class SqlRunner implements vscode.Disposable {
         )
         .catch((err: unknown) => this.log.error(`The results panel failed: ${(err as Error).message}`));
     }
-    vscode.window.setStatusBarMessage(`PG Explorer: ${summarize(statements)}`, 8_000);
+    vscode.window.setStatusBarMessage(`PG Explorer: ${summarizeRun(statements, planned.filter((p) => p.skipped === undefined).length)}`, 8_000);
     const report: RunReport = { uri: document.uri.toString(), sessionId: session.id, profileId: binding.profileId, database: binding.database, statements, cancelled };
     this.ran.fire(report);
     return report;
@@ -303,16 +304,4 @@ function firstLine(sql: string): string {
 
 function basename(uri: vscode.Uri): string {
   return uri.path.split('/').pop() ?? uri.path;
-}
-
-function summarize(all: StatementRun[]): string {
-  const statements = all.filter((s) => s.skipped === undefined);
-  const last = statements[statements.length - 1];
-  if (!last) return 'nothing ran';
-  if (last.error) return `${statements.length - 1} of ${statements.length} statements ran; ${last.error.kind === 'cancelled' ? 'cancelled' : 'failed'}`;
-  const outcome = last.outcome;
-  if (!outcome) return '';
-  const rows = outcome.kind === 'rows' ? outcome.page.rowsSoFar : 0;
-  const what = outcome.kind === 'rows' ? `${rows}${outcome.page.done ? '' : '+'} ${rows === 1 && outcome.page.done ? 'row' : 'rows'}` : `${outcome.command}${outcome.rowCount !== null ? ` ${outcome.rowCount}` : ''}`;
-  return `${statements.length > 1 ? `${statements.length} statements; last: ` : ''}${what} in ${Math.round(outcome.durationMs)} ms`;
 }

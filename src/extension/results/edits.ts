@@ -41,6 +41,8 @@ interface Planned {
   changes: RowChange[];
   /** For each pool change, the grid change it came from. */
   origin: number[];
+  /** For each pool change, the grid column it writes (an update writes one cell; inserts and deletes none alone). */
+  cells: (number | undefined)[];
 }
 
 /**
@@ -52,10 +54,12 @@ export function planChanges(target: EditableResult, set: ChangeSet): Planned {
   const keyOf = (values: (string | null)[]): RowKey => Object.fromEntries(target.key.map((name, i) => [name, values[i]]));
   const changes: RowChange[] = [];
   const origin: number[] = [];
+  const written: (number | undefined)[] = [];
   set.changes.forEach((change, index) => {
     if (change.kind === 'insert') {
       changes.push({ kind: 'insert', columns: change.cells.map((c) => ({ column: columnName(names, c.column), value: c.value })) });
       origin.push(index);
+      written.push(undefined);
     } else if (change.kind === 'delete') {
       // A Map, then own properties: `expected.__proto__ = v` would set no column at all.
       const expected = new Map<string, string | null>();
@@ -64,6 +68,7 @@ export function planChanges(target: EditableResult, set: ChangeSet): Planned {
       });
       changes.push({ kind: 'delete', key: keyOf(change.key), expected: Object.fromEntries(expected) });
       origin.push(index);
+      written.push(undefined);
     } else {
       const key = keyOf(change.key);
       const isKey = (col: number): boolean => target.key.includes(columnName(names, col));
@@ -72,11 +77,12 @@ export function planChanges(target: EditableResult, set: ChangeSet): Planned {
         const column = columnName(names, cell.column);
         changes.push({ kind: 'update', key: { ...key }, column, value: cell.value, expected: cell.old });
         origin.push(index);
+        written.push(cell.column);
         if (Object.hasOwn(key, column)) key[column] = cell.value;
       }
     }
   });
-  return { changes, origin };
+  return { changes, origin, cells: written };
 }
 
 export async function applyGridChanges(session: Session, target: EditableResult, set: ChangeSet): Promise<ApplyOutcomeView> {
@@ -90,7 +96,7 @@ export async function applyGridChanges(session: Session, target: EditableResult,
   try {
     outcome = await session.applyChanges(target.target, plan.changes);
   } catch (err) {
-    return { kind: 'failed', error: errorView(err as Error) };
+    return { kind: 'failed', error: errorView(err as Error), ...refusedCell(target, set, plan, err as Partial<PgError>) };
   }
   if (outcome.kind === 'applied') return appliedView(target, set, plan, outcome.results);
   const changeIndex = plan.origin[outcome.index];
@@ -99,6 +105,26 @@ export async function applyGridChanges(session: Session, target: EditableResult,
   const current = outcome.current ? gridRow(target, outcome.current) : null;
   const conflict: ConflictView = { changeIndex, rowIndex, current, message: conflictMessage(outcome.outcome) };
   return { kind: 'conflict', conflicts: [conflict] };
+}
+
+/**
+ * Which grid change, and which of its cells, the server refused: an update writes one cell; for an
+ * insert, the server names the column (a NOT NULL or check violation), or the parameter it could
+ * not read ("unnamed portal parameter $2", the insert's second value), else the row alone.
+ */
+function refusedCell(target: EditableResult, set: ChangeSet, plan: Planned, error: Partial<PgError>): { changeIndex?: number; column?: number } {
+  const poolIndex = error.changeIndex;
+  if (poolIndex === undefined || plan.origin[poolIndex] === undefined) return {};
+  const changeIndex = plan.origin[poolIndex];
+  const change = set.changes[changeIndex];
+  const written = plan.cells[poolIndex];
+  if (written !== undefined) return { changeIndex, column: written };
+  if (change?.kind !== 'insert') return { changeIndex };
+  const byName = error.column !== undefined ? change.cells.find((c) => target.columns[c.column]?.column === error.column) : undefined;
+  if (byName) return { changeIndex, column: byName.column };
+  const parameter = /parameter \$(\d+)/.exec(error.where ?? '');
+  const byParameter = parameter ? change.cells[Number(parameter[1]) - 1] : undefined;
+  return byParameter ? { changeIndex, column: byParameter.column } : { changeIndex };
 }
 
 function appliedView(target: EditableResult, set: ChangeSet, plan: Planned, results: (UpdateOutcome | InsertedRow)[]): ApplyOutcomeView {

@@ -74,6 +74,8 @@ interface CurrentRun {
   sortFilterBases: Map<number, SortFilterBase>;
   /** Results shown sorted / filtered with quick-filter parameters (COPY takes none: no export). */
   parameterized: Set<number>;
+  /** The session's transaction ended after the run was shown (the first end: what the rows were read in). */
+  transactionEnded?: 'committed' | 'rolledBack' | 'ended';
 }
 
 export class ResultsPanel implements vscode.Disposable {
@@ -228,6 +230,9 @@ export class ResultsPanel implements vscode.Disposable {
     if ((change.change === 'cursorClosed' || change.change === 'connectionLost' || change.change === 'released') && change.reason) {
       run.closedReason ??= change.reason;
     }
+    // Rows read inside the transaction may show what it changed: the grid says whether that stands.
+    if (change.change === 'txStatus' && change.info.txStatus === 'idle') run.transactionEnded ??= change.ended ?? 'ended';
+    if (change.change === 'connectionLost') run.transactionEnded ??= 'rolledBack';
     if (change.change !== 'busy') this.postCursorState();
   }
 
@@ -519,6 +524,7 @@ export class ResultsPanel implements vscode.Disposable {
       cursorOpen: [...run.pageable].some(([id, name]) => name === undefined || (run.scrollable.has(id) && info.cursorOpen)),
       inTransaction: info.txStatus !== 'idle',
       ...(run.closedReason ? { reason: run.closedReason } : {}),
+      ...(run.transactionEnded ? { transactionEnded: run.transactionEnded } : {}),
     });
   }
 
@@ -546,7 +552,7 @@ export class ResultsPanel implements vscode.Disposable {
       return;
     }
     const exportId = this.nextExportId++;
-    const base = { exportId, resultId: params.resultId, format: params.format };
+    const base = { exportId, runId: run.runId, resultId: params.resultId, format: params.format };
     let last = 0;
     const handle = startExport({
       session: this.target.session,

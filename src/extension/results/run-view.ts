@@ -4,8 +4,9 @@
  */
 import { packRows } from '../../shared/packed-rows';
 import type { ColumnMeta, PgError } from '../../pool';
-import type { ErrorView, ResultSetView, RunView, StatementView } from '../../shared/protocol';
+import type { ErrorView, ResultSetView, RunView, StatementView, TransactionFate } from '../../shared/protocol';
 import type { StatementRun } from './contract';
+import { resultTitle } from './result-title';
 
 /** Longest statement text the panel gets (it shows one line of it; the editor has the rest). */
 const SQL_TEXT_LIMIT = 10_000;
@@ -41,6 +42,7 @@ export function buildRunView(
   // Every execute closes the session's previous cursor: only a result of the last statement that
   // reached the server can still be paged.
   const lastRan = statements.reduce((last, s, i) => (s.outcome || s.error ? i : last), -1);
+  const fateAfter = (index: number): TransactionFate => transactionFateAfter(statements, index);
   statements.forEach((s, index) => {
     const view: StatementView = {
       index,
@@ -76,6 +78,7 @@ export function buildRunView(
           firstPage: { packed: packRows(o.page.rows, o.cursor.columns.length), offset: 0, done: o.page.done, rowsSoFar: o.page.rowsSoFar },
           pageable,
           ...(pageable && o.cursor.scrollable ? { scrollable: true } : {}),
+          ...(o.txStatus !== 'idle' ? { readInTransaction: fateAfter(index) } : {}),
           ...(o.page.done || pageable
             ? {}
             : {
@@ -110,9 +113,19 @@ export function errorView(error: PgError | Error): ErrorView {
   return view;
 }
 
-/** "public.orders" from the FROM clause (quotes dropped where the name needs none), else "Result n". */
-function resultTitle(sql: string, resultId: number): string {
-  const table = /\bfrom\s+((?:"(?:[^"]|"")+"|[\w$]+)(?:\.(?:"(?:[^"]|"")+"|[\w$]+))?)/i.exec(sql)?.[1];
-  if (!table) return `Result ${resultId}`;
-  return table.replace(/"([a-z_][a-z0-9_$]*)"/g, '$1');
+/**
+ * What became of the transaction statement `index` ran in, by the later statements of the run:
+ * the first one that left the session idle ended it (its command tag says how; a failed
+ * transaction only rolls back), else it is still open.
+ */
+function transactionFateAfter(statements: StatementRun[], index: number): TransactionFate {
+  let failed = false;
+  for (const s of statements.slice(index + 1)) {
+    if (s.error) failed = true;
+    const o = s.outcome;
+    if (!o || o.txStatus !== 'idle') continue;
+    if (failed || (o.kind === 'command' && o.command === 'ROLLBACK')) return 'rolledBack';
+    return o.kind === 'command' && o.command === 'COMMIT' ? 'committed' : 'ended';
+  }
+  return 'open';
 }

@@ -167,7 +167,9 @@ describe('schema explorer', () => {
     const database = await child(provider, profile.node, env.database);
     const schema = await child(provider, database.node, 'app');
     const db = await admin();
-    const running = "select pid, state from pg_stat_activity where query like 'SELECT * FROM \"app\".\"slow_view\"%' and pid <> pg_backend_pid()";
+    // Open Data reads a plain SELECT through a scroll cursor: the server runs it inside the cursor's FETCH.
+    const running =
+      "select pid, state from pg_stat_activity where (query like 'SELECT * FROM \"app\".\"slow_view\"%' or query like 'FETCH FORWARD % FROM \"pgx_scroll_%') and pid <> pg_backend_pid()";
     try {
       await db.query('CREATE VIEW app.slow_view AS SELECT pg_sleep(60)::text AS slept, 1 AS one');
       await vscode.commands.executeCommand('pgExplorer.refresh', schema.node);

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import type { Client } from 'pg';
 import * as vscode from 'vscode';
 import { after, afterEach, before, describe, it } from './bdd';
-import { addProfile, admin, api, closeActiveEditor, openSql, removeProfile, run, screenshot, waitFor } from './support';
+import { addProfile, admin, api, closeActiveEditor, openSql, removeProfile, rowsOf, run, screenshot, waitFor } from './support';
 
 /** The completion items at the `|` of the editor's text (the marker is removed first). */
 async function completionsAt(editor: vscode.TextEditor, marked: string, until?: (labels: string[]) => boolean): Promise<vscode.CompletionItem[]> {
@@ -144,6 +144,73 @@ describe('the SQL editor knows the database', () => {
     assert.equal(vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source === 'PostgreSQL parser').length, 0);
     await vscode.commands.executeCommand('editor.action.marker.next');
     await screenshot('language-server-check');
+  });
+
+  it("checks against the tab's search_path, and leaves statements naming the tab's temp table alone", async () => {
+    const editor = await openSql('set search_path = app, public;', profileId);
+    await run('pgExplorer.runStatement', editor);
+    await editor.edit((e) => e.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), 'select email from customers;\nselect nope from customers;\n'));
+    const check = await waitFor('the unknown column only', () => {
+      const found = vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source === 'PostgreSQL (server check)');
+      return found.length === 1 ? found : undefined;
+    });
+    assert.match(check[0].message, /column "nope" does not exist/);
+    assert.equal(check[0].range.start.line, 1, '`customers` resolves through app: no "relation does not exist" on line 0');
+
+    await editor.edit((e) => e.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), 'create temp table tab_only (x int);'));
+    await run('pgExplorer.runStatement', editor);
+    await editor.edit((e) => e.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), 'select x from tab_only;\nselect nope2 from customers;\n'));
+    const after = await waitFor('the check of the edited script', () => {
+      const found = vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source === 'PostgreSQL (server check)');
+      return found.length > 0 && found.some((d) => /nope2/.test(d.message)) ? found : undefined;
+    });
+    assert.deepEqual(after.map((d) => d.range.start.line), [1], 'the temp table is not reported as missing');
+  });
+
+  it('a DDL run from the editor refreshes completion: a table dropped and one added elsewhere show', async () => {
+    await db.query('CREATE TABLE IF NOT EXISTS public.going_away (x int)');
+    const editor = await openSql('select 1;', profileId);
+    await run('pgExplorer.runStatement', editor);
+    await completionsAt(editor, 'select * from public.|', (l) => l.includes('going_away'));
+    await db.query('DROP TABLE public.going_away; CREATE TABLE IF NOT EXISTS public.came_in (y int)');
+    try {
+      await editor.edit((e) => e.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), "comment on table app.customers is 'Who buys';"));
+      await run('pgExplorer.runStatement', editor);
+      await completionsAt(editor, 'select * from public.|', (l) => l.includes('came_in') && !l.includes('going_away'));
+    } finally {
+      await db.query('DROP TABLE IF EXISTS public.came_in');
+    }
+  });
+
+  it('says it is not connected when the catalog cannot load, offering keywords and what was cached, without waiting', async () => {
+    const editor = await openSql('select pg_backend_pid()::text;', profileId);
+    const tabPid = rowsOf(await run('pgExplorer.runStatement', editor))[0][0];
+    await completionsAt(editor, 'select * from |', (l) => l.includes('app.customers'));
+    // A real slow server: the extension's other backends (its browser session) stopped with SIGSTOP, then a refresh.
+    const browser = await db.query<{ pid: number }>(
+      `select a.pid from pg_stat_activity a, pg_stat_activity t
+        where t.pid = $1 and a.datname = t.datname and a.application_name = t.application_name and a.pid <> t.pid and a.pid <> pg_backend_pid()`,
+      [Number(tabPid)],
+    );
+    assert.ok(browser.rows.length > 0, 'the browser session that loaded the catalog');
+    for (const { pid } of browser.rows) process.kill(pid, 'SIGSTOP');
+    try {
+      await vscode.commands.executeCommand('pgExplorer.refresh');
+      const position = new vscode.Position(0, 'select * from '.length);
+      await editor.edit((e) => e.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), 'select * from '));
+      const list = await waitFor('the catalog-loading item', async () => {
+        const found = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, position);
+        return found.items.some((i) => i.kind === vscode.CompletionItemKind.Issue) ? found : undefined;
+      });
+      assert.ok(list.isIncomplete);
+      const texts = list.items.map(insertTextOf);
+      assert.ok(texts.includes('app.customers'), 'what was cached is still offered');
+      assert.ok(texts.includes('SELECT') || texts.includes('app'), 'and keywords or schemas');
+      assert.match(String(list.items.find((i) => i.kind === vscode.CompletionItemKind.Issue)?.detail), /Still loading the catalog/);
+    } finally {
+      for (const { pid } of browser.rows) process.kill(pid, 'SIGCONT');
+    }
+    await completionsAt(editor, 'select * from |', (l) => l.includes('app.customers'));
   });
 
   it('shows a column and a function on hover, and the signature of the call being typed', async () => {

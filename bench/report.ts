@@ -80,10 +80,28 @@ function markdownSection(figures: BenchFigure[], run: RunInfo): string {
     '',
     ...figures.flatMap((f, i) => (f.note ? [`${i + 1}. ${escape(f.name)}: ${f.note}`] : [])),
     ...(run.notes.length ? ['', ...run.notes.map((n) => `- ${n}`)] : []),
+    ...unmetSection(figures),
     '',
     END,
   ];
   return out.join('\n');
+}
+
+/**
+ * One paragraph per target not met: the figure, how far it is, and its note (which says what was
+ * measured and what stands in the way), so the document never hides a miss in the table.
+ */
+function unmetSection(figures: BenchFigure[]): string[] {
+  const unmet = figures.filter((f) => f.met === false);
+  const unmeasured = figures.filter((f) => f.target !== null && f.met === null);
+  if (unmet.length === 0 && unmeasured.length === 0) return ['', 'Every figure with a target met it in this run.'];
+  const out = ['', '**Targets not met in this run:**', ''];
+  for (const f of unmet) {
+    const got = f.target?.startsWith('ratio') ? `${f.ratio?.toFixed(2)}x` : `${formatNumber(f.value)} ${f.unit}`;
+    out.push(`- *${f.name}*: ${got} against ${f.target}. ${f.note ?? ''}`.trimEnd(), '');
+  }
+  for (const f of unmeasured) out.push(`- *${f.name}*: not measured in this run (${f.note ?? 'no value'}).`, '');
+  return out;
 }
 
 const TEMPLATE_HEAD = '# Benchmarks\n\nRun with `npm run bench` (about 3-5 minutes). The table below is generated.\n\n';

@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     }
     if (wanted('6')) {
       log('figure 6: 10,000 x SELECT 1');
-      figures.push(...(await roundTripFigures(pool, client)));
+      figures.push(...(await roundTripFigures(pool, client, cluster)));
     }
     if (wanted('7')) {
       log('figure 7: the results grid in code-server');

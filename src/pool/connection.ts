@@ -180,15 +180,6 @@ export class PooledConnection {
   }
 
   /**
-   * Whether `query` is the only query node-postgres has on this wire (in flight, nothing queued):
-   * then a statement written now is answered right after it, in the order the client routes replies.
-   */
-  onlyQueryOnWire(query: object): boolean {
-    const client = this.client as unknown as { _activeQuery: object | null; _queryQueue: object[] };
-    return client._activeQuery === query && client._queryQueue.length === 0;
-  }
-
-  /**
    * The implicit commit of a statement already answered (exec.ts hands a read's first page over
    * at CommandComplete) failed: what it changed was rolled back. Told as a warning among the
    * notices of the call in flight, or of the next one.

@@ -27,9 +27,6 @@ export interface OpenedStatement {
  */
 const READ_TAGS = new Set(['SELECT', 'FETCH', 'SHOW', 'VALUES', 'TABLE']);
 
-/** Each connection's last statement answered at CommandComplete, whose Sync may ride with the next. */
-const answeredEarly = new WeakMap<PooledConnection, Portal>();
-
 /** A portal with its end-of-statement signal; reading past the end yields no rows. */
 export class StatementCursor {
   done = false;
@@ -114,14 +111,8 @@ export async function openStatement(
     (err) => connection.noteLateFailure(err),
   );
   const statement = new StatementCursor(portal, connection);
-  // The statement before, answered at its CommandComplete, still owes its Sync: this one goes
-  // out with it, and node-postgres routes its replies here once that ReadyForQuery is in.
-  const previous = answeredEarly.get(connection);
-  if (previous?.pipelinable && connection.onlyQueryOnWire(previous)) previous.pipeline(portal);
   (connection.client as unknown as { query(submittable: Portal): unknown }).query(portal);
   const firstRows = await statement.first();
-  if (portal.answeredEarly) answeredEarly.set(connection, portal);
-  else answeredEarly.delete(connection);
   const fields = statement.fields;
   if (fields.length === 0) {
     // No row description: a command (INSERT, SET, BEGIN, ...). Answered after ReadyForQuery.

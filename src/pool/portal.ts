@@ -7,12 +7,11 @@
  *
  * When the server answers CommandComplete instead (the whole result fitted), Close + Sync end the
  * portal. If waiting for their ReadyForQuery could not change what the caller is told
- * (`answerAtComplete`, decided by exec.ts), the first page is handed over at once and the Sync
- * waits for the session's next statement, which goes out in the same write (`pipeline`), or for
- * the next turn of the event loop, whichever comes first: a statement whose result fits its first
- * page then costs one round trip, as the simple protocol does. node-postgres routes replies in
- * the order it submits queries, so nothing else is written while a portal is on the wire, and a
- * pipelined statement is submitted right after the one before it.
+ * (`answerAtComplete`, decided by exec.ts), the first page is handed over at once: the caller
+ * does not wait for the second round trip, though node-postgres holds the session's next
+ * statement until that ReadyForQuery is in (so a pgbouncer in transaction mode sees a clean
+ * transaction boundary). Writing the next statement behind the Sync in one write (pipelining)
+ * was tried and hung through pgbouncer in transaction mode (test/connect/pgbouncer.test.ts).
  *
  * node-postgres runs any object with `submit(connection)` as a query and routes the backend's
  * replies to its handle* methods (how pg-cursor works, which this replaces); values stay the
@@ -62,8 +61,6 @@ export class Portal {
   private pending: { resolve(rows: Row[]): void; reject(err: unknown): void } | undefined;
   private error: unknown;
   private syncSent = false;
-  /** The statement's messages were written ahead of submit(), behind the statement before it. */
-  private presented = false;
   private resolveEnded!: () => void;
   /** Settles when the server has sent ReadyForQuery for this statement (or the connection broke). */
   readonly ended = new Promise<void>((resolve) => (this.resolveEnded = resolve));
@@ -120,7 +117,7 @@ export class Portal {
 
   submit(connection: ProtocolConnection): void {
     this.connection = connection;
-    if (!this.presented) this.write(() => this.writeStatement(connection));
+    this.write(() => this.writeStatement(connection));
   }
 
   handleRowDescription(msg: { fields: FieldDef[] }): void {
@@ -147,36 +144,14 @@ export class Portal {
     if (this.fields.length > 0 && this.answerAtComplete(this.command ?? '')) {
       this.answeredEarly = true;
       this.settle();
-      // Unless the session's next statement takes it along first (pipeline), the Sync goes now.
-      setImmediate(() => this.sync());
-    } else {
-      this.sync();
     }
+    this.sync();
   }
 
   handleEmptyQuery(): void {
     this.command = '';
     this.step = 'finishing';
     this.sync();
-  }
-
-  /**
-   * Whether `next` may go on the wire behind this statement now: the first page was handed over
-   * and only the ReadyForQuery is missing. (The caller checks that nothing else is queued.)
-   */
-  get pipelinable(): boolean {
-    return this.answeredEarly && this.step === 'finishing' && this.connection !== undefined;
-  }
-
-  /** Writes this portal's Close + Sync (if not sent yet) and `next`'s statement in one write. */
-  pipeline(next: Portal): void {
-    const connection = this.connection;
-    if (!connection) throw new Error('pipeline() before submit()');
-    this.write(() => {
-      this.writeSync(connection);
-      next.writeStatement(connection);
-    });
-    next.presented = true;
   }
 
   /** COPY FROM STDIN has no data to send here: refuse it on the wire, and the server answers with an error. */

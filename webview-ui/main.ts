@@ -22,6 +22,9 @@ import {
   PageFailedNotification,
   PageNotification,
   ReadyCommand,
+  ReconnectCommand,
+  ReconnectedNotification,
+  RunAgainCommand,
   ShowRunNotification,
   SortFilterCommand,
   SortFilteredNotification,
@@ -33,20 +36,23 @@ import type { AppliedParams, CellValue, ChangeSet, CursorStateParams, ExportForm
 import { formatCount, formatMs, h, hx } from './dom';
 import { GridView } from './grid/grid-view';
 import type { GridSource } from './grid/grid-view';
-import { loadState, onMessage, post, saveState } from './ipc';
-import type { SavedState } from './ipc';
+import { direct } from './ipc';
+import type { Channel, SavedState } from './ipc';
 import { formatCopy } from './model/copy-format';
 import type { CopyFormat } from './model/copy-format';
 import { ResultState } from './model/result-state';
 import { shouldFetchMore } from './model/row-store';
 import { renderMessages } from './views/messages';
+import type { LostConnection } from './views/messages';
+import { bootDock } from './slots';
+import type { SlotApp } from './slots';
 import { SortFilterView } from './views/sort-filter-view';
 import { openViewer } from './views/viewer';
 
 /** Rows before the end of the loaded ones at which the next page is asked for. */
 const PREFETCH_MARGIN = 200;
 
-class App {
+class App implements SlotApp {
   private run: RunView | undefined;
   private results: ResultState[] = [];
   private active = 0;
@@ -56,7 +62,10 @@ class App {
   private applying: number | undefined;
   /** The change set in flight: the host's reply refers to its changes by index. */
   private sent: ChangeSet | undefined;
-  private state: SavedState = loadState();
+  private state: SavedState;
+  /** After a lost connection: what Reconnect said, for Messages. */
+  private reconnected: { ok: boolean; message: string } | undefined;
+  private reconnecting = false;
   private saveTimer = 0;
 
   private readonly tabs = h('div', { class: 'tabs-host' });
@@ -72,12 +81,16 @@ class App {
       return r ? { resultId: r.view.resultId, columns: r.columns, pendingEdits: !r.pending.isEmpty } : undefined;
     },
     send: (resultId, spec) => {
-      if (this.run) post(SortFilterCommand, { runId: this.run.runId, resultId, spec });
+      if (this.run) this.io.post(SortFilterCommand, { runId: this.run.runId, resultId, spec });
     },
     changed: () => this.grid.refresh(),
   });
 
-  constructor(root: HTMLElement) {
+  constructor(
+    root: HTMLElement,
+    private readonly io: Channel,
+  ) {
+    this.state = io.loadState();
     root.append(this.tabs, this.toolbar, this.sortFilter.element, this.banner, this.gridHost, this.messagesHost, this.footer);
     this.grid = new GridView(this.gridHost, {
       onViewport: (last) => this.maybeFetch(last),
@@ -94,9 +107,18 @@ class App {
       },
     });
     this.renderAll();
-    onMessage((m) => this.onMessage(m));
+    io.onMessage((m) => this.onMessage(m));
     // Handshake: the host holds its messages until this arrives.
-    post(ReadyCommand, {});
+    io.post(ReadyCommand, {});
+  }
+
+  willHide(): void {
+    this.rememberView();
+  }
+
+  didShow(): void {
+    // Out of the document the grid lost its scroll position and size: draw it again where it was.
+    this.showActive();
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -118,9 +140,20 @@ class App {
       r.fetchingAll = false;
       r.fetchError = m.params.error.message;
       this.renderFooter();
+    } else if (ReconnectedNotification.is(m)) {
+      if (m.params.runId !== this.run?.runId) return;
+      this.reconnecting = false;
+      this.reconnected = { ok: m.params.ok, message: m.params.message };
+      if (!this.current) this.showActive();
     } else if (CursorStateNotification.is(m)) {
       if (m.params.runId !== this.run?.runId) return;
+      const wasLost = this.cursor?.connectionLost === true;
       this.cursor = m.params;
+      // Lost now: the Messages tab says so in its name, and offers what to do when opened.
+      if (wasLost !== (m.params.connectionLost === true)) {
+        this.renderTabs();
+        if (!this.current) this.showActive();
+      }
       const open = m.params.openResultIds;
       for (const r of this.results) {
         if (open ? open.includes(r.view.resultId) : r.view.resultId !== m.params.resultId || m.params.cursorOpen) continue;
@@ -181,6 +214,8 @@ class App {
     this.run = run;
     this.banner.hidden = true;
     this.cursor = undefined;
+    this.reconnected = undefined;
+    this.reconnecting = false;
     this.sortFilter.reset();
     const byStatement = new Map(run.statements.map((s) => [s.index, s]));
     this.results = run.results.map((v) => new ResultState(v, run.maxRowsInGrid, byStatement.get(v.statementIndex)?.durationMs ?? 0));
@@ -256,7 +291,7 @@ class App {
     r.fetching = true;
     r.fetchingAll = all;
     r.fetchError = undefined;
-    post(FetchPageCommand, { runId: this.run.runId, resultId: r.view.resultId, all });
+    this.io.post(FetchPageCommand, { runId: this.run.runId, resultId: r.view.resultId, all });
     this.renderFooter();
   }
 
@@ -350,7 +385,7 @@ class App {
     const changes = r.pending.toChangeSet(r.editability.keyColumns, (i) => r.store.row(i));
     this.applying = this.nextRequestId++;
     this.sent = changes;
-    post(ApplyChangesCommand, { runId: run.runId, resultId: r.view.resultId, requestId: this.applying, changes });
+    this.io.post(ApplyChangesCommand, { runId: run.runId, resultId: r.view.resultId, requestId: this.applying, changes });
     this.flash('Committing…', 'info');
     this.renderToolbar();
   }
@@ -389,7 +424,7 @@ class App {
       value: r.cell(displayRow, col).value,
       editable: source.canEdit(displayRow, col),
       onApply: (value) => this.setCell(displayRow, col, value),
-      onCopy: (text) => post(CopyTextCommand, { text, what: 'value' }),
+      onCopy: (text) => this.io.post(CopyTextCommand, { text, what: 'value' }),
     });
   }
 
@@ -409,7 +444,7 @@ class App {
       header: rows.length > 1 || columns.length > 1,
       ...(table ? { table } : {}),
     });
-    post(CopyTextCommand, { text, what: `${rows.length} ${rows.length === 1 ? 'row' : 'rows'} as ${format.toUpperCase()}` });
+    this.io.post(CopyTextCommand, { text, what: `${rows.length} ${rows.length === 1 ? 'row' : 'rows'} as ${format.toUpperCase()}` });
   }
 
   private tableOf(r: ResultState): { schema: string; name: string } | undefined {
@@ -421,7 +456,7 @@ class App {
   private exportAs(format: ExportFormat): void {
     const r = this.current;
     if (!r || !this.run) return;
-    post(ExportCommand, { runId: this.run.runId, resultId: r.view.resultId, format });
+    this.io.post(ExportCommand, { runId: this.run.runId, resultId: r.view.resultId, format });
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -441,7 +476,8 @@ class App {
     const tabs = hx('vscode-tabs', { 'selected-index': String(this.active) });
     for (const r of this.results) tabs.append(hx('vscode-tab-header', { slot: 'header' }, r.view.title));
     const errors = this.run.statements.filter((s) => s.status === 'error').length;
-    tabs.append(hx('vscode-tab-header', { slot: 'header' }, errors ? `Messages (${errors} error${errors > 1 ? 's' : ''})` : 'Messages'));
+    const lost = this.cursor?.connectionLost ? ', connection lost' : '';
+    tabs.append(hx('vscode-tab-header', { slot: 'header' }, errors ? `Messages (${errors} error${errors > 1 ? 's' : ''}${lost})` : lost ? 'Messages (connection lost)' : 'Messages'));
     tabs.addEventListener('vsc-tabs-select', (e) => {
       const index = (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
       if (index === this.active) return;
@@ -461,13 +497,30 @@ class App {
     this.messagesHost.hidden = !showingMessages;
     if (showingMessages) {
       this.grid.setSource(undefined);
-      this.messagesHost.replaceChildren(renderMessages(this.run?.statements ?? []));
+      this.messagesHost.replaceChildren(renderMessages(this.run?.statements ?? [], this.lostConnection()));
     } else {
       this.grid.setSource(this.gridSource(r), this.state.views[r.view.resultId]);
     }
     this.renderToolbar();
     this.sortFilter.render();
     this.renderFooter();
+  }
+
+  /** Messages' actions while the session's connection is lost (and after Reconnect, until the next run). */
+  private lostConnection(): LostConnection | undefined {
+    const run = this.run;
+    if (!run || (!this.cursor?.connectionLost && !this.reconnected)) return undefined;
+    return {
+      reconnecting: this.reconnecting,
+      ...(this.reconnected ? { status: this.reconnected } : {}),
+      onReconnect: () => {
+        this.reconnecting = true;
+        this.reconnected = undefined;
+        this.io.post(ReconnectCommand, { runId: run.runId });
+        this.showActive();
+      },
+      onRunAgain: () => this.io.post(RunAgainCommand, { runId: run.runId }),
+    };
   }
 
   private renderToolbar(): void {
@@ -511,7 +564,7 @@ class App {
     // The result's statement in the plan view, on the editor's own session (an editor's run only).
     if (this.run?.canExplain) {
       const run = this.run;
-      right.append(button('Explain', 'explain', () => post(ExplainCommand, { runId: run.runId, resultId: r.view.resultId }), { title: "Show the statement's plan (EXPLAIN, without running it)" }));
+      right.append(button('Explain', 'explain', () => this.io.post(ExplainCommand, { runId: run.runId, resultId: r.view.resultId }), { title: "Show the statement's plan (EXPLAIN, without running it)" }));
     }
     this.toolbar.append(left, right);
     this.renderConflicts(r);
@@ -566,11 +619,11 @@ class App {
           // Stop after the page in flight; Cancel interrupts the page itself (a slow query's next rows).
           if (r.fetchingAll) {
             const stop = hx('vscode-button', { secondary: true, 'data-action': 'stop-fetch' }, 'Stop');
-            stop.addEventListener('click', () => post(StopFetchCommand, { runId: run.runId }));
+            stop.addEventListener('click', () => this.io.post(StopFetchCommand, { runId: run.runId }));
             parts.push(stop);
           }
           const cancel = hx('vscode-button', { secondary: true, 'data-action': 'cancel' }, 'Cancel');
-          cancel.addEventListener('click', () => post(CancelCommand, { runId: run.runId }));
+          cancel.addEventListener('click', () => this.io.post(CancelCommand, { runId: run.runId }));
           parts.push(cancel);
         } else {
           const all = hx('vscode-button', { secondary: true, 'data-action': 'fetch-all', disabled: r.fetching }, 'Fetch all');
@@ -590,7 +643,7 @@ class App {
           : 'The session is inside a transaction.';
       const close = hx('vscode-button', { secondary: true, 'data-action': 'close-cursor', disabled: !this.cursor.cursorOpen && !kept }, 'Close cursor');
       const resultId = kept ? this.current?.view.resultId : undefined;
-      close.addEventListener('click', () => post(CloseCursorCommand, resultId !== undefined ? { runId: run.runId, resultId } : { runId: run.runId }));
+      close.addEventListener('click', () => this.io.post(CloseCursorCommand, resultId !== undefined ? { runId: run.runId, resultId } : { runId: run.runId }));
       parts.push(h('span', { class: 'tx' }, text), close);
     }
     const x = this.exportState;
@@ -599,7 +652,7 @@ class App {
       const progress = `${formatCount(x.rows)} rows, ${formatBytes(x.bytes)}`;
       if (x.state === 'running') {
         const cancel = hx('vscode-button', { secondary: true, 'data-action': 'cancel-export' }, 'Cancel export');
-        cancel.addEventListener('click', () => post(CancelExportCommand, { exportId: x.exportId }));
+        cancel.addEventListener('click', () => this.io.post(CancelExportCommand, { exportId: x.exportId }));
         parts.push(h('span', { class: 'export' }, `${what}: ${progress}…`), cancel);
       } else {
         const end = x.state === 'done' ? `done, ${progress} to ${x.file ?? 'the file'}` : x.state === 'cancelled' ? 'cancelled' : `failed: ${x.message ?? ''}`;
@@ -640,7 +693,7 @@ class App {
     this.saveTimer = window.setTimeout(() => {
       this.saveTimer = 0;
       this.rememberView();
-      saveState(this.state);
+      this.io.saveState(this.state);
     }, 300);
   }
 }
@@ -651,4 +704,7 @@ function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-new App(document.getElementById('app') ?? document.body);
+const container = document.getElementById('app') ?? document.body;
+// The docked results view holds one grid per SQL editor; a panel of its own holds one.
+if (document.body.dataset.mode === 'dock') bootDock(container, (root, io) => new App(root, io));
+else new App(container, direct);

@@ -24,6 +24,9 @@ import {
   PageNotification,
   ReadyCommand,
   RowCountNotification,
+  ReconnectCommand,
+  ReconnectedNotification,
+  RunAgainCommand,
   ShowRunNotification,
   SortFilterCommand,
   SortFilteredNotification,
@@ -35,8 +38,8 @@ import type { AppliedParams, CellValue, ChangeSet, CursorStateParams, ExportForm
 import { formatCount, formatMs, h, hx } from './dom';
 import { GridView } from './grid/grid-view';
 import type { GridSource } from './grid/grid-view';
-import { loadState, onMessage, post, saveState } from './ipc';
-import type { SavedState } from './ipc';
+import { direct } from './ipc';
+import type { Channel, SavedState } from './ipc';
 import { formatCopy } from './model/copy-format';
 import type { CopyFormat } from './model/copy-format';
 import { ResultState } from './model/result-state';
@@ -44,6 +47,9 @@ import { shouldFetchMore } from './model/row-store';
 import { FIT_ROWS } from './model/column-layout';
 import { exportNotes, sessionNote, staleRowsNote, transactionFate } from './model/run-status';
 import { renderMessages } from './views/messages';
+import type { LostConnection } from './views/messages';
+import { bootDock } from './slots';
+import type { SlotApp } from './slots';
 import { SortFilterView } from './views/sort-filter-view';
 import { openViewer } from './views/viewer';
 
@@ -55,7 +61,7 @@ const RANGE_MARGIN = 200;
 const RANGE_PAGE = 1_000;
 const MAX_RANGE_PAGE = 5_000;
 
-class App {
+class App implements SlotApp {
   private run: RunView | undefined;
   private results: ResultState[] = [];
   private active = 0;
@@ -66,7 +72,10 @@ class App {
   private applying: number | undefined;
   /** The change set in flight: the host's reply refers to its changes by index. */
   private sent: ChangeSet | undefined;
-  private state: SavedState = loadState();
+  private state: SavedState;
+  /** After a lost connection: what Reconnect said, for Messages. */
+  private reconnected: { ok: boolean; message: string } | undefined;
+  private reconnecting = false;
   private saveTimer = 0;
   private repaintFrame = 0;
   /** The last loaded row in view at the previous viewport report (to tell a scrollbar jump from a scroll). */
@@ -85,12 +94,16 @@ class App {
       return r ? { resultId: r.view.resultId, columns: r.columns, pendingEdits: !r.pending.isEmpty } : undefined;
     },
     send: (resultId, spec) => {
-      if (this.run) post(SortFilterCommand, { runId: this.run.runId, resultId, spec });
+      if (this.run) this.io.post(SortFilterCommand, { runId: this.run.runId, resultId, spec });
     },
     changed: () => this.grid.refresh(),
   });
 
-  constructor(root: HTMLElement) {
+  constructor(
+    root: HTMLElement,
+    private readonly io: Channel,
+  ) {
+    this.state = io.loadState();
     root.append(this.tabs, this.toolbar, this.sortFilter.element, this.banner, this.gridHost, this.messagesHost, this.footer);
     this.grid = new GridView(this.gridHost, {
       onViewport: (last, first) => this.maybeFetch(last, first),
@@ -106,9 +119,18 @@ class App {
       onCellMenu: (row, col, x, y) => this.openCellMenu(row, col, x, y),
     });
     this.renderAll();
-    onMessage((m) => this.onMessage(m));
+    io.onMessage((m) => this.onMessage(m));
     // Handshake: the host holds its messages until this arrives.
-    post(ReadyCommand, {});
+    io.post(ReadyCommand, {});
+  }
+
+  willHide(): void {
+    this.rememberView();
+  }
+
+  didShow(): void {
+    // Out of the document the grid lost its scroll position and size: draw it again where it was.
+    this.showActive();
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -149,9 +171,20 @@ class App {
       r.requested = undefined;
       r.fetchError = m.params.error.message;
       this.renderFooter();
+    } else if (ReconnectedNotification.is(m)) {
+      if (m.params.runId !== this.run?.runId) return;
+      this.reconnecting = false;
+      this.reconnected = { ok: m.params.ok, message: m.params.message };
+      if (!this.current) this.showActive();
     } else if (CursorStateNotification.is(m)) {
       if (m.params.runId !== this.run?.runId) return;
+      const wasLost = this.cursor?.connectionLost === true;
       this.cursor = m.params;
+      // Lost now: the Messages tab says so in its name, and offers what to do when opened.
+      if (wasLost !== (m.params.connectionLost === true)) {
+        this.renderTabs();
+        if (!this.current) this.showActive();
+      }
       const open = m.params.openResultIds;
       for (const r of this.results) {
         if (open ? open.includes(r.view.resultId) : r.view.resultId !== m.params.resultId || m.params.cursorOpen) continue;
@@ -214,6 +247,8 @@ class App {
     this.run = run;
     this.banner.hidden = true;
     this.cursor = undefined;
+    this.reconnected = undefined;
+    this.reconnecting = false;
     this.sortFilter.reset();
     const byStatement = new Map(run.statements.map((s) => [s.index, s]));
     this.results = run.results.map((v) => new ResultState(v, run.maxRowsInGrid, byStatement.get(v.statementIndex)?.durationMs ?? 0));
@@ -300,7 +335,7 @@ class App {
     if (!want) return;
     if (r.store.total !== null) want.count = Math.max(1, Math.min(want.count, r.store.total - want.offset));
     r.requested = want;
-    post(FetchPageCommand, { runId: this.run.runId, resultId: r.view.resultId, all: false, offset: want.offset, count: want.count });
+    this.io.post(FetchPageCommand, { runId: this.run.runId, resultId: r.view.resultId, all: false, offset: want.offset, count: want.count });
   }
 
   /** Ctrl+End on a scroll cursor's result whose size is not known yet: count, then go to the last row. */
@@ -315,7 +350,7 @@ class App {
     if (!this.run || r.counting) return;
     r.counting = true;
     r.afterCount = after;
-    post(CountRowsCommand, { runId: this.run.runId, resultId: r.view.resultId });
+    this.io.post(CountRowsCommand, { runId: this.run.runId, resultId: r.view.resultId });
     this.renderFooter();
   }
 
@@ -327,7 +362,7 @@ class App {
     // A scroll cursor's Fetch all reads on from the end of what is known.
     // (past a range still on its way: the host answers requests in order).
     const from = r.scrollable ? { offset: Math.max(r.store.extent, r.requested ? r.requested.offset + r.requested.count : 0) } : {};
-    post(FetchPageCommand, { runId: this.run.runId, resultId: r.view.resultId, all, ...from });
+    this.io.post(FetchPageCommand, { runId: this.run.runId, resultId: r.view.resultId, all, ...from });
     this.renderFooter();
   }
 
@@ -433,7 +468,7 @@ class App {
     const changes = r.pending.toChangeSet(r.editability.keyColumns, (i) => r.store.row(i));
     this.applying = this.nextRequestId++;
     this.sent = changes;
-    post(ApplyChangesCommand, { runId: run.runId, resultId: r.view.resultId, requestId: this.applying, changes });
+    this.io.post(ApplyChangesCommand, { runId: run.runId, resultId: r.view.resultId, requestId: this.applying, changes });
     this.flash('Committing…', 'info');
     this.renderToolbar();
   }
@@ -471,7 +506,7 @@ class App {
     const column = r.columns[col];
     const canSetNull = this.gridSource(r).canEdit(row, col);
     this.sortFilter.openMenu(col, value, x, y, [
-      { label: 'Copy value', keys: '', action: 'cell-copy-value', run: () => post(CopyTextCommand, { text: value ?? '', what: `the value of ${column.name}` }) },
+      { label: 'Copy value', keys: '', action: 'cell-copy-value', run: () => this.io.post(CopyTextCommand, { text: value ?? '', what: `the value of ${column.name}` }) },
       { label: 'Copy row', keys: '', action: 'cell-copy-row', run: () => this.copyRow(row) },
       { label: 'View value', keys: 'Shift+Enter', action: 'cell-view-value', run: () => this.openValue(row, col) },
       ...(canSetNull ? [{ label: 'Set NULL', keys: '', action: 'cell-set-null', run: () => this.setCell(row, col, null) }] : []),
@@ -483,7 +518,7 @@ class App {
     const r = this.current;
     if (!r) return;
     const text = formatCopy('tsv', { columns: r.columns, rows: r.valuesOf([displayRow], 0, r.columns.length - 1), header: true });
-    post(CopyTextCommand, { text, what: '1 row as TSV' });
+    this.io.post(CopyTextCommand, { text, what: '1 row as TSV' });
   }
 
   private openValue(displayRow: number, col: number): void {
@@ -495,7 +530,7 @@ class App {
       value: r.cell(displayRow, col).value,
       editable: source.canEdit(displayRow, col),
       onApply: (value) => this.setCell(displayRow, col, value),
-      onCopy: (text) => post(CopyTextCommand, { text, what: 'value' }),
+      onCopy: (text) => this.io.post(CopyTextCommand, { text, what: 'value' }),
     });
   }
 
@@ -515,7 +550,7 @@ class App {
       header: rows.length > 1 || columns.length > 1,
       ...(table ? { table } : {}),
     });
-    post(CopyTextCommand, { text, what: `${rows.length} ${rows.length === 1 ? 'row' : 'rows'} as ${format.toUpperCase()}` });
+    this.io.post(CopyTextCommand, { text, what: `${rows.length} ${rows.length === 1 ? 'row' : 'rows'} as ${format.toUpperCase()}` });
   }
 
   private tableOf(r: ResultState): { schema: string; name: string } | undefined {
@@ -527,7 +562,7 @@ class App {
   private exportAs(format: ExportFormat): void {
     const r = this.current;
     if (!r || !this.run) return;
-    post(ExportCommand, { runId: this.run.runId, resultId: r.view.resultId, format });
+    this.io.post(ExportCommand, { runId: this.run.runId, resultId: r.view.resultId, format });
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -547,7 +582,8 @@ class App {
     const tabs = hx('vscode-tabs', { 'selected-index': String(this.active) });
     for (const r of this.results) tabs.append(hx('vscode-tab-header', { slot: 'header' }, r.view.title));
     const errors = this.run.statements.filter((s) => s.status === 'error').length;
-    tabs.append(hx('vscode-tab-header', { slot: 'header' }, errors ? `Messages (${errors} error${errors > 1 ? 's' : ''})` : 'Messages'));
+    const lost = this.cursor?.connectionLost ? ', connection lost' : '';
+    tabs.append(hx('vscode-tab-header', { slot: 'header' }, errors ? `Messages (${errors} error${errors > 1 ? 's' : ''}${lost})` : lost ? 'Messages (connection lost)' : 'Messages'));
     tabs.addEventListener('vsc-tabs-select', (e) => {
       const index = (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
       if (index === this.active) return;
@@ -567,13 +603,30 @@ class App {
     this.messagesHost.hidden = !showingMessages;
     if (showingMessages) {
       this.grid.setSource(undefined);
-      this.messagesHost.replaceChildren(renderMessages(this.run?.statements ?? []));
+      this.messagesHost.replaceChildren(renderMessages(this.run?.statements ?? [], this.lostConnection()));
     } else {
       this.grid.setSource(this.gridSource(r), this.state.views[r.view.resultId]);
     }
     this.renderToolbar();
     this.sortFilter.render();
     this.renderFooter();
+  }
+
+  /** Messages' actions while the session's connection is lost (and after Reconnect, until the next run). */
+  private lostConnection(): LostConnection | undefined {
+    const run = this.run;
+    if (!run || (!this.cursor?.connectionLost && !this.reconnected)) return undefined;
+    return {
+      reconnecting: this.reconnecting,
+      ...(this.reconnected ? { status: this.reconnected } : {}),
+      onReconnect: () => {
+        this.reconnecting = true;
+        this.reconnected = undefined;
+        this.io.post(ReconnectCommand, { runId: run.runId });
+        this.showActive();
+      },
+      onRunAgain: () => this.io.post(RunAgainCommand, { runId: run.runId }),
+    };
   }
 
   private renderToolbar(): void {
@@ -617,7 +670,7 @@ class App {
     // The result's statement in the plan view, on the editor's own session (an editor's run only).
     if (this.run?.canExplain) {
       const run = this.run;
-      right.append(button('Explain', 'explain', () => post(ExplainCommand, { runId: run.runId, resultId: r.view.resultId }), { title: "Show the statement's plan (EXPLAIN, without running it)" }));
+      right.append(button('Explain', 'explain', () => this.io.post(ExplainCommand, { runId: run.runId, resultId: r.view.resultId }), { title: "Show the statement's plan (EXPLAIN, without running it)" }));
     }
     this.toolbar.append(left, right);
     this.renderConflicts(r);
@@ -695,11 +748,11 @@ class App {
           // Stop after the page in flight; Cancel interrupts the page itself (a slow query's next rows).
           if (r.fetchingAll) {
             const stop = hx('vscode-button', { secondary: true, 'data-action': 'stop-fetch' }, 'Stop');
-            stop.addEventListener('click', () => post(StopFetchCommand, { runId: run.runId }));
+            stop.addEventListener('click', () => this.io.post(StopFetchCommand, { runId: run.runId }));
             parts.push(stop);
           }
           const cancel = hx('vscode-button', { secondary: true, 'data-action': 'cancel' }, 'Cancel');
-          cancel.addEventListener('click', () => post(CancelCommand, { runId: run.runId }));
+          cancel.addEventListener('click', () => this.io.post(CancelCommand, { runId: run.runId }));
           parts.push(cancel);
         } else {
           const all = hx('vscode-button', { secondary: true, 'data-action': 'fetch-all', disabled: r.fetching }, 'Fetch all');
@@ -731,14 +784,14 @@ class App {
     const note = run ? sessionNote(this.cursor, this.current?.view.resultId) : undefined;
     if (run && note) {
       const close = hx('vscode-button', { secondary: true, 'data-action': 'close-cursor', disabled: !note.closable }, 'Close cursor');
-      close.addEventListener('click', () => post(CloseCursorCommand, note.resultId !== undefined ? { runId: run.runId, resultId: note.resultId } : { runId: run.runId }));
+      close.addEventListener('click', () => this.io.post(CloseCursorCommand, note.resultId !== undefined ? { runId: run.runId, resultId: note.resultId } : { runId: run.runId }));
       parts.push(h('span', { class: 'tx' }, note.text), close);
     }
     for (const x of exportNotes(this.exports.values(), run?.runId, r?.view.resultId)) {
       parts.push(h('span', { class: `export ${x.state}`, 'data-testid': 'export-note' }, x.text));
       if (x.running) {
         const cancel = hx('vscode-button', { secondary: true, 'data-action': 'cancel-export' }, 'Cancel export');
-        cancel.addEventListener('click', () => post(CancelExportCommand, { exportId: x.exportId }));
+        cancel.addEventListener('click', () => this.io.post(CancelExportCommand, { exportId: x.exportId }));
         parts.push(cancel);
       }
       // A finished export is said once, under its result; the next run does not inherit it.
@@ -786,9 +839,12 @@ class App {
     this.saveTimer = window.setTimeout(() => {
       this.saveTimer = 0;
       this.rememberView();
-      saveState(this.state);
+      this.io.saveState(this.state);
     }, 300);
   }
 }
 
-new App(document.getElementById('app') ?? document.body);
+const container = document.getElementById('app') ?? document.body;
+// The docked results view holds one grid per SQL editor; a panel of its own holds one.
+if (document.body.dataset.mode === 'dock') bootDock(container, (root, io) => new App(root, io));
+else new App(container, direct);

@@ -378,6 +378,27 @@ export class PgPool implements SessionOwner {
     return true;
   }
 
+  /**
+   * After a lost connection: drops the session's broken wire (its transaction, SETs and temp
+   * tables died with the backend), without the error a next statement would otherwise throw, and
+   * opens a fresh one now, so the user learns at once whether the server is back. A live
+   * connection is kept as it is. Returns the session's state on the new wire.
+   */
+  async reconnect(sessionId: string): Promise<SessionInfo> {
+    const session = this.sessionFor(sessionId);
+    return this.run(session, async () => {
+      const current = session.connection;
+      if (current?.broken) {
+        session.connection = undefined;
+        session.clearCursor();
+        session.dropDeclared('the connection to the server was lost.');
+        this.discard(current);
+      }
+      await this.attach(session);
+      return infoOf(session);
+    });
+  }
+
   /** Closes the session's cursor, rolls back its open transaction and frees its connection. */
   async releaseSession(sessionId: string): Promise<void> {
     const session = this.sessions.get(sessionId);

@@ -22,6 +22,7 @@ export interface SessionOwner {
   countRows(sessionId: string, cursorName: string): Promise<number>;
   cancel(sessionId: string): Promise<boolean>;
   releaseSession(sessionId: string): Promise<void>;
+  reconnect(sessionId: string): Promise<SessionInfo>;
   sessionInfo(sessionId: string): SessionInfo | undefined;
   editabilityOfResult(columns: ResultColumnMeta[], asSession?: string): Promise<ResultEditability>;
   applyChanges(target: TableRef, changes: RowChange[], asSession?: string): Promise<ApplyOutcome>;
@@ -73,6 +74,11 @@ export class Session {
   /** Ends the session: its cursor closed, its transaction rolled back, its connection reset and freed. */
   release(): Promise<void> {
     return this.owner.releaseSession(this.id);
+  }
+
+  /** After a lost connection: a fresh connection now (the old one's transaction and SETs are gone). */
+  reconnect(): Promise<SessionInfo> {
+    return this.owner.reconnect(this.id);
   }
 
   info(): SessionInfo {

@@ -165,6 +165,8 @@ export interface CursorStateParams {
   reason?: string;
   /** The session's transaction ended after the run was shown (its txStatus event): how, if the server said. */
   transactionEnded?: 'committed' | 'rolledBack' | 'ended';
+  /** The session's connection was lost since (or during) the run: Messages offers Reconnect and Run again. */
+  connectionLost?: boolean;
 }
 export const CursorStateNotification = new IpcNotification<CursorStateParams>('results/cursorState');
 
@@ -236,3 +238,38 @@ export interface SortFilteredParams {
 }
 /** Host -> webview: the answer to a SortFilterCommand; replaces that result set's rows. */
 export const SortFilteredNotification = new IpcNotification<SortFilteredParams>('results/sortFiltered');
+
+// -------------------------------------------------------------------------------------------------
+// After a lost connection (the Messages tab's actions)
+
+/** Open a fresh connection for the session now (its transaction and SETs died with the old one). */
+export const ReconnectCommand = new IpcCommand<{ runId: string }>('session/reconnect');
+/** Run the run's statements again, as written, in the same editor. */
+export const RunAgainCommand = new IpcCommand<{ runId: string }>('session/runAgain');
+
+export interface ReconnectedParams {
+  runId: string;
+  ok: boolean;
+  /** What happened, for Messages: the new backend, or why it failed and what to do. */
+  message: string;
+}
+export const ReconnectedNotification = new IpcNotification<ReconnectedParams>('session/reconnected');
+
+// -------------------------------------------------------------------------------------------------
+// The docked results view: one webview in the panel area holding every SQL editor's results, each
+// in a *slot* of its own (its own grid, rows, pending edits and scroll), the active editor's shown.
+// Every message above travels inside a slot envelope there; a results panel beside the editor
+// sends them bare.
+
+/** Host -> webview: a slot's message. */
+export const SlotMessageNotification = new IpcNotification<{ slot: string; message: IpcMessage }>('slot/message');
+/** Host -> webview: make a slot (its grid boots and sends its own `webview/ready` in an envelope). */
+export const SlotOpenNotification = new IpcNotification<{ slot: string; title: string }>('slot/open');
+/** Host -> webview: show this slot (the active editor's), or, with `slot: null`, the placeholder text. */
+export const SlotShowNotification = new IpcNotification<{ slot: string | null; placeholder?: string }>('slot/show');
+/** Host -> webview: the slot's editor closed; its rows go. */
+export const SlotCloseNotification = new IpcNotification<{ slot: string }>('slot/close');
+/** Webview -> host: a slot's message. */
+export const SlotCommand = new IpcCommand<{ slot: string; message: IpcMessage }>('slot/command');
+/** Webview -> host: the docked view's page runs (first time, or rebuilt after the view was closed). */
+export const DockReadyCommand = new IpcCommand<Record<string, never>>('dock/ready');

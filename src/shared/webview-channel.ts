@@ -21,6 +21,9 @@ export interface WebviewChannel<State> {
   /** The saved state with every field present: `defaults` fills what VS Code did not keep. */
   loadState(): State;
   saveState(state: State): void;
+  /** The page's whole saved state as VS Code keeps it, for a page that holds several parts (slots). */
+  loadPageState(): unknown;
+  savePageState(state: unknown): void;
 }
 
 /** The page's `window`, as far as this needs it (src/shared is also compiled without the DOM). */
@@ -38,5 +41,7 @@ export function webviewChannel<State extends object>(page: MessageSource, defaul
       }),
     loadState: () => ({ ...defaults, ...(api.getState() as Partial<State> | undefined) }),
     saveState: (state) => api.setState(state),
+    loadPageState: () => api.getState(),
+    savePageState: (state) => api.setState(state),
   };
 }

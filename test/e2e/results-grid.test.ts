@@ -360,7 +360,7 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
     await command(page, 'PG Explorer: Run All Statements');
     await pick(page, PROFILE);
     await pick(page, DATABASE);
-    const grid = await gridFrame(page, 'people', 30_000, { editorTab: 'Results: multi.sql', resultTab: '1: people' });
+    const grid = await gridFrame(page, 'people', 30_000, { editorTab: 'multi.sql', resultTab: '1: people' });
     const tabs = await grid.locator('vscode-tab-header').allTextContents();
     assert.deepEqual(tabs.map((t) => t.trim()), ['1: people', '2: generate_series', 'Messages']);
     await grid.locator('vscode-tab-header', { hasText: '2: generate_series' }).click();
@@ -389,7 +389,7 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
     await command(page, 'PG Explorer: Run All Statements');
     await pick(page, PROFILE);
     await pick(page, DATABASE);
-    const grid = await gridFrame(page, 'three', 30_000, { editorTab: 'Results: three.sql', resultTab: '1: generate_series' });
+    const grid = await gridFrame(page, 'three', 30_000, { editorTab: 'three.sql', resultTab: '1: generate_series' });
     const tabs = (await grid.locator('vscode-tab-header').allTextContents()).map((t) => t.trim());
     assert.deepEqual(tabs, ['1: generate_series', '2: generate_series', '3: generate_series', 'Messages']);
     // The last first, then the earlier ones: paging an earlier result must not lose it.

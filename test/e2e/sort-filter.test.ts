@@ -179,7 +179,7 @@ describe('sort and filter on the server (code-server)', { timeout: 10 * 60_000 }
     await command(page, 'PG Explorer: Run All Statements');
     await pick(page, PROFILE);
     await pick(page, DATABASE);
-    const grid = await gridFrame(page, 'generate_series', 30_000, { editorTab: 'Results: typed.sql', resultTab: 'generate_series' });
+    const grid = await gridFrame(page, 'generate_series', 30_000, { editorTab: 'typed.sql', resultTab: 'generate_series' });
     await waitFor(async () => (await header(grid, 2).getAttribute('class'))?.includes('sortable') ?? false, 'the header to offer sorting');
     await header(grid, 2).click();
     await header(grid, 2).click();
@@ -191,7 +191,7 @@ describe('sort and filter on the server (code-server)', { timeout: 10 * 60_000 }
     await command(page, 'PG Explorer: Run All Statements');
     await pick(page, PROFILE);
     await pick(page, DATABASE);
-    const updated = await gridFrame(page, 'update', 30_000, { editorTab: 'Results: update.sql', resultTab: 'Result 1' });
+    const updated = await gridFrame(page, 'update', 30_000, { editorTab: 'update.sql', resultTab: 'Result 1' });
     await waitText(updated, '[data-testid=sort-note]', /No sort or filter: only a single plain SELECT, VALUES or TABLE is run again to sort or filter it, and it is not a SELECT/);
     assert.match((await header(updated, 0).getAttribute('title')) ?? '', /Cannot sort/);
     await header(updated, 0).click();

@@ -1,12 +1,22 @@
 /**
  * The Messages tab: every statement of the run with its command tag, row count, timing, notices
- * and error (the server's detail, hint and position kept apart).
+ * and error (the server's detail, hint and position kept apart); after a lost connection, what
+ * to do about it (Reconnect, Run again) at the top.
  */
 import type { StatementView } from '../../src/shared/results-model';
-import { formatCount, formatMs, h } from '../dom';
+import { formatCount, formatMs, h, hx } from '../dom';
 
-export function renderMessages(statements: StatementView[]): HTMLElement {
+/** The session's connection was lost: the actions Messages offers, and what Reconnect said. */
+export interface LostConnection {
+  status?: { ok: boolean; message: string };
+  reconnecting: boolean;
+  onReconnect(): void;
+  onRunAgain(): void;
+}
+
+export function renderMessages(statements: StatementView[], lost?: LostConnection): HTMLElement {
   const list = h('div', { class: 'messages', role: 'log', 'aria-label': 'Messages' });
+  if (lost) list.append(renderLost(lost));
   if (statements.length === 0) list.append(h('p', { class: 'muted' }, 'No statements ran.'));
   for (const s of statements) list.append(renderStatement(s));
   return list;
@@ -43,6 +53,28 @@ function renderStatement(s: StatementView): HTMLElement {
     item.append(lines);
   }
   return item;
+}
+
+function renderLost(lost: LostConnection): HTMLElement {
+  const box = h(
+    'div',
+    { class: 'lost-connection', role: 'alert' },
+    h('div', { class: 'error-message' }, 'The connection to the server was lost. Its transaction, SET values and temporary tables are gone with it.'),
+  );
+  const actions = h('div', { class: 'lost-actions' });
+  if (!lost.status?.ok) {
+    const reconnect = hx('vscode-button', { secondary: true, 'data-action': 'reconnect', disabled: lost.reconnecting }, lost.reconnecting ? 'Reconnecting…' : 'Reconnect');
+    reconnect.addEventListener('click', () => {
+      if (!lost.reconnecting) lost.onReconnect();
+    });
+    actions.append(reconnect);
+  }
+  const again = hx('vscode-button', { 'data-action': 'run-again', title: 'Run the same statements again in this editor (on a new connection)' }, 'Run again');
+  again.addEventListener('click', () => lost.onRunAgain());
+  actions.append(again);
+  box.append(actions);
+  if (lost.status) box.append(h('div', { class: lost.status.ok ? 'reconnected' : 'error', 'data-testid': 'reconnect-status' }, lost.status.message));
+  return box;
 }
 
 function oneLine(sql: string): string {

@@ -205,7 +205,14 @@ export class SqlRunner implements vscode.Disposable {
     if (this.presenter && this.sessions.get(document.uri) === session) {
       await this.presenter
         .showRun(
-          { key: document.uri.toString(), title: `Results: ${basename(document.uri)}`, session: session.session, readOnly: profile.readOnly === true },
+          {
+            key: document.uri.toString(),
+            title: `Results: ${basename(document.uri)}`,
+            session: session.session,
+            readOnly: profile.readOnly === true,
+            // Messages' Run again (after a lost connection): the same statement texts, in this editor.
+            runAgain: () => this.run(document, planned),
+          },
           statements,
         )
         .catch((err: unknown) => this.log.error(`The results panel failed: ${(err as Error).message}`));

@@ -14,6 +14,8 @@ export interface ResultsTarget {
   session: Session;
   /** A read-only profile: the grid offers no edits. */
   readOnly: boolean;
+  /** Runs the same statements again in the same place (Messages' Run again, after a lost connection). */
+  runAgain?: () => Promise<unknown>;
 }
 
 /** One statement of a run, in order: what ran and how it ended. */
@@ -29,7 +31,8 @@ export interface StatementRun {
 
 export interface ResultsPresenter {
   /**
-   * Shows the statements of one run (beside the editor, reusing the target's panel). The last
+   * Shows the statements of one run (in the editor's place: its slot of the docked results view,
+   * or its panel beside it, per `pgExplorer.results.location`). The last
    * row-returning statement's cursor is the session's open one; the panel pages it with
    * `session.fetchPage()`.
    */

@@ -10,15 +10,16 @@ export function newNonce(): string {
   return randomBytes(18).toString('base64url');
 }
 
-export function resultsHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce: string): string {
-  return webviewHtml(webview, extensionUri, nonce, { script: 'webview.js', style: 'results.css', title: 'Results' });
+/** `dock`: the docked results view's page, one grid per SQL editor (webview-ui/slots.ts). */
+export function resultsHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce: string, mode: 'panel' | 'dock' = 'panel'): string {
+  return webviewHtml(webview, extensionUri, nonce, { script: 'webview.js', style: 'results.css', title: 'Results', mode });
 }
 
 export function webviewHtml(
   webview: vscode.Webview,
   extensionUri: vscode.Uri,
   nonce: string,
-  page: { script: string; style: string; title: string },
+  page: { script: string; style: string; title: string; mode?: string },
 ): string {
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', page.script));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', page.style));
@@ -38,7 +39,7 @@ export function webviewHtml(
 <link rel="stylesheet" href="${style.toString()}">
 <title>${page.title}</title>
 </head>
-<body>
+<body${page.mode ? ` data-mode="${page.mode}"` : ''}>
 <div id="app"></div>
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>

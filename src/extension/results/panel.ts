@@ -1,6 +1,7 @@
 /**
- * One results panel (one per SQL editor, one per "Open data" table): the webview, the ready
- * handshake, and the host's side of paging, editing, export and copy.
+ * One editor's (or one "Open data" table's) results: the ready handshake and the host's side of
+ * paging, editing, export and copy, whichever place shows the grid (results-host.ts: a panel
+ * beside the editor, or the editor's slot in the docked results view).
  *
  * Architecture invariant: the host forwards pages and forgets them. It holds the run's metadata
  * (statements, columns, SQL) and at most the page in flight, never the rows shown.
@@ -26,12 +27,14 @@ import {
   PageNotification,
   ReadyCommand,
   RowCountNotification,
+  ReconnectCommand,
+  ReconnectedNotification,
+  RunAgainCommand,
   ShowRunNotification,
   SortFilterCommand,
   SortFilteredNotification,
   SortabilityNotification,
   StopFetchCommand,
-  isIpcMessage,
 } from '../../shared/protocol';
 import type { EditabilityView, ExportParams, IpcMessage, IpcNotification, RunView, SortFilterParams } from '../../shared/protocol';
 import type { ResultsTarget, StatementRun } from './contract';
@@ -39,16 +42,14 @@ import { applyGridChanges, checkEditability } from './edits';
 import type { EditableResult } from './edits';
 import { startExport } from './export';
 import type { ExportHandle } from './export';
-import { newNonce, resultsHtml } from './html';
 import { fetchLoop } from './paging';
 import type { PageSource } from './paging';
 import { packRows } from '../../shared/packed-rows';
+import type { ResultsHost, ResultsLocation } from './results-host';
 import { buildRunView, errorView } from './run-view';
 import type { ResultSource } from './run-view';
 import { runSortFilter, sortFilterBase } from './sort-filter';
 import type { SortFilterBase } from './sort-filter';
-
-export const RESULTS_VIEW_TYPE = 'pgExplorer.results';
 
 /** Rows held in the webview at once (the grid scales its scrollbar, so this bounds memory, not reach). */
 const MAX_ROWS_IN_GRID = 1_500_000;
@@ -76,10 +77,11 @@ interface CurrentRun {
   parameterized: Set<number>;
   /** The session's transaction ended after the run was shown (the first end: what the rows were read in). */
   transactionEnded?: 'committed' | 'rolledBack' | 'ended';
+  /** The session's connection was lost while this run was shown: Messages offers Reconnect and Run again. */
+  connectionLost: boolean;
 }
 
 export class ResultsPanel implements vscode.Disposable {
-  private readonly panel: vscode.WebviewPanel;
   private ready = false;
   private everReady = false;
   private queue: IpcMessage[] = [];
@@ -97,30 +99,12 @@ export class ResultsPanel implements vscode.Disposable {
 
   constructor(
     private target: ResultsTarget,
-    extensionUri: vscode.Uri,
-    column: vscode.ViewColumn,
+    private readonly host: ResultsHost,
     private readonly log?: vscode.LogOutputChannel,
   ) {
-    this.panel = vscode.window.createWebviewPanel(
-      RESULTS_VIEW_TYPE,
-      target.title,
-      { viewColumn: column, preserveFocus: true },
-      {
-        enableScripts: true,
-        localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-        // The rows live only in the webview (the host forwards pages and forgets them, and the
-        // cursor only reads forward), so a hidden panel's page must not be torn down: rebuilding it
-        // would need the query to run again. Small UI state (scroll, tab, widths) is also saved with
-        // setState for a webview that is reloaded anyway.
-        retainContextWhenHidden: true,
-      },
-    );
-    this.panel.webview.html = resultsHtml(this.panel.webview, extensionUri, newNonce());
     this.disposables.push(
-      this.panel.webview.onDidReceiveMessage((m: unknown) => {
-        if (isIpcMessage(m)) void this.onMessage(m).catch((err: unknown) => this.log?.error(`results panel: ${(err as Error).message}`));
-      }),
-      this.panel.onDidDispose(() => this.onPanelClosed()),
+      host.onDidReceiveMessage((m) => void this.onMessage(m).catch((err: unknown) => this.log?.error(`results panel: ${(err as Error).message}`))),
+      host.onDidDispose(() => this.onPanelClosed()),
     );
   }
 
@@ -129,11 +113,15 @@ export class ResultsPanel implements vscode.Disposable {
   }
 
   get visible(): boolean {
-    return this.panel.visible;
+    return this.host.visible;
+  }
+
+  get location(): ResultsLocation {
+    return this.host.location;
   }
 
   reveal(): void {
-    this.panel.reveal(undefined, true);
+    this.host.reveal();
   }
 
   /**
@@ -151,7 +139,7 @@ export class ResultsPanel implements vscode.Disposable {
     // page any more.
     if (this.run && this.target.session === target.session) this.closeNamedCursors(this.run);
     this.switchTo(target, ownsSession);
-    this.panel.title = target.title;
+    this.host.setTitle(target.title);
     // Exports run on leases of their own with their own copy of the SQL: a new run does not stop them.
     const runId = randomUUID();
     const info = target.session.info();
@@ -181,6 +169,7 @@ export class ResultsPanel implements vscode.Disposable {
       stopRequested: false,
       sortFilterBases: new Map(built.sources.map((s) => [s.resultId, sortFilterBase(s.sql, s.columns)])),
       parameterized: new Set(),
+      connectionLost: statements.some((s) => s.error?.kind === 'connectionLost'),
     };
     this.post(ShowRunNotification, built.view);
     this.postCursorState();
@@ -209,7 +198,7 @@ export class ResultsPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.panel.dispose();
+    this.host.dispose();
   }
 
   /** Shows `target`'s session from now on: releases an owned previous one, follows the new one's changes. */
@@ -233,6 +222,7 @@ export class ResultsPanel implements vscode.Disposable {
     // Rows read inside the transaction may show what it changed: the grid says whether that stands.
     if (change.change === 'txStatus' && change.info.txStatus === 'idle') run.transactionEnded ??= change.ended ?? 'ended';
     if (change.change === 'connectionLost') run.transactionEnded ??= 'rolledBack';
+    if (change.change === 'connectionLost') run.connectionLost = true;
     if (change.change !== 'busy') this.postCursorState();
   }
 
@@ -249,7 +239,7 @@ export class ResultsPanel implements vscode.Disposable {
       this.queue.push(message);
       return Promise.resolve();
     }
-    return this.panel.webview.postMessage(message);
+    return this.host.postMessage(message);
   }
 
   private async onMessage(m: IpcMessage): Promise<void> {
@@ -271,6 +261,15 @@ export class ResultsPanel implements vscode.Disposable {
       return;
     }
     if (!run) return;
+    if (ReconnectCommand.is(m)) {
+      if (m.params.runId === run.runId) await this.reconnect(run);
+      return;
+    }
+    if (RunAgainCommand.is(m)) {
+      // The same statements in the same editor; its new run replaces this one here.
+      if (m.params.runId === run.runId) await this.target.runAgain?.();
+      return;
+    }
     if (FetchPageCommand.is(m)) {
       // One request at a time, each answered by its pages or a failure: the webview counts on it.
       if (m.params.runId !== run.runId) return;
@@ -413,15 +412,15 @@ export class ResultsPanel implements vscode.Disposable {
           notPageableReason: 'the panel was reloaded and rows are kept only in it. Run the statement again.',
         })),
       };
-      void this.panel.webview.postMessage(ShowRunNotification.message(view));
+      void this.host.postMessage(ShowRunNotification.message(view));
       for (const [resultId, editability] of this.run.editability) {
-        void this.panel.webview.postMessage(EditabilityNotification.message({ runId: this.run.runId, resultId, editability }));
+        void this.host.postMessage(EditabilityNotification.message({ runId: this.run.runId, resultId, editability }));
       }
       this.postCursorState();
       this.postSortability(this.run);
       return;
     }
-    for (const message of queued) void this.panel.webview.postMessage(message);
+    for (const message of queued) void this.host.postMessage(message);
   }
 
   /** Reads pages from the result's cursor and forwards each (paging.ts); `all` keeps going to the end or the cap. */
@@ -525,7 +524,26 @@ export class ResultsPanel implements vscode.Disposable {
       inTransaction: info.txStatus !== 'idle',
       ...(run.closedReason ? { reason: run.closedReason } : {}),
       ...(run.transactionEnded ? { transactionEnded: run.transactionEnded } : {}),
+      ...(run.connectionLost ? { connectionLost: true } : {}),
     });
+  }
+
+  /** Messages' Reconnect: a fresh connection for the session now, and what it means for the user. */
+  private async reconnect(run: CurrentRun): Promise<void> {
+    let params: { ok: boolean; message: string };
+    try {
+      const info = await this.target.session.reconnect();
+      run.connectionLost = false;
+      params = {
+        ok: true,
+        message: `Reconnected (server process ${info.backendPid ?? 'unknown'}). This is a new session: the lost one's transaction, SET values and temporary tables are gone. Run again to see the rows.`,
+      };
+    } catch (err) {
+      params = { ok: false, message: `Could not reconnect: ${(err as Error).message} Check that the server is up, then try again.` };
+    }
+    if (this.run !== run || this.disposed) return;
+    this.post(ReconnectedNotification, { runId: run.runId, ...params });
+    this.postCursorState();
   }
 
   private async export(run: CurrentRun, params: ExportParams): Promise<void> {

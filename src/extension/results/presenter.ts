@@ -1,14 +1,20 @@
 /**
- * ResultsPresenter for VS Code: one panel per target key (a SQL editor's URI, or a table's "Open
- * data"), created beside the editor on first use and reused for that key's later runs.
+ * ResultsPresenter for VS Code: one results place per target key, made on first use and reused
+ * for that key's later runs, so an editor never has two. A SQL editor's results go where
+ * `pgExplorer.results.location` says when they are first shown: its slot of the docked results
+ * view (dock.ts, the default) or a panel beside it. "Open data" of a table is a tab of its own in
+ * the active editor group either way (it belongs to no editor).
  */
 import * as vscode from 'vscode';
 import { PgError } from '../../pool';
 import type { ResultsPresenter, ResultsTarget, StatementRun } from './contract';
+import { ResultsDock } from './dock';
 import { ResultsPanel } from './panel';
+import { PanelHost, resultsLocation } from './results-host';
 
 export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
   private readonly panels = new Map<string, ResultsPanel>();
+  private readonly dock: ResultsDock;
   private readonly closed = new vscode.EventEmitter<string>();
   /** A panel was closed by the user (or disposed): its owner may release the target's session. */
   readonly onDidClosePanel = this.closed.event;
@@ -16,15 +22,21 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log?: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    this.dock = new ResultsDock(extensionUri);
+  }
 
   async showRun(target: ResultsTarget, statements: StatementRun[]): Promise<void> {
-    const panel = this.panelFor(target, vscode.ViewColumn.Beside);
+    const panel = this.panelFor(target, resultsLocation() === 'beside' ? vscode.ViewColumn.Beside : 'dock');
+    // Every run brings its results on screen: the docked view comes back if it was hidden or closed.
     if (!panel.visible) panel.reveal();
     panel.show(target, statements);
   }
 
   async openTableData(target: ResultsTarget, sql: string): Promise<void> {
+    // Run again (after a lost connection) opens the table's data again, in the same tab.
+    const table = target;
+    target = { ...table, runAgain: () => this.openTableData(table, sql) };
     const panel = this.panelFor(target, vscode.ViewColumn.Active);
     panel.reveal();
     // The panel owns the session before its first statement is sent: closing the panel while
@@ -42,6 +54,7 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
   dispose(key?: string): void {
     if (key === undefined) {
       for (const panel of [...this.panels.values()]) panel.dispose();
+      this.dock.dispose();
       this.closed.dispose();
       return;
     }
@@ -53,10 +66,11 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
     return this.panels.get(key);
   }
 
-  private panelFor(target: ResultsTarget, column: vscode.ViewColumn): ResultsPanel {
+  private panelFor(target: ResultsTarget, where: vscode.ViewColumn | 'dock'): ResultsPanel {
     const existing = this.panels.get(target.key);
     if (existing) return existing;
-    const panel = new ResultsPanel(target, this.extensionUri, column, this.log);
+    const host = where === 'dock' ? this.dock.slot(target.key, target.title) : new PanelHost(this.extensionUri, target.title, where);
+    const panel = new ResultsPanel(target, host, this.log);
     this.panels.set(target.key, panel);
     panel.onDidClose(() => {
       if (this.panels.get(target.key) === panel) this.panels.delete(target.key);

@@ -158,9 +158,9 @@ describe('schema explorer', () => {
     assert.equal(bulk.item.description, 'filter: “T115”');
     assert.equal(bulk.item.contextValue, 'pgx.schema.filtered');
     const groups = await childrenOf(provider, bulk.node);
-    assert.deepEqual(groups.map((g) => [g.label, g.item.description]), [['Tables', '11']]);
+    assert.deepEqual(groups.map((g) => [g.label, g.item.description]), [['Tables', '10']]);
     const names = (await childrenOf(provider, groups[0].node)).map((t) => t.label);
-    assert.deepEqual(names, ['t0115', ...Array.from({ length: 10 }, (_, i) => `t115${i}`)]);
+    assert.deepEqual(names, Array.from({ length: 10 }, (_, i) => `t115${i}`));
     await vscode.commands.executeCommand('pgExplorer.filterSchema', bulk.node, 'no such table');
     assert.match((await childrenOf(provider, bulk.node))[0].label, /No object's name contains “no such table”/);
     await vscode.commands.executeCommand('pgExplorer.clearFilter', bulk.node);

@@ -121,13 +121,21 @@ function relationsOfSchema(viaDepend: boolean): string {
   WHERE c.relnamespace = ${schemaOid}`;
 }
 
+/**
+ * $2: a name filter, or NULL for every object. A name matches when it contains the text, case
+ * folded (strpos, not LIKE: `_` and `%` in what the user typed are plain characters).
+ */
+function nameMatches(column: string): string {
+  return `($2::text IS NULL OR pg_catalog.strpos(pg_catalog.lower(${column}), pg_catalog.lower($2::text)) > 0)`;
+}
+
 /** Schemas whose objects must be found by scanning (see relationsOfSchema). */
 export function isSystemSchemaName(schema: string): boolean {
   return schema.startsWith('pg_') || schema === 'information_schema';
 }
 
 /**
- * $1: schema. Columns in the order of RelationTuple (read in array mode: a 1,000-table schema is
+ * $1: schema, $2: name filter (nameMatches). Columns in the order of RelationTuple (read in array mode: a 1,000-table schema is
  * 1,000 rows, and per-row object building is a good part of the client's time).
  *
  * The size is the planner's figure, like the row estimate: the table's own pages (relpages) as of
@@ -153,11 +161,11 @@ SELECT c.oid, c.relname, c.relkind, pg_catalog.pg_get_userbyid(c.relowner),
     WHERE i.inhrelid = c.oid) END,
   CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END,
   pg_catalog.has_table_privilege(c.oid, 'SELECT')
-FROM ${relationsOfSchema(viaDepend)} AND c.relkind IN ${RELKINDS}
+FROM ${relationsOfSchema(viaDepend)} AND c.relkind IN ${RELKINDS} AND ${nameMatches('c.relname')}
 ORDER BY c.relname`;
 }
 
-/** $1: schema. */
+/** $1: schema, $2: name filter (nameMatches). */
 export const ROUTINES_SQL = `
 SELECT p.oid, p.proname AS name, n.nspname AS schema, p.prokind AS kind,
   pg_catalog.pg_get_function_arguments(p.oid) AS arguments,
@@ -168,17 +176,17 @@ FROM pg_catalog.pg_proc p
 JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_catalog.pg_language l ON l.oid = p.prolang
 ${describedBy('d', 'pg_proc', 'p.oid')}
-WHERE n.nspname = $1 AND NOT ${PART_OF_ANOTHER_OBJECT}
+WHERE n.nspname = $1 AND NOT ${PART_OF_ANOTHER_OBJECT} AND ${nameMatches('p.proname')}
 ORDER BY p.proname, identity_arguments`;
 
 /**
- * $1: the schema (`of` = 'schema'), or the oid of a table whose OWNED BY (serial) sequences are
+ * $1: the schema (`of` = 'schema', with $2 a name filter), or the oid of a table whose OWNED BY (serial) sequences are
  * wanted (`of` = 'ownerTable'). Driven from pg_sequence (one row per sequence of the database), not
  * from pg_class. The owning column comes from pg_depend: deptype 'a' for OWNED BY and serial, 'i'
  * for identity. pg_sequence is readable by every role (pg_sequences would hide last_value only).
  */
 export function sequencesSql(of: 'schema' | 'ownerTable'): string {
-  const where = of === 'schema' ? 'n.nspname = $1' : `own.table_oid = $1::oid AND own.deptype = 'a'`;
+  const where = of === 'schema' ? `n.nspname = $1 AND ${nameMatches('c.relname')}` : `own.table_oid = $1::oid AND own.deptype = 'a'`;
   return `
 SELECT c.oid, c.relname AS name, n.nspname AS schema, pg_catalog.format_type(s.seqtypid, NULL) AS data_type,
   s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min, s.seqmax::text AS max,
@@ -210,7 +218,7 @@ function collationOf(coll: string, typcoll: string): string {
     WHERE co.oid = ${coll} AND ${coll} <> ${typcoll})`;
 }
 
-/** $1: schema. Multirange types and pg_range.rngmultitypid exist from 14 on. */
+/** $1: schema, $2: name filter (nameMatches). Multirange types and pg_range.rngmultitypid exist from 14 on. */
 export function typesSql(v: number): string {
   const multirangeOfRange = v >= 140000 ? `pg_catalog.format_type(r.rngmultitypid, NULL)` : 'NULL::text';
   const rangeOfMultirange =
@@ -254,7 +262,7 @@ LEFT JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype
 LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = r.rngsubopc
 LEFT JOIN pg_catalog.pg_namespace opcn ON opcn.oid = opc.opcnamespace
 ${describedBy('d', 'pg_type', 't.oid')}
-WHERE n.nspname = $1 AND ${USER_TYPE}
+WHERE n.nspname = $1 AND ${USER_TYPE} AND ${nameMatches('t.typname')}
 ORDER BY t.typname`;
 }
 

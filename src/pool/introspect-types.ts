@@ -302,3 +302,8 @@ export interface ColumnSummary {
 }
 
 export type DdlKind = 'table' | 'view' | 'materializedView' | 'function' | 'procedure' | 'sequence' | 'type';
+
+/** What to list of a schema: every object, or those whose name contains `nameContains` (case folded). */
+export interface SchemaFilter {
+  nameContains?: string;
+}

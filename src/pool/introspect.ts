@@ -25,6 +25,7 @@ import type {
   Routine,
   RoutineKind,
   SchemaContents,
+  SchemaFilter,
   SchemaObjectCounts,
   SchemaSummary,
   Sequence,
@@ -112,11 +113,11 @@ const RELATION_KINDS: Record<RelationTuple[2], RelationKind> = {
   f: 'foreignTable',
 };
 
-export async function listRelations(client: Client, schema: string): Promise<Relation[]> {
+export async function listRelations(client: Client, schema: string, filter: SchemaFilter = {}): Promise<Relation[]> {
   const { version } = await serverFacts(client);
   const { rows } = await client.query<RelationTuple>({
     text: relationsSql(!isSystemSchemaName(schema), version),
-    values: [schema],
+    values: [schema, filter.nameContains ?? null],
     rowMode: 'array',
   });
   return rows.map(([oid, name, relkind, owner, estimatedRows, size, comment, parent, partitionBound, canSelect]) => ({
@@ -150,8 +151,8 @@ interface RoutineRow {
 const ROUTINE_KINDS: Record<RoutineRow['kind'], RoutineKind> = { f: 'function', p: 'procedure', a: 'aggregate', w: 'window' };
 const VOLATILITIES: Record<RoutineRow['volatility'], Volatility> = { i: 'immutable', s: 'stable', v: 'volatile' };
 
-export async function listRoutines(client: Client, schema: string): Promise<Routine[]> {
-  const { rows } = await client.query<RoutineRow>(ROUTINES_SQL, [schema]);
+export async function listRoutines(client: Client, schema: string, filter: SchemaFilter = {}): Promise<Routine[]> {
+  const { rows } = await client.query<RoutineRow>(ROUTINES_SQL, [schema, filter.nameContains ?? null]);
   return rows.map((r) => ({
     name: r.name,
     schema: r.schema,
@@ -184,8 +185,8 @@ interface SequenceRow {
   comment: string | null;
 }
 
-export async function listSequences(client: Client, schema: string): Promise<Sequence[]> {
-  const { rows } = await client.query<SequenceRow>(sequencesSql('schema'), [schema]);
+export async function listSequences(client: Client, schema: string, filter: SchemaFilter = {}): Promise<Sequence[]> {
+  const { rows } = await client.query<SequenceRow>(sequencesSql('schema'), [schema, filter.nameContains ?? null]);
   return rows.map(toSequence);
 }
 
@@ -239,9 +240,9 @@ interface TypeRow {
   range_type: string | null;
 }
 
-export async function listTypes(client: Client, schema: string): Promise<ObjectType[]> {
+export async function listTypes(client: Client, schema: string, filter: SchemaFilter = {}): Promise<ObjectType[]> {
   const { version } = await serverFacts(client);
-  const { rows } = await client.query<TypeRow>(typesSql(version), [schema]);
+  const { rows } = await client.query<TypeRow>(typesSql(version), [schema, filter.nameContains ?? null]);
   return rows.map(toObjectType);
 }
 
@@ -280,12 +281,15 @@ function toObjectType(r: TypeRow): ObjectType {
   }
 }
 
-/** Relations, routines, sequences and types of one schema: four statements, whatever the schema holds. */
-export async function schemaContents(client: Client, schema: string): Promise<SchemaContents> {
-  const relations = await listRelations(client, schema);
-  const routines = await listRoutines(client, schema);
-  const sequences = await listSequences(client, schema);
-  const types = await listTypes(client, schema);
+/**
+ * Relations, routines, sequences and types of one schema (only those whose name contains the
+ * filter's text, when given, filtered by the server): four statements, whatever the schema holds.
+ */
+export async function schemaContents(client: Client, schema: string, filter: SchemaFilter = {}): Promise<SchemaContents> {
+  const relations = await listRelations(client, schema, filter);
+  const routines = await listRoutines(client, schema, filter);
+  const sequences = await listSequences(client, schema, filter);
+  const types = await listTypes(client, schema, filter);
   return { relations, routines, sequences, types };
 }
 

@@ -486,8 +486,8 @@ export class PgPool implements SessionOwner {
     return this.browse((client) => introspect.listRelations(client, schema));
   }
 
-  schemaContents(schema: string): Promise<introspect.SchemaContents> {
-    return this.browse((client) => introspect.schemaContents(client, schema));
+  schemaContents(schema: string, filter: introspect.SchemaFilter = {}): Promise<introspect.SchemaContents> {
+    return this.browse((client) => introspect.schemaContents(client, schema, filter));
   }
 
   describeRelation(schema: string, name: string): Promise<introspect.RelationDescription> {

@@ -148,6 +148,50 @@ describe('schema explorer', () => {
     assert.equal(shown[1199].label, 't1200');
   });
 
+  it('filters a 1,200-table schema by name on the server, beyond the pages shown, and clears the filter', async () => {
+    const profile = await child(provider, undefined, 'Fixture');
+    const database = await child(provider, profile.node, env.database);
+    let bulk = await child(provider, database.node, 'bulk');
+    // t1150 is on the third page: never shown unfiltered without two Load More.
+    await vscode.commands.executeCommand('pgExplorer.filterSchema', bulk.node, 'T115');
+    bulk = await child(provider, database.node, 'bulk');
+    assert.equal(bulk.item.description, 'filter: “T115”');
+    assert.equal(bulk.item.contextValue, 'pgx.schema.filtered');
+    const groups = await childrenOf(provider, bulk.node);
+    assert.deepEqual(groups.map((g) => [g.label, g.item.description]), [['Tables', '10']]);
+    const names = (await childrenOf(provider, groups[0].node)).map((t) => t.label);
+    assert.deepEqual(names, Array.from({ length: 10 }, (_, i) => `t115${i}`));
+    await vscode.commands.executeCommand('pgExplorer.filterSchema', bulk.node, 'no such table');
+    assert.match((await childrenOf(provider, bulk.node))[0].label, /No object's name contains “no such table”/);
+    await vscode.commands.executeCommand('pgExplorer.clearFilter', bulk.node);
+    bulk = await child(provider, database.node, 'bulk');
+    assert.equal(bulk.item.description, undefined);
+    assert.equal(bulk.item.contextValue, 'pgx.schema');
+    assert.equal((await child(provider, bulk.node, 'Tables')).item.description, '1200');
+  });
+
+  it('offers New SQL Editor and Open Data on views and materialized views', async () => {
+    const menus = (vscode.extensions.getExtension('pg-explorer.pg-explorer')?.packageJSON as { contributes: { menus: Record<string, { command: string; when: string }[]> } })
+      .contributes.menus['view/item/context'];
+    const offered = (command: string, contextValue: string): boolean =>
+      menus.some((m) => m.command === command && new RegExp(/viewItem =~ \/(.*)\//.exec(m.when)?.[1] ?? '^$').test(contextValue));
+    const profile = await child(provider, undefined, 'Fixture');
+    const database = await child(provider, profile.node, env.database);
+    const schema = await child(provider, database.node, 'app');
+    for (const [group, name] of [['Views', 'big_orders'], ['Materialized Views', undefined]] as const) {
+      const items = await childrenOf(provider, (await child(provider, schema.node, group)).node);
+      const item = name ? items.find((i) => i.label === name) : items[0];
+      assert.ok(item, `a ${group} item`);
+      for (const command of ['pgExplorer.newSqlEditor', 'pgExplorer.openTableData']) {
+        assert.ok(offered(command, String(item.item.contextValue)), `${command} on ${item.item.contextValue}`);
+      }
+      const uri = await vscode.commands.executeCommand<vscode.Uri>('pgExplorer.newSqlEditor', item.node);
+      const report = await vscode.commands.executeCommand<RunReport>('pgExplorer.runStatement', uri);
+      assert.equal(report.statements[0].outcome?.kind, 'rows', `a query of ${item.label} runs`);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
+
   it('opens a table\'s data in a results panel of its own', async () => {
     const profile = await child(provider, undefined, 'Fixture');
     const database = await child(provider, profile.node, env.database);

@@ -449,7 +449,9 @@ for (const major of ALL_MAJORS) {
           await pool.getDdl('function', SCHEMA, 'product'),
           await pool.getDdl('sequence', SCHEMA, 'invoice_no'),
         ];
-        for (const table of TABLES) scripts.push(await pool.getDdl('table', SCHEMA, table));
+        // A partitioned table's Show DDL writes its partitions: they are not scripted again.
+        const partitions = new Set((await pool.listRelations(SCHEMA)).filter((r) => r.parent !== null).map((r) => r.name));
+        for (const table of TABLES.filter((t) => !partitions.has(t))) scripts.push(await pool.getDdl('table', SCHEMA, table));
         scripts.push(await pool.getDdl('view', SCHEMA, 'big_customers'));
         scripts.push(await pool.getDdl('materializedView', SCHEMA, 'order_counts'));
         for (const script of scripts) {
@@ -479,11 +481,14 @@ for (const major of ALL_MAJORS) {
       await cluster.sql('CREATE DATABASE copy_extras');
       const copy = await PgPool.open(cluster.config({ database: 'copy_extras' }));
       try {
+        const extrasPartitions = new Set((await pool.listRelations(EXTRAS_SCHEMA)).filter((r) => r.parent !== null).map((r) => r.name));
         const scripts = [
           `CREATE SCHEMA "${EXTRAS_SCHEMA}"`,
           await pool.getDdl('type', EXTRAS_SCHEMA, 'code'),
           await pool.getDdl('function', EXTRAS_SCHEMA, 'noop'),
-          ...(await Promise.all(EXTRAS_TABLES.map((t) => pool.getDdl('table', EXTRAS_SCHEMA, t)))),
+          ...(await Promise.all(
+            EXTRAS_TABLES.filter((t) => !extrasPartitions.has(t)).map((t) => pool.getDdl('table', EXTRAS_SCHEMA, t)),
+          )),
           await pool.getDdl('view', EXTRAS_SCHEMA, 'small_rooms'),
         ];
         const cache = scripts[3];

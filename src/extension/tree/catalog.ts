@@ -19,8 +19,10 @@ export class Catalog {
     return this.cached('schemas', () => this.pool.listSchemas());
   }
 
-  schemaContents(schema: string): Promise<SchemaContents> {
-    return this.cached(`contents/${schema}`, () => this.pool.schemaContents(schema));
+  /** The schema's objects, or (with `nameContains`) those the server finds matching; each cached on its own. */
+  schemaContents(schema: string, nameContains?: string): Promise<SchemaContents> {
+    if (!nameContains) return this.cached(`contents/${schema}`, () => this.pool.schemaContents(schema));
+    return this.cached(`contents/${schema}\u0000${nameContains}`, () => this.pool.schemaContents(schema, { nameContains }));
   }
 
   describeRelation(schema: string, name: string): Promise<RelationDescription> {

@@ -34,6 +34,25 @@ export function registerTreeCommands(
     vscode.commands.registerCommand('pgExplorer.retry', (node?: ErrorNode) => {
       if (node instanceof ErrorNode) provider.refresh(node.parent);
     }),
+    // A name filter on a schema, sent to the server: a schema of thousands of tables is searched
+    // whole, not only the pages the tree has shown. A text argument (tests, keybindings) skips the box.
+    vscode.commands.registerCommand('pgExplorer.filterSchema', async (node?: SchemaNode, text?: string) => {
+      if (!(node instanceof SchemaNode)) return;
+      const value =
+        typeof text === 'string'
+          ? text
+          : await vscode.window.showInputBox({
+              title: `Filter schema ${node.schema.name}`,
+              prompt: 'Show only the objects whose name contains this text (case-insensitive; empty shows all)',
+              value: node.filter ?? '',
+              ignoreFocusOut: true,
+            });
+      if (value === undefined) return;
+      provider.setFilter(node, value);
+    }),
+    vscode.commands.registerCommand('pgExplorer.clearFilter', (node?: SchemaNode) => {
+      if (node instanceof SchemaNode) provider.setFilter(node, undefined);
+    }),
     vscode.commands.registerCommand('pgExplorer.loadMore', (node?: GroupNode) => {
       if (!(node instanceof GroupNode)) return;
       node.showMore();

@@ -1,6 +1,6 @@
 /** Tree levels above the objects: profile > databases > schemas > object groups. */
 import * as vscode from 'vscode';
-import type { DbSummary, ObjectType, Relation, Routine, SchemaSummary, Sequence } from '../../pool';
+import type { DbSummary, ObjectType, Relation, Routine, SchemaContents, SchemaSummary, Sequence } from '../../pool';
 import { describeProfile, themeColorId } from '../profiles/profile';
 import type { ConnectionProfile } from '../profiles/profile';
 import { LoadMoreNode, MessageNode, TreeNode, tooltip } from './node';
@@ -107,18 +107,32 @@ export class SchemaNode extends TreeNode {
     this.context = parent.context;
   }
 
+  /** The name filter set on this schema (Filter by Name), if any. */
+  get filter(): string | undefined {
+    return this.services.filter(this.id);
+  }
+
   treeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.schema.name, vscode.TreeItemCollapsibleState.Collapsed);
+    const filter = this.filter;
+    // Expanded when filtered: the user asked to see what matches.
+    const item = new vscode.TreeItem(this.schema.name, filter ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    item.iconPath = new vscode.ThemeIcon('symbol-namespace');
-    item.tooltip = tooltip(this.schema.name, [this.schema.comment, `Owner: ${this.schema.owner}`]);
-    item.contextValue = 'pgx.schema';
+    item.iconPath = new vscode.ThemeIcon(filter ? 'filter' : 'symbol-namespace');
+    item.description = filter ? `filter: “${filter}”` : undefined;
+    item.tooltip = tooltip(this.schema.name, [
+      this.schema.comment,
+      `Owner: ${this.schema.owner}`,
+      filter ? `Showing only objects whose name contains “${filter}” (Clear Filter shows all).` : undefined,
+    ]);
+    item.contextValue = filter ? 'pgx.schema.filtered' : 'pgx.schema';
     return item;
   }
 
   override async children(): Promise<TreeNode[]> {
-    // Counts as of now: a refresh of this schema reloads them without reloading the database.
     const catalog = await this.services.catalog(this.profileId, this.parent.database);
+    const filter = this.filter;
+    if (filter) return this.filteredGroups(await catalog.schemaContents(this.schema.name, filter), filter);
+    // Counts as of now: a refresh of this schema reloads them without reloading the database.
     const fresh = (await catalog.listSchemas()).find((s) => s.name === this.schema.name) ?? this.schema;
     const c = fresh.counts;
     const groups: [GroupKind, number][] = [
@@ -132,6 +146,14 @@ export class SchemaNode extends TreeNode {
       ['types', c.types],
     ];
     return groups.map(([kind, count]) => new GroupNode(this.services, this, kind, count));
+  }
+
+  /** Under a filter: the groups that hold a match, with the number of matches; partitions that match are listed too. */
+  private filteredGroups(contents: SchemaContents, filter: string): TreeNode[] {
+    const groups = (Object.keys(GROUPS) as GroupKind[])
+      .map((kind) => new GroupNode(this.services, this, kind, groupItems(kind, contents, true).length))
+      .filter((g) => g.count > 0);
+    return groups.length > 0 ? groups : [new MessageNode(this, `No object's name contains “${filter}”`)];
   }
 
   override invalidate(): void {
@@ -162,7 +184,7 @@ export class GroupNode extends TreeNode {
     private readonly services: TreeServices,
     readonly parent: SchemaNode,
     readonly kind: GroupKind,
-    private readonly count: number,
+    readonly count: number,
   ) {
     super();
     this.id = `${parent.id}/g/${kind}`;
@@ -193,34 +215,58 @@ export class GroupNode extends TreeNode {
 
   override async children(): Promise<TreeNode[]> {
     const catalog = await this.services.catalog(this.profileId, this.parent.parent.database);
-    const contents = await catalog.schemaContents(this.schema);
-    const all = this.items(contents.relations, contents.routines, contents.sequences, contents.types);
+    const filter = this.parent.filter;
+    const contents = await catalog.schemaContents(this.schema, filter);
+    const all = groupItems(this.kind, contents, filter !== undefined).map((item) => this.node(item));
     const shown = this.services.shown(this.id);
     if (all.length <= shown) return all;
     return [...all.slice(0, shown), new LoadMoreNode(this, shown, all.length)];
   }
 
-  private items(relations: Relation[], routines: Routine[], sequences: Sequence[], types: ObjectType[]): TreeNode[] {
-    const relationNodes = (kinds: Relation['kind'][]): TreeNode[] =>
-      relations.filter((r) => kinds.includes(r.kind) && r.parent === null).map((r) => new RelationNode(this.services, this, r));
-    switch (this.kind) {
-      case 'tables':
-        return relationNodes(['table', 'partitionedTable']);
-      case 'views':
-        return relationNodes(['view']);
-      case 'materializedViews':
-        return relationNodes(['materializedView']);
-      case 'foreignTables':
-        return relationNodes(['foreignTable']);
-      case 'functions':
-        return routines.filter((r) => r.kind !== 'procedure').map((r) => new RoutineNode(this, r));
-      case 'procedures':
-        return routines.filter((r) => r.kind === 'procedure').map((r) => new RoutineNode(this, r));
-      case 'sequences':
-        return sequences.map((s) => new SequenceNode(this, s));
-      case 'types':
-        return types.map((t) => new TypeNode(this, t));
+  private node(item: GroupItem): TreeNode {
+    switch (item.kind) {
+      case 'relation':
+        return new RelationNode(this.services, this, item.value);
+      case 'routine':
+        return new RoutineNode(this, item.value);
+      case 'sequence':
+        return new SequenceNode(this, item.value);
+      case 'type':
+        return new TypeNode(this, item.value);
     }
+  }
+}
+
+type GroupItem =
+  | { kind: 'relation'; value: Relation }
+  | { kind: 'routine'; value: Routine }
+  | { kind: 'sequence'; value: Sequence }
+  | { kind: 'type'; value: ObjectType };
+
+/**
+ * What a group lists of a schema's contents. Partitions hang under their parent, except under a
+ * name filter, where a matching partition is listed itself (its parent may not match).
+ */
+function groupItems(kind: GroupKind, contents: SchemaContents, filtered: boolean): GroupItem[] {
+  const relations = (kinds: Relation['kind'][]): GroupItem[] =>
+    contents.relations.filter((r) => kinds.includes(r.kind) && (filtered || r.parent === null)).map((value) => ({ kind: 'relation', value }));
+  switch (kind) {
+    case 'tables':
+      return relations(['table', 'partitionedTable']);
+    case 'views':
+      return relations(['view']);
+    case 'materializedViews':
+      return relations(['materializedView']);
+    case 'foreignTables':
+      return relations(['foreignTable']);
+    case 'functions':
+      return contents.routines.filter((r) => r.kind !== 'procedure').map((value) => ({ kind: 'routine', value }));
+    case 'procedures':
+      return contents.routines.filter((r) => r.kind === 'procedure').map((value) => ({ kind: 'routine', value }));
+    case 'sequences':
+      return contents.sequences.map((value) => ({ kind: 'sequence', value }));
+    case 'types':
+      return contents.types.map((value) => ({ kind: 'type', value }));
   }
 }
 

@@ -24,6 +24,8 @@ export class SchemaTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   readonly onDidRefresh = this.refreshed.event;
   private readonly catalogs = new WeakMap<PgPool, Catalog>();
   private readonly shownCounts = new Map<string, number>();
+  /** Name filters by schema node id, for this window's life. */
+  private readonly filters = new Map<string, string>();
   private readonly disposables: vscode.Disposable[] = [];
   readonly services: TreeServices;
 
@@ -37,6 +39,7 @@ export class SchemaTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       catalog: async (profileId, database) => this.catalogOf(await connections.pool(profileId, database)),
       shown: (id) => this.shownCounts.get(id) ?? pageSize(),
       showMore: (id) => this.shownCounts.set(id, (this.shownCounts.get(id) ?? pageSize()) + pageSize()),
+      filter: (id) => this.filters.get(id),
       invalidate: (profileId, database, prefix) => {
         const databases = database !== undefined ? [database] : connections.openDatabases(profileId);
         for (const db of databases) {
@@ -82,6 +85,18 @@ export class SchemaTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   refreshDatabase(profileId: string, database: string): void {
     this.services.invalidate(profileId, database);
     this.changed.fire(undefined);
+  }
+
+  /**
+   * Shows only the objects of a schema whose name contains `text` (the server filters; an empty
+   * text clears it). The schema's lists start again at their first page.
+   */
+  setFilter(node: TreeNode & { id: string }, text: string | undefined): void {
+    const value = text?.trim();
+    if (value) this.filters.set(node.id, value);
+    else this.filters.delete(node.id);
+    for (const id of [...this.shownCounts.keys()]) if (id.startsWith(`${node.id}/`)) this.shownCounts.delete(id);
+    this.changed.fire(node);
   }
 
   /** Redraws a node without reloading it (after "load more"). */

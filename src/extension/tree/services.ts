@@ -13,4 +13,6 @@ export interface TreeServices {
   /** Forgets cached catalog answers of open pools only (never opens one): a database, or all of the profile's. */
   invalidate(profileId: string, database?: string, prefix?: string): void;
   showMore(listId: string): void;
+  /** The name filter set on a schema node (by its id), if any: its groups list only the matching objects. */
+  filter(schemaId: string): string | undefined;
 }

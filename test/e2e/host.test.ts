@@ -65,6 +65,8 @@ describe('extension host (code-server)', { timeout: 8 * 60_000 }, () => {
     });
     if (run.exitCode !== 0) console.log(run.log);
     assert.equal(run.exitCode, 0, 'extension-host tests failed (their output is above)');
+    // Mocha exits 0 when nothing ran (a PGX_SUITES that matches no suite): that is no pass.
+    assert.match(run.log, /\b[1-9]\d* passing\b/, `no extension-host test ran (PGX_SUITES=${process.env.PGX_SUITES ?? ''})`);
     // Profiles were added with the password and used all through: it went to SecretStorage only,
     // never into settings.json, the extension's log, the output channels or any other file.
     assert.deepEqual(leaks, [], 'the password was written to these files');

@@ -319,35 +319,3 @@ describe('profile commands', () => {
     }
   });
 });
-
-describe('connection walk-through', () => {
-  it('edits a profile step by step (every field kept), tests the connection and saves', async () => {
-    await api();
-    const id = await addProfile('Walk-through', { color: 'blue' });
-    try {
-      const editing = vscode.commands.executeCommand('pgExplorer.editConnection', id);
-      let done = false;
-      void editing.then(() => (done = true), () => (done = true));
-      // Accept each prompt with what it offers: the current values, the current choice first.
-      for (const until = Date.now() + 40_000; !done && Date.now() < until; ) {
-        await new Promise((resolve) => setTimeout(resolve, 150));
-        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-      }
-      await editing;
-      const profiles = vscode.workspace.getConfiguration('pgExplorer').get<Record<string, unknown>[]>('connections') ?? [];
-      const saved = profiles.find((p) => p.id === id);
-      assert.ok(saved);
-      assert.equal(saved.name, 'Walk-through');
-      assert.equal(saved.port, env.port);
-      assert.equal(saved.color, 'blue');
-      assert.deepEqual(saved.tls, { mode: 'disable' });
-      assert.equal(saved.ssh, undefined);
-      // The stored password was kept (an empty answer keeps it): the profile still connects.
-      const editor = await openSql('select 7;', id);
-      assert.deepEqual(rowsOf(await run('pgExplorer.runStatement', editor)), [['7']]);
-    } finally {
-      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-      await removeProfile(id);
-    }
-  });
-});

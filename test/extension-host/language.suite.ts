@@ -174,7 +174,7 @@ describe('the SQL editor knows the database', () => {
     await completionsAt(editor, 'select * from public.|', (l) => l.includes('going_away'));
     await db.query('DROP TABLE public.going_away; CREATE TABLE IF NOT EXISTS public.came_in (y int)');
     try {
-      await editor.edit((e) => e.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), "comment on table app.customers is 'Who buys';"));
+      await editor.edit((e) => e.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), "comment on table public.came_in is 'Made by another client';"));
       await run('pgExplorer.runStatement', editor);
       await completionsAt(editor, 'select * from public.|', (l) => l.includes('came_in') && !l.includes('going_away'));
     } finally {

@@ -53,11 +53,13 @@ export class ServerCheck implements vscode.Disposable {
       this.collection.delete(document.uri);
       return;
     }
+    const version = document.version;
+    const session = await this.state.settledSessionView(document.uri);
+    if (this.passes.get(key) !== pass || document.version !== version || document.isClosed) return;
+    // After the wait: a changed session view replaced the verdicts.
     let verdicts = this.verdicts.get(pool);
     if (!verdicts) this.verdicts.set(pool, (verdicts = new Map()));
-    const session = this.state.sessionView(document.uri);
     const searchPath = checkedPath(session);
-    const version = document.version;
     const diagnostics: vscode.Diagnostic[] = [];
     for (const statement of statements.filter((s) => CHECKED.test(s.text)).slice(0, MAX_PER_PASS)) {
       if (namesTempTable(statement.text, session)) continue;

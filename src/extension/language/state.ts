@@ -128,6 +128,17 @@ export class LanguageState implements vscode.Disposable {
   }
 
   /**
+   * The tab's session view once a read a run made due has finished: what the server check needs,
+   * since checking under the view from before the run would report, until the next pass, a temp
+   * table the run just created as missing.
+   */
+  async settledSessionView(uri: vscode.Uri): Promise<SessionView> {
+    this.refreshView(uri);
+    await this.reading.get(uri.toString());
+    return this.views.get(uri.toString()) ?? DEFAULT_SESSION;
+  }
+
+  /**
    * Reads the tab's session view again when a run may have changed it, lazily: on the first
    * request that needs it, not after every run, so a run is never followed by a query of ours
    * (and nothing shows in pg_stat_activity unless the user asks for completion). Never awaited by

@@ -315,7 +315,12 @@ export class PgPool implements SessionOwner {
       const size = checkPageSize(pageSize ?? LATER_PAGE_SIZES[Math.min(declared.pages - 1, LATER_PAGE_SIZES.length - 1)]);
       try {
         if (declared.scroll) {
-          const page = await fetchAt(connection, declared, declared.rowsSoFar, size);
+          let page;
+          try {
+            page = await fetchAt(connection, declared, declared.rowsSoFar, size);
+          } catch (err) {
+            throw await this.scrollReadFailed(session, connection, declared, err);
+          }
           this.armDeclaredIdleTimer(session, declared);
           return { rows: page.rows, done: page.done, rowsSoFar: declared.rowsSoFar };
         }
@@ -871,14 +876,37 @@ export class PgPool implements SessionOwner {
         this.armDeclaredIdleTimer(session, declared);
         return value;
       } catch (err) {
-        // A failed read leaves the transaction it lives in aborted: the cursor is gone with it.
-        if (connection.txStatus === 'failed' || connection.broken) {
-          session.dropDeclared(`reading it failed: ${(err as Error).message}`, (c) => c === declared);
-          if (!connection.broken && declared.scroll.ownTransaction) await connection.client.query('ROLLBACK').catch(() => undefined);
-        }
-        throw this.callFailed(session, connection, err);
+        throw await this.scrollReadFailed(session, connection, declared, err);
       }
     });
+  }
+
+  /**
+   * A scroll cursor's read failed. A server error inside a transaction block aborts the block, so
+   * the cursor is gone with it: it is dropped, the pool's own transaction is rolled back (the
+   * user's stays theirs to end), and a cancel is told as one, never as the aborted transaction
+   * the next read would meet. node-postgres rejects at ErrorResponse, before ReadyForQuery, so
+   * `txStatus` is not yet 'failed' here: the statement sent next waits for it.
+   */
+  private async scrollReadFailed(session: SessionState, connection: PooledConnection, declared: DeclaredCursor, err: unknown): Promise<PgError> {
+    const error = this.callFailed(session, connection, err);
+    if (connection.broken || error.kind === 'connectionLost' || error.kind === 'closed' || error.code === undefined) return error;
+    const own = declared.scroll?.ownTransaction === true;
+    const cancelled = error.kind === 'cancelled';
+    session.dropDeclared(
+      cancelled
+        ? 'its read was cancelled, which ended the transaction it was read in. Run the statement again to see the rest.'
+        : `reading it failed (${error.message}), which ended the transaction it was read in. Run the statement again to see it.`,
+      (c) => c === declared,
+    );
+    // ROLLBACK ends the pool's own transaction; an empty statement only waits for ReadyForQuery,
+    // so the session reports the user's transaction as failed when this call ends.
+    await connection.client.query(own ? 'ROLLBACK' : '').catch(() => undefined);
+    if (!cancelled) return error;
+    const message = own
+      ? 'The fetch was cancelled. The rows shown stay; the rest of the result went with its cursor: run the statement again to see it.'
+      : 'The fetch was cancelled, which aborted your transaction and closed the cursor: run ROLLBACK to continue, then run the statement again to see the rest.';
+    return new PgError('cancelled', message, { code: error.code }, { cause: err });
   }
 
   private async closeCursor(session: SessionState): Promise<void> {

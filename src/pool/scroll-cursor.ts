@@ -8,7 +8,9 @@
  * first row). Inside the user's transaction the cursor lives in it, and the transaction's end
  * closes it. Outside one the pool opens a transaction of its own (`BEGIN`), as pg-cursor's portal
  * holds an implicit one, and ends it (`COMMIT`, what the portal's Sync does) when the cursor
- * closes; the session reports that transaction as a cursor, never as the user's.
+ * closes; the session reports that transaction as a cursor, never as the user's. A read that fails
+ * (a cancel included) aborts the transaction either way, and the cursor with it: the pool drops
+ * the cursor and rolls back its own transaction (pool.ts, scrollReadFailed).
  *
  * What it costs the server: a plan that cannot scan backward gets a Material node on top (the
  * rows read so far are kept in a tuplestore, spilling to temp files past work_mem); reading the

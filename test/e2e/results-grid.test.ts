@@ -442,7 +442,9 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
     await command(page, 'PG Explorer: Run All Statements');
     await pick(page, PROFILE);
     await pick(page, DATABASE);
-    const tab = page.locator('.tabs-container .tab', { hasText: 'Results: broken.sql' }).first();
+    // The editor's results are docked in the panel (pgExplorer.results.location "panel"), not a tab
+    // among the editors: with the editor active, its results are the docked view's.
+    const tab = page.locator('.tabs-container .tab', { hasText: 'broken.sql' }).first();
     await tab.waitFor({ state: 'visible', timeout: 30_000 });
     await tab.click();
     let frame: Frame | undefined;
@@ -466,7 +468,9 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
     await command(page, 'PG Explorer: Run All Statements');
     await pick(page, PROFILE);
     await pick(page, DATABASE);
-    const tab = page.locator('.tabs-container .tab', { hasText: 'Results: hundred.sql' }).first();
+    // The editor's results are docked in the panel (pgExplorer.results.location "panel"), not a tab
+    // among the editors: with the editor active, its results are the docked view's.
+    const tab = page.locator('.tabs-container .tab', { hasText: 'hundred.sql' }).first();
     await tab.waitFor({ state: 'visible', timeout: 120_000 });
     await tab.click();
     let grid: Frame | undefined;

@@ -1,13 +1,13 @@
 /**
  * Results read at any row (execute's `scrollable`: a SCROLL cursor), against a real server: the
  * first page at once, any offset, the last rows, the count, inside the user's transaction and in
- * the pool's own, closing, and what a statement that is not a plain query gets instead.
+ * the pool's own, closing, a cancelled read, and what a statement that is not a plain query gets instead.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startCluster } from '../harness/cluster';
 import type { Cluster } from '../harness/cluster';
-import { rejectsWith } from '../harness/expect';
+import { rejectsWith, settle, until } from '../harness/expect';
 import { testPools } from '../harness/pools';
 
 let cluster: Cluster;
@@ -20,6 +20,7 @@ before(async () => {
       FROM generate_series(1, 200000) g;
     ALTER TABLE nums ADD PRIMARY KEY (id);
     CREATE TABLE log (id serial PRIMARY KEY, v int);
+    CREATE VIEW slow AS SELECT g, pg_sleep(0.01)::text AS nap FROM generate_series(1, 100000) g;
   `);
 });
 
@@ -143,6 +144,73 @@ describe('a scrollable result', () => {
     assert.ok(p.kind === 'rows' && p.cursor.name);
     assert.equal(await session.countRows(p.cursor.name), 1001);
     assert.deepEqual((await session.fetchAt(p.cursor.name, 1000, 1)).rows, [['200000', 'row 200000']]);
+    await session.release();
+  });
+
+  /** Waits until `app`'s backend runs a FETCH on the server, then cancels it through the session. */
+  async function cancelWhileFetching(app: string, session: { cancel(): Promise<boolean> }): Promise<void> {
+    await until(async () => {
+      const rows = await cluster.sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = '${app}' AND state = 'active' AND query LIKE '%FETCH%'`,
+      );
+      return rows[0].n > 0;
+    }, 'the FETCH to run on the server');
+    assert.equal(await session.cancel(), true);
+  }
+
+  test("a cancelled read of a cursor in the pool's own transaction says cancelled, and leaves no transaction behind", { timeout: 60_000 }, async () => {
+    const app = 'scroll-cancel-own';
+    const pool = await pools.open(app);
+    const session = pool.session('tab');
+    const a = await session.execute('SELECT * FROM slow', { scrollable: true, pageSize: 5 });
+    assert.ok(a.kind === 'rows' && a.cursor.name);
+    // Fetch all's read: thousands of rows at 10 ms each, cancelled part-way.
+    const reading = settle(session.fetchAt(a.cursor.name, 5, 10_000));
+    await cancelWhileFetching(app, session);
+    const error = await rejectsWith(reading, 'cancelled', /cancelled.*run the statement again/i);
+    assert.doesNotMatch(error.message, /transaction is aborted|ROLLBACK/);
+    assert.equal(session.info().txStatus, 'idle', 'the pool rolled back its own transaction');
+    assert.equal(session.info().cursorOpen, false);
+    assert.equal(await openTransactions(app), 0);
+    // The cursor went with the transaction: a later read says why, not "transaction is aborted".
+    await rejectsWith(session.fetchAt(a.cursor.name, 0, 1), 'noCursor', /cancelled/);
+    // The same through fetchPage (the forward read of the same cursor).
+    const b = await session.execute('SELECT * FROM slow', { scrollable: true, pageSize: 5 });
+    assert.ok(b.kind === 'rows' && b.cursor.name);
+    const forward = settle(session.fetchPage(10_000, b.cursor.name));
+    await cancelWhileFetching(app, session);
+    await rejectsWith(forward, 'cancelled', /cancelled/);
+    assert.equal(session.info().txStatus, 'idle');
+    assert.equal(await openTransactions(app), 0);
+    // The session goes on.
+    const next = await session.execute('SELECT 1 AS one');
+    assert.ok(next.kind === 'rows');
+    assert.deepEqual(next.page.rows, [['1']]);
+    await session.release();
+  });
+
+  test("a cancelled read inside the user's transaction says cancelled, and that their transaction failed", { timeout: 60_000 }, async () => {
+    const app = 'scroll-cancel-user';
+    const pool = await pools.open(app);
+    const session = pool.session('tab');
+    await session.execute('BEGIN');
+    await session.execute('INSERT INTO log (v) VALUES (-3)');
+    const a = await session.execute('SELECT * FROM slow', { scrollable: true, pageSize: 5 });
+    assert.ok(a.kind === 'rows' && a.cursor.name);
+    const reading = settle(session.fetchAt(a.cursor.name, 5, 10_000));
+    await cancelWhileFetching(app, session);
+    await rejectsWith(reading, 'cancelled', /cancelled.*aborted your transaction.*ROLLBACK/);
+    // The user's transaction is theirs to end: failed, not rolled back behind their back.
+    assert.equal(session.info().txStatus, 'failed');
+    assert.deepEqual(
+      await cluster.sql(`SELECT state FROM pg_stat_activity WHERE application_name = '${app}'`),
+      [{ state: 'idle in transaction (aborted)' }],
+      'the server holds it, aborted',
+    );
+    await rejectsWith(session.fetchAt(a.cursor.name, 0, 1), 'noCursor', /cancelled/);
+    await session.execute('ROLLBACK');
+    assert.equal(session.info().txStatus, 'idle');
+    assert.deepEqual(await cluster.sql('SELECT count(*)::int AS n FROM log WHERE v = -3'), [{ n: 0 }]);
     await session.release();
   });
 });

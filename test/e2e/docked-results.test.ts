@@ -161,9 +161,14 @@ describe('results docked under the editors (code-server)', { timeout: 10 * 60_00
   });
 
   it("an editor's results go with it, and a closed view comes back on the next run", async () => {
+    // Closed by its tab's own close button, as a user would; and the other editors must stay (an
+    // Enter in the command palette before its list was filtered once closed all three).
     await focusEditor('series.sql');
-    await command(page, 'View: Close Editor');
+    const seriesTab = page.locator('.tabs-container .tab', { hasText: 'series.sql' }).first();
+    await seriesTab.hover();
+    await seriesTab.locator('.tab-actions .action-label').click();
     await waitFor(async () => (await page.locator('.tabs-container .tab', { hasText: 'series.sql' }).count()) === 0, 'series.sql closed');
+    for (const other of ['notes.sql', 'cities.sql']) assert.equal(await page.locator('.tabs-container .tab', { hasText: other }).count(), 1, `${other} still open`);
     await openFile(page, 'series.sql');
     const grid = await dock();
     await waitFor(async () => /No results for series\.sql yet/.test(await showing(grid)), 'no results for the reopened editor');
@@ -175,6 +180,9 @@ describe('results docked under the editors (code-server)', { timeout: 10 * 60_00
     await waitFor(async () => page.locator('.part.panel').isVisible(), 'the panel shown again by the run');
     await waitFor(async () => (await showing(grid)) === 'Results: series.sql', 'the series results docked again');
     await waitText(grid, '[data-testid=rows-loaded]', /rows loaded/);
+    // The view came back without taking the focus: typing still goes to the editor.
+    assert.equal(await page.locator('.part.editor .monaco-editor.focused').count(), 1, 'the editor keeps the focus');
+    assert.equal(await page.locator('.editor-group-container.active .tab.active', { hasText: 'series.sql' }).count(), 1, 'series.sql is the active editor');
   });
 
   it('after the backend is killed, Messages offers Run again and Reconnect, and both work', async () => {

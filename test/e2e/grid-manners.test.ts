@@ -265,7 +265,7 @@ describe('grid manners and honest status (code-server)', { timeout: 12 * 60_000 
     await command(page, 'PG Explorer: Run All Statements');
     await pick(page, PROFILE);
     await pick(page, DATABASE);
-    const grid = await gridFrame(page, 'accounts', 30_000, { editorTab: 'Results: tx.sql', resultTab: 'accounts' });
+    const grid = await gridFrame(page, 'accounts', 30_000, { editorTab: 'tx.sql', resultTab: 'accounts' });
     await waitText(grid, '.footer', /The session is inside a transaction/);
     assert.equal(await cell(grid, 0, 1).innerText(), 'changed in the transaction');
     assert.ok(await fits(grid, 0, 1), 'the value fits its column');
@@ -283,7 +283,7 @@ describe('grid manners and honest status (code-server)', { timeout: 12 * 60_000 
     await command(page, 'PG Explorer: Run All Statements');
     await pick(page, PROFILE);
     await pick(page, DATABASE);
-    const grid = await gridFrame(page, 'explain', 30_000, { editorTab: 'Results: explain.sql', resultTab: 'EXPLAIN' });
+    const grid = await gridFrame(page, 'explain', 30_000, { editorTab: 'explain.sql', resultTab: 'EXPLAIN' });
     const tabs = (await grid.locator('vscode-tab-header').allTextContents()).map((t) => t.trim());
     assert.deepEqual(tabs, ['EXPLAIN', 'Messages']);
     await cell(grid, 0, 0).dblclick();

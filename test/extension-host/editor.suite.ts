@@ -58,6 +58,36 @@ describe('SQL editors', () => {
     await vscode.commands.executeCommand('workbench.view.explorer');
   });
 
+  it('opens the results in a panel beside the editor when pgExplorer.results.location is "beside"', async () => {
+    const config = vscode.workspace.getConfiguration('pgExplorer');
+    /** The results webview tabs among the editors, with the group each is in. */
+    const resultTabs = () =>
+      vscode.window.tabGroups.all.flatMap((group) =>
+        group.tabs.filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.label.startsWith('Results: ')).map((tab) => ({ tab, group })),
+      );
+    // The default docks them in the panel area: no results tab among the editors.
+    const docked = await openSql('select 1 as docked;', profileId);
+    assert.deepEqual(rowsOf(await run('pgExplorer.runAll', docked)), [['1']]);
+    assert.deepEqual(resultTabs().map(({ tab }) => tab.label), []);
+    await config.update('results.location', 'beside', vscode.ConfigurationTarget.Global);
+    try {
+      const editor = await openSql('select 42 as answer;', profileId);
+      const editorGroup = vscode.window.tabGroups.activeTabGroup;
+      assert.deepEqual(rowsOf(await run('pgExplorer.runAll', editor)), [['42']]);
+      const name = path.basename(editor.document.uri.path);
+      const [found] = await waitFor(`a "Results: ${name}" tab`, () => {
+        const tabs = resultTabs().filter(({ tab }) => tab.label === `Results: ${name}`);
+        return tabs.length > 0 ? tabs : undefined;
+      });
+      assert.notEqual(found.group, editorGroup, 'the results are in another editor group than the editor');
+      assert.ok(found.group.viewColumn > editorGroup.viewColumn, 'beside the editor, to its right');
+      // The run did not take the focus from the editor.
+      assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), editor.document.uri.toString());
+    } finally {
+      await config.update('results.location', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('runs the selection when there is one', async () => {
     const editor = await openSql('select 1 as a;\nselect 2 as b;\nselect 3 as c;', profileId);
     editor.selection = new vscode.Selection(1, 0, 2, 14);

@@ -14,29 +14,7 @@ import { CatalogCache } from './catalog-cache';
 import { DEFAULT_SESSION } from './catalog-index';
 import type { CatalogIndex, SessionView } from './catalog-index';
 import { readSessionView } from './session-view';
-
-/**
- * Command tags after which the catalog may have changed (DO: a block may run DDL), and first
- * words for the statements whose tag hides it (CREATE TABLE AS and SELECT INTO report SELECT).
- */
-const DDL_TAGS = new Set(['CREATE', 'ALTER', 'DROP', 'COMMENT', 'GRANT', 'REVOKE', 'SECURITY', 'IMPORT', 'REFRESH', 'REINDEX', 'DO']);
-const DDL_START = /^(create|alter|drop|comment|grant|revoke|security\s+label|import\s+foreign|refresh|do\b|select\b[\s\S]*\binto\b)/i;
-
-/** Whether a statement that ran may have changed the catalog, by its command tag or its first words. */
-export function changedCatalog(sql: string, outcome: { kind: string; command?: string }): boolean {
-  const tag = outcome.kind === 'command' ? outcome.command?.split(/\s+/)[0]?.toUpperCase() : undefined;
-  return (tag !== undefined && DDL_TAGS.has(tag)) || DDL_START.test(withoutLeadingComments(sql));
-}
-
-function withoutLeadingComments(sql: string): string {
-  let rest = sql;
-  for (;;) {
-    const trimmed = rest.trimStart();
-    if (trimmed.startsWith('--')) rest = trimmed.slice(trimmed.indexOf('\n') + 1 || trimmed.length);
-    else if (trimmed.startsWith('/*')) rest = trimmed.slice(trimmed.indexOf('*/') + 2 || trimmed.length);
-    else return trimmed;
-  }
-}
+import { changedCatalog } from '../sql/catalog-change';
 
 /** A catalog load that takes longer than this is said to be slow in the completion list. */
 const SLOW_LOAD_MS = 1_000;

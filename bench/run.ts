@@ -114,8 +114,11 @@ async function main(): Promise<void> {
     }
     if (only && fs.existsSync(RESULTS_JSON)) {
       // --only: the figures not run this time keep their saved values, so the table stays whole.
-      const saved = (JSON.parse(fs.readFileSync(RESULTS_JSON, 'utf8')) as BenchFigure[]).filter((f) => !only.has(f.name.split('.')[0]));
+      // A figure measured now replaces its saved row even when another figure's run measured it
+      // (figure 7's code-server run also reads figure 8's activation).
       const measured = figures.splice(0);
+      const fresh = new Set(measured.map((f) => f.name));
+      const saved = (JSON.parse(fs.readFileSync(RESULTS_JSON, 'utf8')) as BenchFigure[]).filter((f) => !only.has(f.name.split('.')[0]) && !fresh.has(f.name));
       figures.push(...[...saved, ...measured].sort((a, b) => Number(a.name.split('.')[0]) - Number(b.name.split('.')[0])));
       notes.push(`Figures ${[...only].join(', ')} were measured in this run; the others are kept from the previous full run.`);
     }

@@ -269,8 +269,17 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await input.fill(`>${title}`);
   // Enter runs the focused row: wait until it is the command asked for, not a recently used one
   // still focused from before the title was applied to the list.
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first().waitFor({ state: 'visible' });
-  await page.keyboard.press('Enter');
+  const focused = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first();
+  const ok = await focused
+    .waitFor({ state: 'visible', timeout: 10_000 })
+    .then(() => true)
+    .catch(() => false);
+  if (ok) {
+    await page.keyboard.press('Enter');
+    return;
+  }
+  // No row took the focus (seen while a modal dialog had just closed): click the command's row.
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click({ timeout: 20_000 });
 }
 
 /** Copies what the packaged extension holds (.vscodeignore: package.json, dist/, media/) into the extensions folder. */

@@ -9,7 +9,24 @@ import { PageNotification } from '../src/shared/protocol';
 import type { IpcMessage, PageParams } from '../src/shared/protocol';
 
 export const MESSAGE_NOTE =
-  'Message form: PageNotification.message({ runId, resultId, page, elapsedMs, continuing }) from src/shared/protocol.ts, rows packed (src/shared/packed-rows.ts: one string and one Int32Array), JSON.stringify-ed per page (the first page too, though the host sends it inside run/show).';
+  'Message form: PageNotification.message({ runId, resultId, page, elapsedMs, continuing }) from src/shared/protocol.ts, rows packed (src/shared/packed-rows.ts: one string and one Int32Array), serialised per page as the webview postMessage of VS Code does (the JSON with each typed array taken out and its bytes copied beside it; the first page too, though the host sends it inside run/show).';
+
+/**
+ * Serialises a message the way VS Code's webview postMessage does: typed arrays leave the JSON
+ * (a reference stays) and travel as a copy of their bytes. JSON.stringify alone would write an
+ * Int32Array as an object with one key per element, a cost the real path does not have.
+ */
+export function serialiseMessage(message: unknown): number {
+  const buffers: Uint8Array[] = [];
+  const json = JSON.stringify(message, (_key, value: unknown) => {
+    if (ArrayBuffer.isView(value)) {
+      buffers.push(new Uint8Array(value.buffer, value.byteOffset, value.byteLength).slice());
+      return { $buffer: buffers.length - 1 };
+    }
+    return value;
+  });
+  return json.length + buffers.reduce((n, b) => n + b.byteLength, 0);
+}
 
 export function pageMessage(runId: string, page: PageResult): IpcMessage<PageParams> {
   return PageNotification.message({

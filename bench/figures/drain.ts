@@ -14,7 +14,7 @@ import { BIG_ROWS, BIG_SQL, textCursor } from '../fixtures';
 import { figure } from '../figure';
 import { median } from '../stats';
 import type { BenchFigure } from '../types';
-import { MESSAGE_NOTE, pageMessage } from '../message';
+import { MESSAGE_NOTE, pageMessage, serialiseMessage } from '../message';
 
 const RUNS = 5;
 const SESSION = 'bench:drain';
@@ -41,7 +41,7 @@ export async function drainThroughPool(
 ): Promise<{ rows: number; bytes: number }> {
   const outcome = await pool.execute(sessionId, sql);
   if (outcome.kind !== 'rows') throw new Error('expected rows');
-  const post = (page: PageResult): number => (serialise ? JSON.stringify(pageMessage(sessionId, page)).length : 0);
+  const post = (page: PageResult): number => (serialise ? serialiseMessage(pageMessage(sessionId, page)) : 0);
   let bytes = post(outcome.page);
   let rows = outcome.page.rows.length;
   let page: PageResult = outcome.page;
@@ -66,9 +66,9 @@ async function drainPipelined(pool: PgPool, sessionId: string, sql: string): Pro
   let rows = page.rows.length;
   for (;;) {
     // fetchPage writes its Execute to the socket before it first awaits, so the request is out
-    // before the synchronous JSON.stringify below starts.
+    // before the synchronous serialisation below starts.
     const next = page.done ? undefined : pool.fetchPage(sessionId);
-    JSON.stringify(pageMessage(sessionId, page));
+    serialiseMessage(pageMessage(sessionId, page));
     if (!next) break;
     page = await next;
     rows += page.rows.length;

@@ -10,15 +10,12 @@
  * Screenshots for the README go to test-results/docked-*.png.
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
-import { startCluster } from '../harness/cluster';
 import type { Cluster } from '../harness/cluster';
-import { ensureExtensionBuilt, openBrowser, repoRoot, resultsDir, startCodeServer, waitForWorkbench } from './harness/code-server';
 import type { Browser, CodeServer } from './harness/code-server';
 import { cell, command, editCell, openFile, pick, shot, waitFor, waitText } from './harness/grid-page';
+import { closeGridWorkbench, openGridWorkbench } from './harness/grid-workbench';
 
 const DATABASE = 'docked';
 const PROFILE = 'Dock cluster';
@@ -37,37 +34,22 @@ describe('results docked under the editors (code-server)', { timeout: 10 * 60_00
   let page: Page;
 
   before(async () => {
-    ensureExtensionBuilt();
-    cluster = await startCluster({ hbaFirst: ['host all all 127.0.0.1/32 trust'] });
-    await cluster.sql(`CREATE DATABASE ${DATABASE}`);
-    await cluster.sql(FIXTURE, [], DATABASE);
-    server = await startCodeServer({
+    ({ cluster, server, browser, page } = await openGridWorkbench({
       name: 'docked',
-      settings: {
-        'pgExplorer.connections': [
-          { id: 'dock-profile', name: PROFILE, host: cluster.host, port: cluster.port, database: DATABASE, user: 'postgres', auth: 'none' },
-        ],
-      },
-      args: ['--vscode-option', 'enable-smoke-test-driver'],
+      database: DATABASE,
+      profile: { id: 'dock-profile', name: PROFILE },
+      fixture: FIXTURE,
       workspaceFiles: {
         'notes.sql': 'SELECT id, body FROM notes ORDER BY id;\n',
         'cities.sql': 'SELECT id, name FROM cities ORDER BY id;\n',
         'series.sql': 'SELECT g AS n, g * g AS square FROM generate_series(1, 2000) g;\n',
         'pid.sql': "SELECT pg_backend_pid() AS pid, 'still here' AS says;\n",
       },
-    });
-    browser = await openBrowser(server);
-    page = browser.page;
-    await page.goto(server.url([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${repoRoot}`]]));
-    await waitForWorkbench(page);
-    fs.mkdirSync(resultsDir, { recursive: true });
+    }));
   });
 
   after(async () => {
-    if (page) await page.screenshot({ path: path.join(resultsDir, 'docked-last.png') }).catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-    await cluster?.stop();
+    await closeGridWorkbench({ cluster, server, browser, page }, 'docked-last.png');
   });
 
   /** The docked view's page (one frame, whichever editor's slot it shows). */

@@ -9,16 +9,14 @@
  * script failing at its sixth says "6 of 7". Screenshots for the README go to test-results/grid-*.png.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
-import { startCluster } from '../harness/cluster';
 import type { Cluster } from '../harness/cluster';
-import { delay, openBrowser, repoRoot, resultsDir, startCodeServer, waitForWorkbench } from './harness/code-server';
+import { delay } from './harness/code-server';
 import type { Browser, CodeServer } from './harness/code-server';
 import { cell, column, command, editCell, gridFrame, gridPage, header, openFile, pick, readClipboard, shot, waitFor, waitText } from './harness/grid-page';
+import { closeGridWorkbench, openGridWorkbench } from './harness/grid-workbench';
 
 const DATABASE = 'manners';
 const PROFILE = 'Manners cluster';
@@ -47,20 +45,15 @@ describe('grid manners and honest status (code-server)', { timeout: 12 * 60_000 
   let page: Page;
 
   before(async () => {
-    execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
-    cluster = await startCluster({ hbaFirst: ['host all all 127.0.0.1/32 trust'] });
-    await cluster.sql(`CREATE DATABASE ${DATABASE}`);
-    await cluster.sql(FIXTURE, [], DATABASE);
-    server = await startCodeServer({
+    ({ cluster, server, browser, page } = await openGridWorkbench({
       name: 'grid-manners',
+      database: DATABASE,
+      profile: { id: 'manners-profile', name: PROFILE },
+      fixture: FIXTURE,
       settings: {
-        'pgExplorer.connections': [
-          { id: 'manners-profile', name: PROFILE, host: cluster.host, port: cluster.port, database: DATABASE, user: 'postgres', auth: 'none' },
-        ],
         'files.simpleDialog.enable': true,
         'workbench.colorTheme': 'Default Dark Modern',
       },
-      args: ['--vscode-option', 'enable-smoke-test-driver'],
       workspaceFiles: {
         'tx.sql': "BEGIN;\nUPDATE accounts SET owner = 'changed in the transaction' WHERE id = 1;\nSELECT * FROM accounts ORDER BY id;\n",
         'explain.sql': 'EXPLAIN SELECT * FROM links WHERE id > 1;\n',
@@ -75,20 +68,12 @@ describe('grid manners and honest status (code-server)', { timeout: 12 * 60_000 
           '',
         ].join('\n'),
       },
-    });
-    browser = await openBrowser(server);
-    page = browser.page;
-    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://127.0.0.1:${server.port}` });
-    await page.goto(server.url([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${repoRoot}`]]));
-    await waitForWorkbench(page);
-    fs.mkdirSync(resultsDir, { recursive: true });
+      clipboard: true,
+    }));
   });
 
   after(async () => {
-    if (page) await page.screenshot({ path: path.join(resultsDir, 'grid-manners-last.png') }).catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-    await cluster?.stop();
+    await closeGridWorkbench({ cluster, server, browser, page }, 'grid-manners-last.png');
   });
 
   const textAlign = (grid: Frame, row: number, col: number) =>

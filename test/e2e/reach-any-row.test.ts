@@ -5,16 +5,12 @@
  * Screenshot: test-results/results-reach-end.png (docs/images for the README tour).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
-import { startCluster } from '../harness/cluster';
 import type { Cluster } from '../harness/cluster';
-import { openBrowser, repoRoot, resultsDir, startCodeServer, waitForWorkbench } from './harness/code-server';
 import type { Browser, CodeServer } from './harness/code-server';
 import { gridPage, shot, waitFor, waitText } from './harness/grid-page';
+import { closeGridWorkbench, openGridWorkbench } from './harness/grid-workbench';
 
 const DATABASE = 'reach';
 const PROFILE = 'Reach cluster';
@@ -55,36 +51,21 @@ describe('reach any row (code-server)', { timeout: 10 * 60_000 }, () => {
   let page: Page;
 
   before(async () => {
-    execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
-    cluster = await startCluster({ hbaFirst: ['host all all 127.0.0.1/32 trust'] });
-    await cluster.sql(`CREATE DATABASE ${DATABASE}`);
-    await cluster.sql(
-      `CREATE TABLE public.events AS SELECT g AS id, 'event ' || g AS label, md5(g::text) AS digest FROM generate_series(1, ${ROWS}) g;
+    ({ cluster, server, browser, page } = await openGridWorkbench({
+      name: 'reach',
+      database: DATABASE,
+      profile: { id: 'reach-profile', name: PROFILE },
+      fixture: `CREATE TABLE public.events AS SELECT g AS id, 'event ' || g AS label, md5(g::text) AS digest FROM generate_series(1, ${ROWS}) g;
        ALTER TABLE public.events ADD PRIMARY KEY (id);
        ANALYZE public.events;`,
-      [],
-      DATABASE,
-    );
-    server = await startCodeServer({
-      name: 'reach',
       settings: {
-        'pgExplorer.connections': [{ id: 'reach-profile', name: PROFILE, host: cluster.host, port: cluster.port, database: DATABASE, user: 'postgres', auth: 'none' }],
         'workbench.colorTheme': 'Default Dark Modern',
       },
-      args: ['--vscode-option', 'enable-smoke-test-driver'],
-    });
-    browser = await openBrowser(server);
-    page = browser.page;
-    await page.goto(server.url([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${repoRoot}`]]));
-    await waitForWorkbench(page);
-    fs.mkdirSync(resultsDir, { recursive: true });
+    }));
   });
 
   after(async () => {
-    if (page) await page.screenshot({ path: path.join(resultsDir, 'reach-last.png') }).catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-    await cluster?.stop();
+    await closeGridWorkbench({ cluster, server, browser, page }, 'reach-last.png');
   });
 
   it('Ctrl+End shows row 2,000,000 and Ctrl+Home row 1, holding a window of the result', async () => {

@@ -5,16 +5,15 @@
  * own COPY. Screenshots go to test-results/results-*.png.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
-import { startCluster } from '../harness/cluster';
 import type { Cluster } from '../harness/cluster';
-import { delay, openBrowser, repoRoot, resultsDir, startCodeServer, waitForWorkbench } from './harness/code-server';
+import { delay } from './harness/code-server';
 import type { Browser, CodeServer } from './harness/code-server';
 import { cell, chooseFromContextMenu, command, editCell, expand, gridFrame, gridPage, openFile, pick, readClipboard, shot, treeRow, waitFor, waitText } from './harness/grid-page';
+import { closeGridWorkbench, openGridWorkbench } from './harness/grid-workbench';
 
 const DATABASE = 'grid';
 const PROFILE = 'Grid cluster';
@@ -50,23 +49,17 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
   const cspViolations: string[] = [];
 
   before(async () => {
-    execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
-    // Trust on loopback: the profile then needs no password in VS Code's secret storage.
-    cluster = await startCluster({ hbaFirst: ['host all all 127.0.0.1/32 trust'] });
-    await cluster.sql(`CREATE DATABASE ${DATABASE}`);
-    await cluster.sql(FIXTURE, [], DATABASE);
-    server = await startCodeServer({
+    ({ cluster, server, browser, page } = await openGridWorkbench({
       name: 'results',
+      database: DATABASE,
+      profile: { id: 'grid-profile', name: PROFILE },
+      fixture: FIXTURE,
       settings: {
-        'pgExplorer.connections': [
-          { id: 'grid-profile', name: PROFILE, host: cluster.host, port: cluster.port, database: DATABASE, user: 'postgres', auth: 'none' },
-        ],
         // The save dialog as a quick input the test can type a path into.
         'files.simpleDialog.enable': true,
         'workbench.colorTheme': 'Default Dark Modern',
         'pgExplorer.results.maxRowsInGrid': ROW_CAP,
       },
-      args: ['--vscode-option', 'enable-smoke-test-driver'],
       workspaceFiles: {
         'broken.sql': 'SELECT 1;\nSELECT 1 / 0 AS boom;\nSELECT 2;\n',
         // Fault drill (issue 8): one 100 MB value in a result.
@@ -85,25 +78,17 @@ describe('results grid (code-server)', { timeout: 12 * 60_000 }, () => {
           '',
         ].join('\n'),
       },
-    });
-    browser = await openBrowser(server);
-    page = browser.page;
-    // Console messages of every frame, the webviews' included: a CSP violation shows up here.
-    page.on('console', (message) => {
-      if (/Content Security Policy|Refused to (load|execute|apply)/i.test(message.text())) cspViolations.push(message.text());
-    });
-    // Copy goes through VS Code's clipboard, which is the browser's here.
-    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://127.0.0.1:${server.port}` });
-    await page.goto(server.url([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${repoRoot}`]]));
-    await waitForWorkbench(page);
-    fs.mkdirSync(resultsDir, { recursive: true });
+      clipboard: true,
+      // Console messages of every frame, the webviews' included: a CSP violation shows up here.
+      onBrowser: (b) =>
+        b.page.on('console', (message) => {
+          if (/Content Security Policy|Refused to (load|execute|apply)/i.test(message.text())) cspViolations.push(message.text());
+        }),
+    }));
   });
 
   after(async () => {
-    if (page) await page.screenshot({ path: path.join(resultsDir, 'results-last.png') }).catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-    await cluster?.stop();
+    await closeGridWorkbench({ cluster, server, browser, page }, 'results-last.png');
   });
 
   it('opens a 100,000-row table and reaches its bottom by the scrollbar, rows in order, a bounded DOM', async () => {

@@ -6,16 +6,12 @@
  * why. Screenshots for the README go to test-results/sort-*.png and filter-*.png.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { startCluster } from '../harness/cluster';
 import type { Cluster } from '../harness/cluster';
-import { openBrowser, repoRoot, resultsDir, startCodeServer, waitForWorkbench } from './harness/code-server';
 import type { Browser, CodeServer } from './harness/code-server';
 import { cell, column, command, editCell, gridFrame, gridPage, header, openFile, pick, readClipboard, shot, waitFor, waitText } from './harness/grid-page';
+import { closeGridWorkbench, openGridWorkbench } from './harness/grid-workbench';
 
 const DATABASE = 'sorting';
 const PROFILE = 'Sort cluster';
@@ -40,37 +36,24 @@ describe('sort and filter on the server (code-server)', { timeout: 10 * 60_000 }
   let page: Page;
 
   before(async () => {
-    execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
-    cluster = await startCluster({ hbaFirst: ['host all all 127.0.0.1/32 trust'] });
-    await cluster.sql(`CREATE DATABASE ${DATABASE}`);
-    await cluster.sql(FIXTURE, [], DATABASE);
-    server = await startCodeServer({
+    ({ cluster, server, browser, page } = await openGridWorkbench({
       name: 'sort-filter',
+      database: DATABASE,
+      profile: { id: 'sort-profile', name: PROFILE },
+      fixture: FIXTURE,
       settings: {
-        'pgExplorer.connections': [
-          { id: 'sort-profile', name: PROFILE, host: cluster.host, port: cluster.port, database: DATABASE, user: 'postgres', auth: 'none' },
-        ],
         'workbench.colorTheme': 'Default Dark Modern',
       },
-      args: ['--vscode-option', 'enable-smoke-test-driver'],
       workspaceFiles: {
         'typed.sql': 'SELECT g AS n, g % 3 AS m, g AS n FROM generate_series(1, 3000) g;\n',
         'update.sql': 'UPDATE customers SET balance = balance + 1 WHERE id = 5 RETURNING id, balance;\n',
       },
-    });
-    browser = await openBrowser(server);
-    page = browser.page;
-    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://127.0.0.1:${server.port}` });
-    await page.goto(server.url([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${repoRoot}`]]));
-    await waitForWorkbench(page);
-    fs.mkdirSync(resultsDir, { recursive: true });
+      clipboard: true,
+    }));
   });
 
   after(async () => {
-    if (page) await page.screenshot({ path: path.join(resultsDir, 'sort-filter-last.png') }).catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-    await cluster?.stop();
+    await closeGridWorkbench({ cluster, server, browser, page }, 'sort-filter-last.png');
   });
 
   it('sorts by a header click, shift-click adds a second column, and the order holds paged to the end', async () => {

@@ -188,6 +188,9 @@ trust.hidden = true;
 
 const form = el('div', 'form');
 form.id = 'form';
+// Hidden until the host's init arrives: its fill() would overwrite anything typed before it, and
+// the sections shown depend on the values it brings.
+form.hidden = true;
 form.append(
   section('paste', 'Paste a connection string (optional)', pasteRow, filled),
   section('server', 'Server',

@@ -23,12 +23,12 @@ import { command, pick, shot, treeRow, waitFor } from './harness/grid-page';
 
 const NAME = 'Form cluster';
 
-/** The form's frame: the webview document that holds the host field. */
+/** The form's frame: the webview document that holds the host field, once the host's values are in (the form shows then). */
 async function formFrame(page: Page, timeoutMs = 30_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const frame of page.frames().filter((f) => f.url().includes('fake.html'))) {
-      const found = await frame.evaluate<boolean>(`!!document.getElementById('f-host') && document.getElementById('form') !== null`).catch(() => false);
+      const found = await frame.evaluate<boolean>(`!!document.getElementById('f-host') && document.getElementById('form')?.hidden === false`).catch(() => false);
       if (found) return frame;
     }
     await delay(200);

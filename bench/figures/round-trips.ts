@@ -1,4 +1,8 @@
-/** Figure 6: 10,000 `SELECT 1` through execute on one session against client.query on one connection. */
+/**
+ * Figure 6: 10,000 `SELECT 1` through execute on one session against client.query on one connection.
+ * execute gets the options a Run of one statement passes (src/extension/editors/runner.ts:
+ * `{ scrollable: true }`), so the figure is the pool's part of what a user's Run costs.
+ */
 import { Client } from 'pg';
 import { PgPool } from '../../src/pool';
 import { SUPERUSER, SUPERUSER_PASSWORD } from '../../test/harness/cluster';
@@ -12,6 +16,8 @@ import type { BenchFigure } from '../types';
 const STATEMENTS = 10_000;
 const RUNS = 5;
 const SESSION = 'bench:select1';
+/** What runner.ts passes for a Run of one statement. */
+const RUN_OPTIONS = { scrollable: true } as const;
 
 export async function roundTripFigures(pool: PgPool, client: Client, cluster?: Cluster): Promise<BenchFigure[]> {
   const direct = await measure(pool, client);
@@ -23,8 +29,15 @@ export async function roundTripFigures(pool: PgPool, client: Client, cluster?: C
       baseline: direct.simple,
       target: { of: 'ratio', op: '<=', limit: 1.2 },
       note:
-        'baseline: client.query("SELECT 1") (simple protocol) on one pg.Client, awaited one by one; ' +
-        `per-run ratios ${direct.spread}. A result that fits its first page is handed over at CommandComplete and its Close + Sync ride with the next statement (src/pool/portal.ts)`,
+        'execute(sql, { scrollable: true }), the options a Run of one statement passes; baseline: client.query("SELECT 1") (simple protocol) on one pg.Client, awaited one by one; ' +
+        `per-run ratios ${direct.spread}. A statement whose whole result the parser bounds to the first page (here: no FROM, no function call) goes as one Query message, no cursor (src/pool/whole-result.ts)`,
+    }),
+    figure({
+      name: `6. ${STATEMENTS.toLocaleString('en')} x SELECT 1 (execute without options, a portal)`,
+      value: direct.portal,
+      unit: 'ms',
+      baseline: direct.simple,
+      note: `execute(sql) with no options (the extension's own reads): a protocol portal, Parse..Execute + Flush, then Close + Sync after CommandComplete (src/pool/portal.ts); per-run ratios ${direct.portalSpread}`,
     }),
     figure({
       name: `6. ${STATEMENTS.toLocaleString('en')} x SELECT 1 (execute vs extended protocol, one round trip)`,
@@ -56,7 +69,7 @@ export async function roundTripFigures(pool: PgPool, client: Client, cluster?: C
           unit: 'ms',
           baseline: through.simple,
           target: { of: 'ratio', op: '<=', limit: 1.2 },
-          note: `Debian's pgbouncer, pool_mode=transaction, in front of the same cluster; baseline: client.query("SELECT 1") through it; per-run ratios ${through.spread}`,
+          note: `Debian's pgbouncer, pool_mode=transaction, in front of the same cluster; execute with a Run's options; baseline: client.query("SELECT 1") through it; per-run ratios ${through.spread}`,
         }),
       );
     } finally {
@@ -68,13 +81,25 @@ export async function roundTripFigures(pool: PgPool, client: Client, cluster?: C
   return figures;
 }
 
-async function measure(pool: PgPool, client: Client): Promise<{ pool: number; simple: number; extended: number; cursor: number; spread: string }> {
-  const viaPool = async (): Promise<void> => {
+interface Measured {
+  pool: number;
+  portal: number;
+  simple: number;
+  extended: number;
+  cursor: number;
+  spread: string;
+  portalSpread: string;
+}
+
+async function measure(pool: PgPool, client: Client): Promise<Measured> {
+  const execute = (options: { scrollable?: true }) => async (): Promise<void> => {
     for (let i = 0; i < STATEMENTS; i++) {
-      const outcome = await pool.execute(SESSION, 'SELECT 1');
+      const outcome = await pool.execute(SESSION, 'SELECT 1', options);
       if (outcome.kind !== 'rows' || outcome.page.rows[0]?.[0] !== '1') throw new Error('SELECT 1 gave no 1');
     }
   };
+  const viaPool = execute(RUN_OPTIONS);
+  const viaPortal = execute({});
   const raw = async (): Promise<void> => {
     for (let i = 0; i < STATEMENTS; i++) {
       const result = await client.query({ text: 'SELECT 1', rowMode: 'array' });
@@ -96,25 +121,33 @@ async function measure(pool: PgPool, client: Client): Promise<{ pool: number; si
     }
   };
   // Warm both paths (JIT, the session's connection) before timing.
+  await pool.execute(SESSION, 'SELECT 1', RUN_OPTIONS);
   await pool.execute(SESSION, 'SELECT 1');
   await client.query('SELECT 1');
   const poolMs: number[] = [];
+  const portalMs: number[] = [];
   const rawMs: number[] = [];
   const cursorMs: number[] = [];
   const extendedMs: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     poolMs.push((await timed(viaPool)).ms);
     rawMs.push((await timed(raw)).ms);
+    portalMs.push((await timed(viaPortal)).ms);
     extendedMs.push((await timed(extended)).ms);
     cursorMs.push((await timed(rawCursor)).ms);
   }
   await pool.releaseSession(SESSION);
-  const ratios = poolMs.map((ms, i) => ms / rawMs[i]);
+  const spread = (ms: number[]): string => {
+    const ratios = ms.map((value, i) => value / rawMs[i]);
+    return `${ratios.map((r) => r.toFixed(2)).join(', ')} (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}x) over ${RUNS} runs`;
+  };
   return {
     pool: median(poolMs),
+    portal: median(portalMs),
+    portalSpread: spread(portalMs),
     simple: median(rawMs),
     extended: median(extendedMs),
     cursor: median(cursorMs),
-    spread: `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}x over ${RUNS} runs`,
+    spread: spread(poolMs),
   };
 }

@@ -131,7 +131,7 @@ export async function openStatement(
   };
 }
 
-function columnMeta(field: FieldDef, typeNames: TypeNameCache): ColumnMeta {
+export function columnMeta(field: FieldDef, typeNames: TypeNameCache): ColumnMeta {
   return {
     name: field.name,
     typeOid: field.dataTypeID,

@@ -28,10 +28,11 @@ import { DETACHED_INFO, LOGIN_CONTEXT, SessionState } from './session';
 import { Session } from './session-handle';
 import type { SessionOwner } from './session-handle';
 import { applyContext, collectCustomSettingNames, mayChangeContext, readContext } from './session-context';
-import { whyNotPlainQuery } from './statement-kind';
+import { readStatement, whyNotPlainQuery } from './statement-kind';
 import { checkParameters, checkStatementText } from './statement-text';
 import { SshTunnel } from './tunnel';
 import { TypeNameCache } from './type-names';
+import { fitsFirstPage, runWhole } from './whole-result';
 import type { ExecutionOutcome, PageResult, PoolOptions, PoolStats, SessionChange, SessionContext, SessionInfo } from './types';
 
 /** The schema tree's own session. The colon keeps it from ever equalling a UUID. */
@@ -159,8 +160,13 @@ export class PgPool implements SessionOwner {
 
     checkParameters(options.params);
     const session = this.sessionFor(sessionId);
-    const keepOpen = options.keepOpen === true && (options.params?.length ?? 0) === 0 && (await whyNotPlainQuery(sql)) === undefined;
-    const scrollable = !keepOpen && options.scrollable === true && !options.background && (await whyNotPlainQuery(sql)) === undefined;
+    const noParams = (options.params?.length ?? 0) === 0;
+    // A Run's options (a cursor kept open, or one to scroll): the statement is read once, and what fits the first page runs whole.
+    const read = options.keepOpen === true || (options.scrollable === true && !options.background) ? await readStatement(sql) : undefined;
+    const plain = read !== undefined && read.notPlain === undefined;
+    const whole = read !== undefined && noParams && fitsFirstPage(read, pageSize);
+    const keepOpen = !whole && options.keepOpen === true && noParams && plain;
+    const scrollable = !whole && !keepOpen && options.scrollable === true && !options.background && plain;
     return this.run(
       session,
       async () => {
@@ -188,6 +194,10 @@ export class PgPool implements SessionOwner {
             backendPid: connection.backendPid,
             ...(sessionReset ? { sessionReset } : {}),
           });
+          const ran = whole
+            ? await connection.collectingNotices(() => runWhole(connection, sql, this.typeNames))
+            : undefined;
+          const statement = ran ? { ...ran.value, cursor: null, firstRows: ran.value.rows } : undefined;
           if (keepOpen) {
             const { value: declared, notices, dropped } = await connection.collectingNotices(() =>
               declareCursor(connection, `pgx_result_${++this.declaredCursors}`, sql, pageSize, this.typeNames),
@@ -215,9 +225,9 @@ export class PgPool implements SessionOwner {
             const cursor = { columns: declared.page.columns, name: declared.cursor.name, scrollable: true };
             return { kind: 'rows', cursor, page, ...common(notices, dropped) };
           }
-          const { value: opened, notices, dropped } = await connection.collectingNotices(() =>
-            openStatement(connection, sql, options.params, pageSize, this.typeNames),
-          );
+          const { value: opened, notices, dropped } = ran && statement
+            ? { value: statement, notices: ran.notices, dropped: ran.dropped }
+            : await connection.collectingNotices(() => openStatement(connection, sql, options.params, pageSize, this.typeNames));
           session.lastCommand = opened.command;
           // COMMIT / ROLLBACK close the cursors declared inside the transaction (not WITH HOLD ones).
           if (connection.txStatus === 'idle') session.dropDeclared('the transaction it was read in ended. Run the statement again to see it.', (c) => !c.hold);

@@ -34,19 +34,30 @@ const NOT_PLAIN: Record<string, string> = {
  * SELECT / VALUES / TABLE (set operations and read-only CTEs included).
  */
 export async function whyNotPlainQuery(sql: string): Promise<string | undefined> {
+  return (await readStatement(sql)).notPlain;
+}
+
+/** One statement as the parser reads it: why it is not a plain query (undefined when it is), and its tree. */
+export interface ReadStatement {
+  notPlain: string | undefined;
+  /** The statement's node, e.g. `{ SelectStmt: {...} }`; undefined unless the text is exactly one statement. */
+  stmt: Record<string, unknown> | undefined;
+}
+
+export async function readStatement(sql: string): Promise<ReadStatement> {
   const { parseSync } = await loadParser();
   let parsed: { stmts?: { stmt?: Record<string, unknown> }[] };
   try {
     parsed = parseSync(sql) as typeof parsed;
   } catch (err) {
-    return `it does not parse (${(err as Error).message})`;
+    return { notPlain: `it does not parse (${(err as Error).message})`, stmt: undefined };
   }
   const statements = parsed.stmts ?? [];
-  if (statements.length !== 1) return `it is ${statements.length} statements, not one`;
+  if (statements.length !== 1) return { notPlain: `it is ${statements.length} statements, not one`, stmt: undefined };
   const stmt = statements[0].stmt ?? {};
   const kind = Object.keys(stmt)[0];
-  if (kind !== 'SelectStmt') return `it is not a SELECT, VALUES or TABLE statement (${kind ?? 'empty'})`;
-  return findNotPlain(stmt.SelectStmt);
+  if (kind !== 'SelectStmt') return { notPlain: `it is not a SELECT, VALUES or TABLE statement (${kind ?? 'empty'})`, stmt };
+  return { notPlain: findNotPlain(stmt.SelectStmt), stmt };
 }
 
 /** Walks the tree with a stack of its own: a statement nested thousands deep must not overflow JS's. */

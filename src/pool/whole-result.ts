@@ -1,0 +1,104 @@
+/**
+ * Statements whose whole result is known, from the parser's tree, to fit the first page: they
+ * need no cursor, so they go as one simple-protocol Query message and cost one round trip, with
+ * the server's ReadyForQuery (its implicit commit included) in the same reply.
+ *
+ * A portal (exec.ts) costs two: Parse..Execute + Flush, then Close + Sync once it completed,
+ * whose ReadyForQuery the session's next statement waits for; a scroll or held cursor costs
+ * three or four (BEGIN + DECLARE, FETCH, CLOSE + COMMIT). Only what the tree bounds goes here:
+ *
+ * - a command that returns no rows (DML without RETURNING, DDL, SET, BEGIN / COMMIT, ...);
+ * - a plain query bounded by its own text: `LIMIT n` / `FETCH FIRST n ROWS ONLY` with a constant
+ *   n (not WITH TIES), a VALUES list of n rows, or a SELECT without FROM, set operation or any
+ *   function call (one row at most: no set-returning function can be in it).
+ *
+ * Values stay the server's text (no type parser runs), as everywhere in the pool. The parser is
+ * the server's own (libpg-query); a text it reads as one statement is sent unchanged.
+ */
+import type { FieldDef, QueryResult } from 'pg';
+import type { PooledConnection } from './connection';
+import { columnMeta } from './exec';
+import type { ReadStatement } from './statement-kind';
+import type { TypeNameCache } from './type-names';
+import type { ColumnMeta, Row } from './types';
+
+/** Statement kinds that never return rows (a RETURNING list is checked apart). */
+const NO_ROWS = new Set([
+  'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'TransactionStmt', 'VariableSetStmt', 'CreateStmt',
+  'CreateTableAsStmt', 'IndexStmt', 'AlterTableStmt', 'DropStmt', 'TruncateStmt', 'CommentStmt', 'GrantStmt',
+  'GrantRoleStmt', 'ViewStmt', 'CreateFunctionStmt', 'DoStmt', 'CreateSchemaStmt', 'RenameStmt', 'VacuumStmt',
+  'LockStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'CreateExtensionStmt', 'DefineStmt', 'CompositeTypeStmt',
+  'CreateEnumStmt', 'CreateTrigStmt', 'NotifyStmt', 'ListenStmt', 'UnlistenStmt', 'CreateRoleStmt', 'AlterRoleStmt',
+  'DropRoleStmt', 'AlterOwnerStmt', 'CreatePolicyStmt', 'AlterPolicyStmt', 'RefreshMatViewStmt', 'ReindexStmt',
+  'ClusterStmt', 'CheckPointStmt', 'CreateDomainStmt', 'AlterDomainStmt', 'AlterFunctionStmt', 'AlterObjectSchemaStmt',
+  'AlterDefaultPrivilegesStmt', 'AlterEnumStmt', 'RuleStmt', 'CreatedbStmt', 'DropdbStmt', 'PrepareStmt', 'DeallocateStmt',
+]);
+
+/** Keeps every value as the text the server sent. */
+const TEXT_TYPES = { getTypeParser: () => (value: string) => value };
+
+/** Whether the whole result of `read` is known to fit `pageSize` rows (and so needs no cursor). */
+export function fitsFirstPage(read: ReadStatement, pageSize: number): boolean {
+  const stmt = read.stmt;
+  if (!stmt) return false;
+  const kind = Object.keys(stmt)[0];
+  const node = stmt[kind] as Record<string, unknown> | undefined;
+  if (kind !== 'SelectStmt') return NO_ROWS.has(kind) && !hasItems(node?.returningList);
+  if (read.notPlain !== undefined || !node) return false;
+  const bound = rowBound(node);
+  return bound !== null && bound <= pageSize;
+}
+
+/** The most rows a plain SELECT / VALUES can return, from its text alone; null when unbounded or unknown. */
+function rowBound(select: Record<string, unknown>): number | null {
+  const bounds: number[] = [];
+  const limit = select.limitCount as { A_Const?: { ival?: { ival?: number } } } | undefined;
+  if (limit && select.limitOption === 'LIMIT_OPTION_COUNT' && limit.A_Const?.ival) bounds.push(limit.A_Const.ival.ival ?? 0);
+  const setOperation = select.op !== undefined && select.op !== 'SETOP_NONE';
+  if (!setOperation && !hasItems(select.fromClause)) {
+    if (hasItems(select.valuesLists)) bounds.push((select.valuesLists as unknown[]).length);
+    else if (!callsAFunction(select)) bounds.push(1);
+  }
+  return bounds.length > 0 ? Math.min(...bounds) : null;
+}
+
+/** Any FuncCall in the tree (a set-returning function would make rows of one SELECT). */
+function callsAFunction(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      for (const item of node) stack.push(item);
+      continue;
+    }
+    if (node === null || typeof node !== 'object') continue;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'FuncCall') return true;
+      stack.push(value);
+    }
+  }
+  return false;
+}
+
+function hasItems(value: unknown): boolean {
+  return Array.isArray(value) && value.length > 0;
+}
+
+export interface WholeResult {
+  /** Null for a command (no row description). */
+  columns: ColumnMeta[] | null;
+  rows: Row[];
+  command: string;
+  rowCount: number | null;
+}
+
+/** Runs `sql` as one Query message and reads its whole result. */
+export async function runWhole(connection: PooledConnection, sql: string, typeNames: TypeNameCache): Promise<WholeResult> {
+  const results = (await connection.client.query({ text: sql, rowMode: 'array', types: TEXT_TYPES })) as unknown as QueryResult | QueryResult[];
+  const result = Array.isArray(results) ? results[results.length - 1] : results;
+  const fields: FieldDef[] = result.fields ?? [];
+  const command = result.command ?? '';
+  if (fields.length === 0) return { columns: null, rows: [], command, rowCount: result.rowCount ?? null };
+  await typeNames.resolve(connection.client, fields.map((f) => f.dataTypeID));
+  return { columns: fields.map((f) => columnMeta(f, typeNames)), rows: result.rows as Row[], command: command || 'SELECT', rowCount: result.rowCount ?? null };
+}

@@ -482,6 +482,7 @@ export async function uiFigures(cluster: Cluster, log: Log): Promise<BenchFigure
     return figuresFrom(m, raw).map((f) => (f.value === null ? { ...f, note: `not measured: ${why}` } : f));
   } finally {
     await browser?.close();
+    // PGX_BENCH_KEEP=1 keeps code-server's folder (.e2e/bench-ui-*: the extension host's logs) after a good run too.
     await server?.stop({ removeRunDir: ok && !process.env.PGX_BENCH_KEEP });
     fs.rmSync(secretDir, { recursive: true, force: true });
   }

@@ -1,13 +1,13 @@
 // Bundles the extension host (node, cjs, vscode external) and the webview (browser) with esbuild.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const production = process.argv.includes('--production');
 // A production build (what vsce packages) ships no source maps: remove those of earlier builds.
 if (production) {
-  for (const map of ['dist/extension.js.map', 'dist/webview.js.map', 'dist/plan-webview.js.map', 'dist/form-webview.js.map']) rmSync(map, { force: true });
+  if (existsSync('dist')) for (const file of readdirSync('dist')) if (file.endsWith('.js.map')) rmSync(join('dist', file), { force: true });
 }
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
 

@@ -471,7 +471,7 @@ export async function uiFigures(cluster: Cluster, log: Log): Promise<BenchFigure
     browser = await openBrowser(server);
     await measure(server, browser, m, log);
     ok = true;
-    return [...figuresFrom(m, raw), activationFigure(server.runDir)];
+    return [...figuresFrom(m, raw), ...activationFigure(server.runDir)];
   } catch (err) {
     const reason = `the code-server run failed: ${(err as Error).message.split('\n')[0]}`;
     log(reason);
@@ -482,7 +482,8 @@ export async function uiFigures(cluster: Cluster, log: Log): Promise<BenchFigure
     return figuresFrom(m, raw).map((f) => (f.value === null ? { ...f, note: `not measured: ${why}` } : f));
   } finally {
     await browser?.close();
-    await server?.stop({ removeRunDir: ok });
+    // PGX_BENCH_KEEP=1 keeps code-server's folder (.e2e/bench-ui-*: the extension host's logs) after a good run too.
+    await server?.stop({ removeRunDir: ok && !process.env.PGX_BENCH_KEEP });
     fs.rmSync(secretDir, { recursive: true, force: true });
   }
 }
@@ -492,7 +493,7 @@ export async function uiFigures(cluster: Cluster, log: Log): Promise<BenchFigure
  * line in the extension host's log (before our bundle is loaded) to our "activated in N ms" line,
  * both stamped by the same clock; the note splits off activate() itself.
  */
-function activationFigure(runDir: string): BenchFigure {
+function activationFigure(runDir: string): BenchFigure[] {
   const name = '8. activation in code-server (load bundle + activate)';
   const stamp = (line: string | undefined): number | null => {
     const match = line?.match(/^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3})/);
@@ -506,15 +507,39 @@ function activationFigure(runDir: string): BenchFigure {
   const doneLine = read(path.join('pg-explorer.pg-explorer', 'PG Explorer.log')).find((l) => /PG Explorer activated in \d+ ms/.test(l));
   const done = stamp(doneLine);
   if (begin === null || done === null) {
-    return figure({ name, value: null, unit: 'ms', baseline: null, note: 'not measured: the activation lines were not found in the extension host logs' });
+    return [figure({ name, value: null, unit: 'ms', baseline: null, note: 'not measured: the activation lines were not found in the extension host logs' })];
   }
-  const own = doneLine?.match(/activated in (\d+) ms/)?.[1] ?? '?';
-  return figure({
-    name,
-    value: done - begin,
-    unit: 'ms',
-    baseline: null,
-    target: { of: 'value', op: '<', limit: 50 },
-    note: `VS Code's activation log line to ours (ms stamps, same clock); activate() itself ${own} ms, the rest is loading the bundle (pg and ssh2 load with the first connection, the SQL scanner's WASM after activation)`,
-  });
+  const own = Number(doneLine?.match(/activated in (\d+) ms/)?.[1] ?? NaN);
+  // Our line also carries the bundle's own stamps (epoch ms, scripts/build.mjs's banner and footer)
+  // and activate()'s call: they split the figure into VS Code's work and ours.
+  const split = doneLine?.match(/bundle evaluated (\d+)\.\.(\d+), \d+ ms; activate\(\) called at (\d+)/);
+  const out = [
+    figure({
+      name,
+      value: done - begin,
+      unit: 'ms',
+      baseline: null,
+      target: { of: 'value', op: '<', limit: 50 },
+      note: split
+        ? (() => {
+            const [bundleStart, bundleEnd, called] = split.slice(1, 4).map(Number);
+            return `VS Code's activation log line to ours (ms stamps, same clock): ${bundleStart - begin} ms until our bundle starts evaluating (VS Code reads and compiles it, with its own set-up), ${bundleEnd - bundleStart} ms evaluating it, ${called - bundleEnd} ms until VS Code calls activate() (it waits for the extension context: globalState/workspaceState from the workbench), activate() itself ${own} ms, ${done - called - own} ms until the output channel writes our line (VS Code registers the channel with the workbench first)`;
+          })()
+        : `VS Code's activation log line to ours (ms stamps, same clock); activate() itself ${own} ms`,
+    }),
+  ];
+  if (split) {
+    const [bundleStart, bundleEnd] = split.slice(1, 3).map(Number);
+    out.push(
+      figure({
+        name: '8. activation in code-server, our part (bundle evaluation + activate())',
+        value: bundleEnd - bundleStart + own,
+        unit: 'ms',
+        baseline: null,
+        target: { of: 'value', op: '<', limit: 50 },
+        note: "the bundle's first statement to its last (esbuild banner and footer) plus activate()'s own time; reading and compiling dist/extension.js is in VS Code's part above (pg, ssh2, libpg-query and sql-formatter are bundles of their own, loaded on first use)",
+      }),
+    );
+  }
+  return out;
 }

@@ -11,7 +11,7 @@ import type { Connections } from '../connections/connections';
 import type { QueryHistory } from '../history/history';
 import { describeProfile } from '../profiles/profile';
 import type { ProfileStore } from '../profiles/store';
-import type { ResultsPresenter, StatementRun } from '../results/contract';
+import type { ResultsPresenter, ResultsTarget, StatementRun } from '../results/contract';
 import { runSteps, splitScript, statementAt } from '../sql/splitter';
 import type { Binding, DocumentBindings } from './bindings';
 import { diagnosticFor } from './diagnostics';
@@ -144,6 +144,17 @@ export class SqlRunner implements vscode.Disposable {
     }
 
     this.diagnostics.delete(document.uri);
+    const target = (): ResultsTarget => ({
+      key: document.uri.toString(),
+      title: `Results: ${basename(document.uri)}`,
+      session: session.session,
+      readOnly: profile.readOnly === true,
+      // Messages' Run again (after a lost connection): the same statement texts, in this editor.
+      runAgain: () => this.run(document, planned),
+    });
+    // The results place loads its page while the statements run (the first run of an editor
+    // creates its webview): nothing of the run waits for it.
+    this.presenter?.prepareRun(target());
     const notices = this.connections.noticeChannel(profile);
     const statements: StatementRun[] = [];
     let cancelled = false;
@@ -204,17 +215,7 @@ export class SqlRunner implements vscode.Disposable {
     // The editor may have closed while it ran (its session released): no panel for it then.
     if (this.presenter && this.sessions.get(document.uri) === session) {
       await this.presenter
-        .showRun(
-          {
-            key: document.uri.toString(),
-            title: `Results: ${basename(document.uri)}`,
-            session: session.session,
-            readOnly: profile.readOnly === true,
-            // Messages' Run again (after a lost connection): the same statement texts, in this editor.
-            runAgain: () => this.run(document, planned),
-          },
-          statements,
-        )
+        .showRun(target(), statements)
         .catch((err: unknown) => this.log.error(`The results panel failed: ${(err as Error).message}`));
     }
     vscode.window.setStatusBarMessage(`PG Explorer: ${summarizeRun(statements, planned.filter((p) => p.skipped === undefined).length)}`, 8_000);

@@ -37,6 +37,11 @@ export interface ResultsPresenter {
    * `session.fetchPage()`.
    */
   showRun(target: ResultsTarget, statements: StatementRun[]): Promise<void>;
+  /**
+   * A run of the target starts: its results place (and webview) is made and brought on screen
+   * now, so the page loads while the statements run instead of after them. showRun fills it.
+   */
+  prepareRun(target: ResultsTarget): void;
   /** Runs `sql` ("Open data" of one table) in the target's session, which the panel owns from then on. */
   openTableData(target: ResultsTarget, sql: string): Promise<void>;
   /** Closes the panel of a target (its session is released by the caller). */

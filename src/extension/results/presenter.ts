@@ -26,6 +26,11 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
     this.dock = new ResultsDock(extensionUri);
   }
 
+  prepareRun(target: ResultsTarget): void {
+    const panel = this.panelFor(target, resultsLocation() === 'beside' ? vscode.ViewColumn.Beside : 'dock');
+    if (!panel.visible) panel.reveal();
+  }
+
   async showRun(target: ResultsTarget, statements: StatementRun[]): Promise<void> {
     const panel = this.panelFor(target, resultsLocation() === 'beside' ? vscode.ViewColumn.Beside : 'dock');
     // Every run brings its results on screen: the docked view comes back if it was hidden or closed.

@@ -171,7 +171,7 @@ export class PgPool implements SessionOwner {
       session,
       async () => {
         // A background read never closes the user's result, nor takes the news of a reset.
-        if (options.background && (session.cursor || hasScrollCursor(session) || session.pendingReset || !session.connection)) {
+        if (options.background && (session.cursor || hasScrollCursor(session) || session.pendingReset || !session.connection || session.connection.broken)) {
           throw new PgError('sessionBusy', 'The session has an open result (or no connection yet); the background read is skipped.');
         }
         const started = performance.now();
@@ -713,7 +713,7 @@ export class PgPool implements SessionOwner {
         await this.refreshContext(session, connection).catch((err: unknown) => {
           throw this.callFailed(session, connection, err);
         });
-      }).catch(() => undefined);
+      }, { background: true }).catch(() => undefined);
     }
     return session.context;
   }
@@ -959,7 +959,8 @@ export class PgPool implements SessionOwner {
 
   private lost(session: SessionState, connection: PooledConnection, cause: unknown): PgError {
     const wasAttached = session.connection === connection;
-    if (wasAttached) session.connection = undefined;
+    // A background read keeps the broken wire, so the user's next call still says it was lost.
+    if (wasAttached && !session.backgroundInFlight) session.connection = undefined;
     session.clearCursor();
     session.dropDeclared('the connection to the server was lost.');
     this.discard(connection);

@@ -69,6 +69,7 @@ describe('SQL editors', () => {
     const docked = await openSql('select 1 as docked;', profileId);
     assert.deepEqual(rowsOf(await run('pgExplorer.runAll', docked)), [['1']]);
     assert.deepEqual(resultTabs().map(({ tab }) => tab.label), []);
+    const dockedName = path.basename(docked.document.uri.path);
     await config.update('results.location', 'beside', vscode.ConfigurationTarget.Global);
     try {
       const editor = await openSql('select 42 as answer;', profileId);
@@ -83,9 +84,16 @@ describe('SQL editors', () => {
       assert.ok(found.group.viewColumn > editorGroup.viewColumn, 'beside the editor, to its right');
       // The run did not take the focus from the editor.
       assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), editor.document.uri.toString());
+      // An editor whose results were docked before the change follows the setting at its next run.
+      const again = await vscode.window.showTextDocument(docked.document);
+      assert.deepEqual(rowsOf(await run('pgExplorer.runAll', again)), [['1']]);
+      await waitFor(`a "Results: ${dockedName}" tab`, () => resultTabs().some(({ tab }) => tab.label === `Results: ${dockedName}`));
     } finally {
       await config.update('results.location', undefined, vscode.ConfigurationTarget.Global);
     }
+    // And back: its next run docks them again, and its tab among the editors goes.
+    assert.deepEqual(rowsOf(await run('pgExplorer.runAll', await vscode.window.showTextDocument(docked.document))), [['1']]);
+    await waitFor(`the "Results: ${dockedName}" tab to go`, () => resultTabs().every(({ tab }) => tab.label !== `Results: ${dockedName}`));
   });
 
   it('runs the selection when there is one', async () => {

@@ -14,7 +14,7 @@ import type { ExecutionOutcome, PageResult, PoolOptions, Session, SessionChange 
 import { startCluster } from '../harness/cluster';
 import type { Cluster } from '../harness/cluster';
 import { testPools } from '../harness/pools';
-import { rejectsWith, until } from '../harness/expect';
+import { rejectsWith, settle, until } from '../harness/expect';
 
 let cluster: Cluster;
 const pools = testPools(() => cluster);
@@ -143,6 +143,22 @@ describe('events instead of polling', () => {
     await cluster.sql('SELECT pg_terminate_backend($1)', [pid]);
     await until(() => seen.some((c) => c.change === 'connectionLost'), 'a connectionLost event');
     assert.equal(seen.find((c) => c.change === 'connectionLost')?.info.connected, false);
+    await rejectsWith(session.execute('SELECT 1'), 'connectionLost');
+    rows(await session.execute('SELECT 1'));
+  });
+
+  test("a backend terminated during the extension's own background read: the user's next call still says the connection was lost", async () => {
+    const pool = await openPool('events-lost-background');
+    const session = pool.session('tab');
+    const seen = record(session);
+    await session.execute("SET application_name = 'lost in the background'");
+    const pid = session.info().backendPid;
+    const read = settle(session.execute('SELECT pg_sleep(30)', { background: true }));
+    await until(async () => (await cluster.sql("SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", [pid])).length === 1, 'the background read running');
+    await cluster.sql('SELECT pg_terminate_backend($1)', [pid]);
+    await rejectsWith(read, 'connectionLost');
+    assert.ok(seen.some((c) => c.change === 'connectionLost'), 'a connectionLost event');
+    // Not quietly on a new connection: the SET (and a transaction, temp tables) died with the backend.
     await rejectsWith(session.execute('SELECT 1'), 'connectionLost');
     rows(await session.execute('SELECT 1'));
   });

@@ -427,7 +427,7 @@ export class ResultsPanel implements vscode.Disposable {
   private async fetch(run: CurrentRun, resultId: number, all: boolean, offset?: number, count?: number): Promise<void> {
     if (this.run !== run) return;
     if (!run.pageable.has(resultId)) {
-      this.post(PageFailedNotification, { runId: run.runId, resultId, error: { kind: 'noCursor', message: 'This result has no open cursor to page.' } });
+      this.post(PageFailedNotification, { runId: run.runId, resultId, error: { kind: 'noCursor', message: run.closedReason ?? 'This result has no open cursor to page. Run the statement again.' } });
       return;
     }
     run.fetching = true;

@@ -1,8 +1,8 @@
 /**
  * ResultsPresenter for VS Code: one results place per target key, made on first use and reused
  * for that key's later runs, so an editor never has two. A SQL editor's results go where
- * `pgExplorer.results.location` says when they are first shown: its slot of the docked results
- * view (dock.ts, the default) or a panel beside it. "Open data" of a table is a tab of its own in
+ * `pgExplorer.results.location` says at each run: its slot of the docked results view (dock.ts,
+ * the default) or a panel beside it (a changed setting moves them at the editor's next run). "Open data" of a table is a tab of its own in
  * the active editor group either way (it belongs to no editor).
  */
 import * as vscode from 'vscode';
@@ -14,6 +14,8 @@ import { PanelHost, resultsLocation } from './results-host';
 
 export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
   private readonly panels = new Map<string, ResultsPanel>();
+  /** Where each key's panel was placed: the docked view, beside the editor, or the active group. */
+  private readonly places = new Map<string, vscode.ViewColumn | 'dock'>();
   private readonly dock: ResultsDock;
   private readonly closed = new vscode.EventEmitter<string>();
   /** A panel was closed by the user (or disposed): its owner may release the target's session. */
@@ -32,7 +34,15 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
   }
 
   async showRun(target: ResultsTarget, statements: StatementRun[]): Promise<void> {
-    const panel = this.panelFor(target, resultsLocation() === 'beside' ? vscode.ViewColumn.Beside : 'dock');
+    const where = resultsLocation() === 'beside' ? vscode.ViewColumn.Beside : 'dock';
+    // The setting changed since this editor's results were placed: this run goes where it says now
+    // (the old place closes; its run is replaced by this one anyway, and the session is the editor's).
+    const placedElsewhere = this.panels.get(target.key);
+    if (placedElsewhere && this.places.get(target.key) !== where) {
+      this.panels.delete(target.key);
+      placedElsewhere.dispose();
+    }
+    const panel = this.panelFor(target, where);
     // Every run brings its results on screen: the docked view comes back if it was hidden or closed.
     if (!panel.visible) panel.reveal();
     panel.show(target, statements);
@@ -77,8 +87,12 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
     const host = where === 'dock' ? this.dock.slot(target.key, target.title) : new PanelHost(this.extensionUri, target.title, where);
     const panel = new ResultsPanel(target, host, this.log);
     this.panels.set(target.key, panel);
+    this.places.set(target.key, where);
     panel.onDidClose(() => {
-      if (this.panels.get(target.key) === panel) this.panels.delete(target.key);
+      if (this.panels.get(target.key) === panel) {
+        this.panels.delete(target.key);
+        this.places.delete(target.key);
+      }
       this.closed.fire(target.key);
     });
     return panel;

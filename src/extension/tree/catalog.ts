@@ -5,6 +5,13 @@
  */
 import type { DbSummary, DdlKind, DdlOptions, PgPool, RelationDescription, SchemaContents, SchemaSummary } from '../../pool';
 
+/** Which cached answers: ['databases'], ['schemas'], ['contents', schema], ['relation', schema, name?]. */
+export type CatalogScope = readonly string[];
+
+/** Joins a key's parts: no identifier (nor a filter typed in the tree) holds a NUL. */
+const SEP = '\u0000';
+const keyOf = (parts: CatalogScope): string => parts.join(SEP);
+
 export class Catalog {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly cache = new Map<string, Promise<unknown>>();
@@ -12,21 +19,21 @@ export class Catalog {
   constructor(readonly pool: PgPool) {}
 
   listDatabases(): Promise<DbSummary[]> {
-    return this.cached('databases', () => this.pool.listDatabases());
+    return this.cached(['databases'], () => this.pool.listDatabases());
   }
 
   listSchemas(): Promise<SchemaSummary[]> {
-    return this.cached('schemas', () => this.pool.listSchemas());
+    return this.cached(['schemas'], () => this.pool.listSchemas());
   }
 
   /** The schema's objects, or (with `nameContains`) those the server finds matching; each cached on its own. */
   schemaContents(schema: string, nameContains?: string): Promise<SchemaContents> {
-    if (!nameContains) return this.cached(`contents/${schema}`, () => this.pool.schemaContents(schema));
-    return this.cached(`contents/${schema}\u0000${nameContains}`, () => this.pool.schemaContents(schema, { nameContains }));
+    if (!nameContains) return this.cached(['contents', schema], () => this.pool.schemaContents(schema));
+    return this.cached(['contents', schema, nameContains], () => this.pool.schemaContents(schema, { nameContains }));
   }
 
   describeRelation(schema: string, name: string): Promise<RelationDescription> {
-    return this.cached(`relation/${schema}/${name}`, () => this.pool.describeRelation(schema, name));
+    return this.cached(['relation', schema, name], () => this.pool.describeRelation(schema, name));
   }
 
   getDdl(kind: DdlKind, schema: string, name: string, identityArguments?: string): Promise<string> {
@@ -40,12 +47,20 @@ export class Catalog {
     return this.serial(() => this.pool.getSchemaDdl(schema));
   }
 
-  /** Forgets cached answers whose key starts with `prefix` (all of them when omitted). */
-  invalidate(prefix = ''): void {
-    for (const key of [...this.cache.keys()]) if (key.startsWith(prefix)) this.cache.delete(key);
+  /**
+   * Forgets the cached answers under `scope`, matched part by part, never by a name's prefix:
+   * ['contents', 'app'] is schema app's lists (filtered ones too), not app2's; ['relation', 'app']
+   * every relation of app; ['relation', 'app', 't'] that one. All of them when omitted.
+   */
+  invalidate(scope: CatalogScope = []): void {
+    const exact = keyOf(scope);
+    for (const key of [...this.cache.keys()]) {
+      if (scope.length === 0 || key === exact || key.startsWith(exact + SEP)) this.cache.delete(key);
+    }
   }
 
-  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+  private cached<T>(parts: CatalogScope, load: () => Promise<T>): Promise<T> {
+    const key = keyOf(parts);
     let answer = this.cache.get(key) as Promise<T> | undefined;
     if (!answer) {
       answer = this.serial(load);

@@ -157,9 +157,9 @@ export class SchemaNode extends TreeNode {
   }
 
   override invalidate(): void {
-    this.services.invalidate(this.profileId, this.parent.database, 'schemas');
-    this.services.invalidate(this.profileId, this.parent.database, `contents/${this.schema.name}`);
-    this.services.invalidate(this.profileId, this.parent.database, `relation/${this.schema.name}/`);
+    this.services.invalidate(this.profileId, this.parent.database, ['schemas']);
+    this.services.invalidate(this.profileId, this.parent.database, ['contents', this.schema.name]);
+    this.services.invalidate(this.profileId, this.parent.database, ['relation', this.schema.name]);
   }
 }
 
@@ -210,7 +210,7 @@ export class GroupNode extends TreeNode {
   }
 
   override invalidate(): void {
-    this.services.invalidate(this.profileId, this.parent.parent.database, `contents/${this.schema}`);
+    this.services.invalidate(this.profileId, this.parent.parent.database, ['contents', this.schema]);
   }
 
   override async children(): Promise<TreeNode[]> {

@@ -117,7 +117,7 @@ export class RelationNode extends TreeNode implements ObjectRef {
   }
 
   override invalidate(): void {
-    this.services.invalidate(this.profileId, this.database, `relation/${this.schema}/${this.name}`);
+    this.services.invalidate(this.profileId, this.database, ['relation', this.schema, this.name]);
   }
 }
 

@@ -40,11 +40,11 @@ export class SchemaTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       shown: (id) => this.shownCounts.get(id) ?? pageSize(),
       showMore: (id) => this.shownCounts.set(id, (this.shownCounts.get(id) ?? pageSize()) + pageSize()),
       filter: (id) => this.filters.get(id),
-      invalidate: (profileId, database, prefix) => {
+      invalidate: (profileId, database, scope) => {
         const databases = database !== undefined ? [database] : connections.openDatabases(profileId);
         for (const db of databases) {
           const pool = connections.openPool(profileId, db);
-          if (pool) this.catalogs.get(pool)?.invalidate(prefix);
+          if (pool) this.catalogs.get(pool)?.invalidate(scope);
         }
       },
     };

@@ -1,7 +1,7 @@
 /** What tree nodes need from the host: profiles, pools (through Catalogs) and paging state. */
 import type { Connections } from '../connections/connections';
 import type { ProfileStore } from '../profiles/store';
-import type { Catalog } from './catalog';
+import type { Catalog, CatalogScope } from './catalog';
 
 export interface TreeServices {
   store: ProfileStore;
@@ -11,7 +11,7 @@ export interface TreeServices {
   /** How many items of a paged list are shown, by the list node's id. */
   shown(listId: string): number;
   /** Forgets cached catalog answers of open pools only (never opens one): a database, or all of the profile's. */
-  invalidate(profileId: string, database?: string, prefix?: string): void;
+  invalidate(profileId: string, database?: string, scope?: CatalogScope): void;
   showMore(listId: string): void;
   /** The name filter set on a schema node (by its id), if any: its groups list only the matching objects. */
   filter(schemaId: string): string | undefined;

@@ -2,8 +2,9 @@
  * ResultsPresenter for VS Code: one results place per target key, made on first use and reused
  * for that key's later runs, so an editor never has two. A SQL editor's results go where
  * `pgExplorer.results.location` says at each run: its slot of the docked results view (dock.ts,
- * the default) or a panel beside it (a changed setting moves them at the editor's next run). "Open data" of a table is a tab of its own in
- * the active editor group either way (it belongs to no editor).
+ * the default) or a panel beside it (a changed setting moves them at the editor's next run).
+ * "Open data" of a table is a tab of its own in the active editor group either way (it belongs
+ * to no editor).
  */
 import * as vscode from 'vscode';
 import { PgError } from '../../pool';

@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { PgError } from '../../src/pool';
 import { startCluster } from '../harness/cluster';
 import type { Cluster } from '../harness/cluster';
+import { until } from '../harness/expect';
 import { testPools } from '../harness/pools';
 
 let cluster: Cluster;
@@ -114,10 +115,12 @@ describe('a Run of a statement whose result fits the first page', () => {
       assert.equal(err.position, 13);
       return true;
     });
-    const sleeping = session.execute('DO $$ BEGIN PERFORM pg_sleep(30); END $$', RUN);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The outcome is watched from the start (it may settle while cancel() is awaited), and the
+    // cancel waits for the sleep to run on the server, not for a guessed time.
+    const sleeping = assert.rejects(session.execute('DO $$ BEGIN PERFORM pg_sleep(30); END $$', RUN), (err: unknown) => err instanceof PgError && err.kind === 'cancelled');
+    await until(async () => (await cluster.sql("SELECT 1 FROM pg_stat_activity WHERE wait_event = 'PgSleep'")).length > 0, 'the sleep running on the server');
     await session.cancel();
-    await assert.rejects(sleeping, (err: unknown) => err instanceof PgError && err.kind === 'cancelled');
+    await sleeping;
     const after = await session.execute('SELECT 2', RUN);
     assert.ok(after.kind === 'rows');
     assert.deepEqual(after.page.rows, [['2']]);

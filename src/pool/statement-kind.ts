@@ -60,8 +60,17 @@ export async function readStatement(sql: string): Promise<ReadStatement> {
   return { notPlain: findNotPlain(stmt.SelectStmt), stmt };
 }
 
-/** Walks the tree with a stack of its own: a statement nested thousands deep must not overflow JS's. */
 function findNotPlain(root: unknown): string | undefined {
+  return findInTree(root, (key, value) =>
+    Object.hasOwn(NOT_PLAIN, key) && value !== undefined && !(Array.isArray(value) && value.length === 0) ? NOT_PLAIN[key] : undefined,
+  );
+}
+
+/**
+ * The first answer `match` gives for a key of the parser's tree, or undefined. Walks with a stack
+ * of its own: a statement nested thousands deep must not overflow JS's.
+ */
+export function findInTree<T>(root: unknown, match: (key: string, value: unknown) => T | undefined): T | undefined {
   const stack: unknown[] = [root];
   while (stack.length > 0) {
     const node = stack.pop();
@@ -71,7 +80,8 @@ function findNotPlain(root: unknown): string | undefined {
     }
     if (node === null || typeof node !== 'object') continue;
     for (const [key, value] of Object.entries(node)) {
-      if (Object.hasOwn(NOT_PLAIN, key) && value !== undefined && !(Array.isArray(value) && value.length === 0)) return NOT_PLAIN[key];
+      const found = match(key, value);
+      if (found !== undefined) return found;
       stack.push(value);
     }
   }

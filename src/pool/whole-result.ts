@@ -18,6 +18,7 @@
 import type { FieldDef, QueryResult } from 'pg';
 import type { PooledConnection } from './connection';
 import { columnMeta } from './exec';
+import { findInTree } from './statement-kind';
 import type { ReadStatement } from './statement-kind';
 import type { TypeNameCache } from './type-names';
 import type { ColumnMeta, Row } from './types';
@@ -64,20 +65,7 @@ function rowBound(select: Record<string, unknown>): number | null {
 
 /** Any FuncCall in the tree (a set-returning function would make rows of one SELECT). */
 function callsAFunction(root: unknown): boolean {
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (Array.isArray(node)) {
-      for (const item of node) stack.push(item);
-      continue;
-    }
-    if (node === null || typeof node !== 'object') continue;
-    for (const [key, value] of Object.entries(node)) {
-      if (key === 'FuncCall') return true;
-      stack.push(value);
-    }
-  }
-  return false;
+  return findInTree(root, (key) => (key === 'FuncCall' ? true : undefined)) === true;
 }
 
 function hasItems(value: unknown): boolean {

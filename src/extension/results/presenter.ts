@@ -18,9 +18,6 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
   /** Where each key's panel was placed: the docked view, beside the editor, or the active group. */
   private readonly places = new Map<string, vscode.ViewColumn | 'dock'>();
   private readonly dock: ResultsDock;
-  private readonly closed = new vscode.EventEmitter<string>();
-  /** A panel was closed by the user (or disposed): its owner may release the target's session. */
-  readonly onDidClosePanel = this.closed.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -30,23 +27,29 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
   }
 
   prepareRun(target: ResultsTarget): void {
-    const panel = this.panelFor(target, resultsLocation() === 'beside' ? vscode.ViewColumn.Beside : 'dock');
-    if (!panel.visible) panel.reveal();
+    this.placeRun(target);
   }
 
   async showRun(target: ResultsTarget, statements: StatementRun[]): Promise<void> {
+    this.placeRun(target).show(target, statements);
+  }
+
+  /**
+   * The target's results place where the setting says now, on screen: every run brings its
+   * results back, the docked view too if it was hidden or closed. When the setting changed since
+   * the place was made, the old place closes first (its run is replaced by this one anyway, and
+   * the session is the editor's), so no run shows in the old place on its way out.
+   */
+  private placeRun(target: ResultsTarget): ResultsPanel {
     const where = resultsLocation() === 'beside' ? vscode.ViewColumn.Beside : 'dock';
-    // The setting changed since this editor's results were placed: this run goes where it says now
-    // (the old place closes; its run is replaced by this one anyway, and the session is the editor's).
     const placedElsewhere = this.panels.get(target.key);
     if (placedElsewhere && this.places.get(target.key) !== where) {
       this.panels.delete(target.key);
       placedElsewhere.dispose();
     }
     const panel = this.panelFor(target, where);
-    // Every run brings its results on screen: the docked view comes back if it was hidden or closed.
     if (!panel.visible) panel.reveal();
-    panel.show(target, statements);
+    return panel;
   }
 
   async openTableData(target: ResultsTarget, sql: string): Promise<void> {
@@ -71,7 +74,6 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
     if (key === undefined) {
       for (const panel of [...this.panels.values()]) panel.dispose();
       this.dock.dispose();
-      this.closed.dispose();
       return;
     }
     this.panels.get(key)?.dispose();
@@ -94,7 +96,6 @@ export class ResultsPanels implements ResultsPresenter, vscode.Disposable {
         this.panels.delete(target.key);
         this.places.delete(target.key);
       }
-      this.closed.fire(target.key);
     });
     return panel;
   }

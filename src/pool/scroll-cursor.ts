@@ -50,7 +50,9 @@ export async function declareScrollCursor(
       await connection.client.query(prefix + copyBody(sql), params);
     }
   } catch (err) {
-    if (ownTransaction && !connection.broken && connection.txStatus !== 'idle') await connection.client.query('ROLLBACK').catch(() => undefined);
+    // pg rejects at the ErrorResponse, before the ReadyForQuery that says the transaction failed,
+    // so txStatus may still read idle here: our own BEGIN ran, so roll back whatever it says.
+    if (ownTransaction && !connection.broken) await connection.client.query('ROLLBACK').catch(() => undefined);
     throw positioned(err, ownTransaction && !hasParams ? 'BEGIN; '.length + prefix.length : prefix.length);
   }
   const cursor: DeclaredCursor = { name, columns: [], rowsSoFar: 0, pages: 0, hold: false, scroll: { ownTransaction, total: null, position: 0 } };

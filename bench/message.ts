@@ -3,13 +3,13 @@
  * PageNotification ('results/page'). The bench builds it the way the host would (PageResult ->
  * PageView) and serialises it, since postMessage's structured clone walks the same object graph.
  */
-import type { PageResult } from '../src/pool';
+import type { PackedPageResult, PageResult } from '../src/pool';
 import { packRows } from '../src/shared/packed-rows';
 import { PageNotification } from '../src/shared/protocol';
 import type { IpcMessage, PageParams } from '../src/shared/protocol';
 
 export const MESSAGE_NOTE =
-  'Message form: PageNotification.message({ runId, resultId, page, elapsedMs, continuing }) from src/shared/protocol.ts, rows packed (src/shared/packed-rows.ts: one string and one Int32Array), serialised per page as the webview postMessage of VS Code does (the JSON with each typed array taken out and its bytes copied beside it; the first page too, though the host sends it inside run/show).';
+  'Message form: PageNotification.message({ runId, resultId, page, elapsedMs, continuing }) from src/shared/protocol.ts, rows packed as the server\'s bytes by the pool (fetchPackedPage; src/shared/packed-rows.ts: one Uint8Array of UTF-8 and one Int32Array), serialised per page as the webview postMessage of VS Code does (the JSON with each typed array taken out and its bytes copied beside it; the first page too, though the host sends it inside run/show).';
 
 /**
  * Serialises a message the way VS Code's webview postMessage does: typed arrays leave the JSON
@@ -28,11 +28,12 @@ export function serialiseMessage(message: unknown): number {
   return json.length + buffers.reduce((n, b) => n + b.byteLength, 0);
 }
 
-export function pageMessage(runId: string, page: PageResult): IpcMessage<PageParams> {
+export function pageMessage(runId: string, page: PageResult | PackedPageResult): IpcMessage<PageParams> {
+  const packed = Array.isArray(page.rows) ? packRows(page.rows, page.rows[0]?.length ?? 0) : page.rows;
   return PageNotification.message({
     runId,
     resultId: 0,
-    page: { packed: packRows(page.rows, page.rows[0]?.length ?? 0), offset: page.rowsSoFar - page.rows.length, done: page.done, rowsSoFar: page.rowsSoFar },
+    page: { packed, offset: page.rowsSoFar - packed.count, done: page.done, rowsSoFar: page.rowsSoFar },
     elapsedMs: 0,
     // The bench drains everything, as the grid's "fetch all" does: more pages follow until done.
     continuing: !page.done,

@@ -15,11 +15,12 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 // first connection, ssh2 with the first SSH profile, libpg-query's scanner after activation,
 // sql-formatter with the first Format Document) are bundles of their own: dist/extension.js only
 // holds a require() of them, so VS Code reads and compiles ~1 MB less before activate() runs.
-const lazyPackages = { pg: 'lazy-pg.js', ssh2: 'lazy-ssh2.js', 'libpg-query': 'lazy-libpg-query.js', 'sql-formatter': 'lazy-sql-formatter.js' };
+// The driver is src/pool/pg-driver.ts (pg plus the pg-protocol parser it patches, one copy of each).
+const lazyPackages = { './pg-driver': 'lazy-pg.js', ssh2: 'lazy-ssh2.js', 'libpg-query': 'lazy-libpg-query.js', 'sql-formatter': 'lazy-sql-formatter.js' };
 const lazyPackagesPlugin = {
   name: 'lazy-packages',
   setup(build) {
-    const filter = new RegExp(`^(${Object.keys(lazyPackages).join('|')})$`);
+    const filter = new RegExp(`^(${Object.keys(lazyPackages).map((k) => k.replace(/[./]/g, '\\$&')).join('|')})$`);
     // Our import of the package becomes a module of one require() (so import() stays a require,
     // as the other bundled modules are); that require is left to Node, relative to dist/.
     build.onResolve({ filter }, (args) => (args.importer.includes('node_modules') ? undefined : { path: args.path, namespace: 'lazy-package' }));
@@ -29,6 +30,7 @@ const lazyPackagesPlugin = {
 };
 function lazyEntry(pkg) {
   if (pkg === 'sql-formatter') return "export { formatDialect, postgresql } from 'sql-formatter';";
+  if (pkg === './pg-driver') return "module.exports = require('./src/pool/pg-driver.ts');";
   return `module.exports = require(${JSON.stringify(pkg)});`;
 }
 for (const [pkg, file] of Object.entries(lazyPackages)) {

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Client } from 'pg';
-import type { PageResult, PgPool } from '../../src/pool';
+import type { PackedPageResult, PageResult, PgPool } from '../../src/pool';
 import type { Cluster } from '../../test/harness/cluster';
 import { SUPERUSER_PASSWORD } from '../../test/harness/cluster';
 import { BIG_ROWS, BIG_SQL, textCursor } from '../fixtures';
@@ -41,14 +41,16 @@ export async function drainThroughPool(
 ): Promise<{ rows: number; bytes: number }> {
   const outcome = await pool.execute(sessionId, sql);
   if (outcome.kind !== 'rows') throw new Error('expected rows');
-  const post = (page: PageResult): number => (serialise ? serialiseMessage(pageMessage(sessionId, page)) : 0);
+  const post = (page: PageResult | PackedPageResult): number => (serialise ? serialiseMessage(pageMessage(sessionId, page)) : 0);
   let bytes = post(outcome.page);
   let rows = outcome.page.rows.length;
-  let page: PageResult = outcome.page;
-  for (let i = 0; !page.done; i++) {
+  let done = outcome.page.done;
+  for (let i = 0; !done; i++) {
     const size = laterPages ? laterPages[Math.min(i, laterPages.length - 1)] : undefined;
-    page = await pool.fetchPage(sessionId, size);
-    rows += page.rows.length;
+    // With a message, pages packed as the host asks for them; without, the rows of strings other callers get.
+    const page = serialise ? await pool.fetchPackedPage(sessionId, size) : await pool.fetchPage(sessionId, size);
+    rows += Array.isArray(page.rows) ? page.rows.length : page.rows.count;
+    done = page.done;
     // What postMessage would cost: the host serialises the whole message (structured clone does the same walk).
     bytes += post(page);
   }
@@ -62,16 +64,17 @@ export async function drainThroughPool(
 async function drainPipelined(pool: PgPool, sessionId: string, sql: string): Promise<number> {
   const outcome = await pool.execute(sessionId, sql);
   if (outcome.kind !== 'rows') throw new Error('expected rows');
-  let page: PageResult = outcome.page;
+  let page: PageResult | PackedPageResult = outcome.page;
   let rows = page.rows.length;
   for (;;) {
-    // fetchPage writes its Execute to the socket before it first awaits, so the request is out
-    // before the synchronous serialisation below starts.
-    const next = page.done ? undefined : pool.fetchPage(sessionId);
+    // fetchPackedPage writes its Execute to the socket before it first awaits, so the request is
+    // out before the synchronous serialisation below starts.
+    const next: Promise<PackedPageResult> | undefined = page.done ? undefined : pool.fetchPackedPage(sessionId);
     serialiseMessage(pageMessage(sessionId, page));
     if (!next) break;
-    page = await next;
-    rows += page.rows.length;
+    const packed: PackedPageResult = await next;
+    rows += packed.count;
+    page = packed;
   }
   return rows;
 }

@@ -40,7 +40,7 @@ interface Driver {
  */
 let driver: Promise<Driver> | undefined;
 function loadDriver(): Promise<Driver> {
-  driver ??= import('pg').then(({ default: pg }) => ({
+  driver ??= import('./pg-driver').then(({ pg }) => ({
     Client: pg.Client,
     // pg's own (what its Query uses): Buffers as they are, Dates in local time, arrays as literals, objects as JSON.
     prepareValue: (pg as unknown as { utils: { prepareValue(value: unknown): string | Buffer | null } }).utils.prepareValue,

@@ -13,7 +13,9 @@ import type { PooledConnection } from './connection';
 import { copyBody } from './copy';
 import { quoteIdent } from './edit';
 import { PgError, toQueryError } from './errors';
-import { openStatement } from './exec';
+import { openStatementInto } from './exec';
+import { RowList } from './packed-page';
+import type { RowSink } from './packed-page';
 import type { TypeNameCache } from './type-names';
 import type { ColumnMeta, Row } from './types';
 
@@ -36,8 +38,10 @@ export interface DeclaredCursor {
   idleTimer?: NodeJS.Timeout;
 }
 
-export interface FetchedPage {
-  rows: Row[];
+export interface FetchedPage<T = Row[]> {
+  rows: T;
+  /** Rows in `rows`. */
+  count: number;
   columns: ColumnMeta[];
   /** Fewer rows than asked for came back: the cursor is read to the end (and closed). */
   done: boolean;
@@ -59,21 +63,20 @@ export async function declareCursor(
     throw positionedInStatement(err, prefix.length);
   }
   const cursor: DeclaredCursor = { name, columns: [], rowsSoFar: 0, pages: 0, hold };
-  const page = await fetchCursor(connection, cursor, pageSize, typeNames);
+  const page = await fetchCursor(connection, cursor, pageSize, typeNames, new RowList());
   return { cursor, page };
 }
 
-/** The next `count` rows; a cursor read to the end is closed on the server at once. */
-export async function fetchCursor(connection: PooledConnection, cursor: DeclaredCursor, count: number, typeNames: TypeNameCache): Promise<FetchedPage> {
+/** The next `count` rows, as `sink` gives them; a cursor read to the end is closed on the server at once. */
+export async function fetchCursor<T>(connection: PooledConnection, cursor: DeclaredCursor, count: number, typeNames: TypeNameCache, sink: RowSink<T>): Promise<FetchedPage<T>> {
   // One more row than asked for lets the FETCH complete, so the reply says whether it was all.
-  const fetched = await openStatement(connection, `FETCH FORWARD ${count} FROM ${quoteIdent(cursor.name)}`, undefined, count + 1, typeNames);
-  const rows = fetched.firstRows;
+  const fetched = await openStatementInto(connection, `FETCH FORWARD ${count} FROM ${quoteIdent(cursor.name)}`, undefined, count + 1, typeNames, sink);
   if (fetched.columns) cursor.columns = fetched.columns;
-  cursor.rowsSoFar += rows.length;
+  cursor.rowsSoFar += fetched.firstCount;
   cursor.pages += 1;
-  const done = rows.length < count;
+  const done = fetched.firstCount < count;
   if (done) await closeDeclared(connection, cursor.name);
-  return { rows, columns: cursor.columns, done };
+  return { rows: fetched.firstRows, count: fetched.firstCount, columns: cursor.columns, done };
 }
 
 export async function closeDeclared(connection: PooledConnection, name: string): Promise<void> {

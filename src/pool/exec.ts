@@ -4,15 +4,20 @@
  */
 import type { FieldDef } from 'pg';
 import type { PooledConnection } from './connection';
+import { RowList } from './packed-page';
+import type { RowSink } from './packed-page';
 import { Portal } from './portal';
 import type { TypeNameCache } from './type-names';
 import type { ColumnMeta, Row } from './types';
 
-export interface OpenedStatement {
+export interface OpenedStatement<T = Row[]> {
   /** Null once the statement has completed (all rows read, or no rows to read). */
   cursor: StatementCursor | null;
   columns: ColumnMeta[] | null;
-  firstRows: Row[];
+  /** The first page, as the sink gave it (rows of strings unless asked otherwise). */
+  firstRows: T;
+  /** How many rows the first page holds. */
+  firstCount: number;
   command: string;
   rowCount: number | null;
 }
@@ -31,6 +36,8 @@ const READ_TAGS = new Set(['SELECT', 'FETCH', 'SHOW', 'VALUES', 'TABLE']);
 export class StatementCursor {
   done = false;
   rowsSoFar = 0;
+  /** Rows in the last page read. */
+  lastCount = 0;
   private readonly ended: Promise<void>;
 
   constructor(
@@ -63,14 +70,21 @@ export class StatementCursor {
     return this.ended;
   }
 
-  /** The first page (sent with the statement itself). */
-  async first(): Promise<Row[]> {
-    return this.took(await this.guarded(this.portal.firstPage()));
+  /** The first page (sent with the statement itself), from the sink the portal was made with. */
+  async first<T>(sink: RowSink<T>): Promise<T> {
+    await this.guarded(this.portal.firstPage());
+    return this.took(sink);
   }
 
   async read(count: number): Promise<Row[]> {
-    if (this.done) return [];
-    return this.took(await this.guarded(this.portal.read(count)));
+    return this.readInto(count, new RowList());
+  }
+
+  /** The next `count` rows, as `sink` gives them (none past the end). */
+  async readInto<T>(count: number, sink: RowSink<T>): Promise<T> {
+    if (this.done) return sink.take();
+    await this.guarded(this.portal.read(count, sink));
+    return this.took(sink);
   }
 
   async close(): Promise<void> {
@@ -79,31 +93,45 @@ export class StatementCursor {
     this.done = true;
   }
 
-  private async guarded(rows: Promise<Row[]>): Promise<Row[]> {
+  private async guarded(answered: Promise<void>): Promise<void> {
     try {
-      return await rows;
+      await answered;
     } catch (err) {
       this.done = true;
       throw err;
     }
   }
 
-  private took(rows: Row[]): Row[] {
-    this.rowsSoFar += rows.length;
+  private took<T>(sink: RowSink<T>): T {
+    this.lastCount = sink.count;
+    this.rowsSoFar += sink.count;
     if (this.portal.step !== 'suspended') this.done = true;
-    return rows;
+    return sink.take();
   }
 }
 
-export async function openStatement(
+export function openStatement(
   connection: PooledConnection,
   sql: string,
   params: unknown[] | undefined,
   firstPageSize: number,
   typeNames: TypeNameCache,
 ): Promise<OpenedStatement> {
+  return openStatementInto(connection, sql, params, firstPageSize, typeNames, new RowList());
+}
+
+/** openStatement with the first page in `sink` (a packed page for the grid). */
+export async function openStatementInto<T>(
+  connection: PooledConnection,
+  sql: string,
+  params: unknown[] | undefined,
+  firstPageSize: number,
+  typeNames: TypeNameCache,
+  sink: RowSink<T>,
+): Promise<OpenedStatement<T>> {
   const inBlock = connection.txStatus === 'inTransaction';
   const portal = new Portal(
+    sink,
     sql,
     (params ?? []).map((value) => connection.prepareValue(value)),
     firstPageSize,
@@ -112,11 +140,12 @@ export async function openStatement(
   );
   const statement = new StatementCursor(portal, connection);
   (connection.client as unknown as { query(submittable: Portal): unknown }).query(portal);
-  const firstRows = await statement.first();
+  const firstRows = await statement.first(sink);
+  const firstCount = statement.lastCount;
   const fields = statement.fields;
   if (fields.length === 0) {
     // No row description: a command (INSERT, SET, BEGIN, ...). Answered after ReadyForQuery.
-    return { cursor: null, columns: null, firstRows: [], command: statement.command ?? '', rowCount: statement.rowCount };
+    return { cursor: null, columns: null, firstRows, firstCount: 0, command: statement.command ?? '', rowCount: statement.rowCount };
   }
   if (statement.done) {
     // The connection is free again (or will be at ReadyForQuery): name any types the cache does not know yet.
@@ -126,6 +155,7 @@ export async function openStatement(
     cursor: statement.done ? null : statement,
     columns: fields.map((f) => columnMeta(f, typeNames)),
     firstRows,
+    firstCount,
     command: statement.command ?? 'SELECT',
     rowCount: statement.rowCount,
   };

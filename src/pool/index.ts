@@ -16,6 +16,8 @@ export type {
   ActiveCursor,
   ColumnMeta,
   ExecutionOutcome,
+  PackedPage,
+  PackedPageResult,
   PageResult,
   PoolOptions,
   PoolStats,

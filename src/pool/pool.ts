@@ -14,7 +14,9 @@ import type { CheckOptions } from './check';
 import { PooledConnection } from './connection';
 import { copyOut } from './copy';
 import { closeDeclared, declareCursor, fetchCursor } from './declared-cursor';
-import { closeScrollCursor, countRows, declareScrollCursor, fetchAt } from './scroll-cursor';
+import { closeScrollCursor, countRows, declareScrollCursor, fetchAtInto } from './scroll-cursor';
+import { PackedPageBuilder, RowList } from './packed-page';
+import type { RowSink } from './packed-page';
 import type { DeclaredCursor } from './declared-cursor';
 import type { CopyProgress, CopyRequest } from './copy';
 import { PgError, toQueryError } from './errors';
@@ -33,7 +35,7 @@ import { checkParameters, checkStatementText } from './statement-text';
 import { SshTunnel } from './tunnel';
 import { TypeNameCache } from './type-names';
 import { fitsFirstPage, runWhole } from './whole-result';
-import type { ExecutionOutcome, PageResult, PoolOptions, PoolStats, SessionChange, SessionContext, SessionInfo } from './types';
+import type { ExecutionOutcome, PackedPageResult, PageResult, PoolOptions, PoolStats, SessionChange, SessionContext, SessionInfo } from './types';
 
 /** The schema tree's own session. The colon keeps it from ever equalling a UUID. */
 export const BROWSER_SESSION_ID = 'pg-explorer:browser';
@@ -254,8 +256,21 @@ export class PgPool implements SessionOwner {
 
   /** The next page of the session's open cursor (or of its named cursor `cursorName`), on the same connection. */
   async fetchPage(sessionId: string, pageSize?: number, cursorName?: string): Promise<PageResult> {
+    const page = await this.fetchPageInto(sessionId, pageSize, cursorName, () => new RowList());
+    return { rows: page.rows, done: page.done, rowsSoFar: page.rowsSoFar };
+  }
+
+  /**
+   * fetchPage with the rows as one packed page of the server's bytes (packed-page.ts): what the
+   * results grid posts to its webview, with no string made per value on the way.
+   */
+  async fetchPackedPage(sessionId: string, pageSize?: number, cursorName?: string): Promise<PackedPageResult> {
+    return this.fetchPageInto(sessionId, pageSize, cursorName, (width) => new PackedPageBuilder(width));
+  }
+
+  private fetchPageInto<T>(sessionId: string, pageSize: number | undefined, cursorName: string | undefined, sink: (width: number) => RowSink<T>): Promise<{ rows: T; count: number; done: boolean; rowsSoFar: number }> {
     const session = this.sessionFor(sessionId);
-    if (cursorName !== undefined) return this.fetchDeclared(session, cursorName, pageSize);
+    if (cursorName !== undefined) return this.fetchDeclared(session, cursorName, pageSize, sink);
     return this.run(session, async () => {
       const connection = session.connection;
       if (connection?.broken) throw this.lost(session, connection, connection.brokenReason);
@@ -270,12 +285,12 @@ export class PgPool implements SessionOwner {
       if (open.idleTimer) clearTimeout(open.idleTimer);
       const size = checkPageSize(pageSize ?? LATER_PAGE_SIZES[Math.min(open.pages - 1, LATER_PAGE_SIZES.length - 1)]);
       try {
-        const rows = await open.statement.read(size);
+        const rows = await open.statement.readInto(size, sink(open.statement.fields.length));
         open.pages += 1;
         const done = open.statement.done;
         if (done) session.clearCursor();
         else this.armCursorIdleTimer(session);
-        return { rows, done, rowsSoFar: open.statement.rowsSoFar };
+        return { rows, count: open.statement.lastCount, done, rowsSoFar: open.statement.rowsSoFar };
       } catch (err) {
         session.clearCursor();
         throw this.callFailed(session, connection, err);
@@ -307,7 +322,7 @@ export class PgPool implements SessionOwner {
     await this.run(session, () => this.closeCursor(session));
   }
 
-  private fetchDeclared(session: SessionState, name: string, pageSize?: number): Promise<PageResult> {
+  private fetchDeclared<T>(session: SessionState, name: string, pageSize: number | undefined, sink: (width: number) => RowSink<T>): Promise<{ rows: T; count: number; done: boolean; rowsSoFar: number }> {
     return this.run(session, async () => {
       const connection = session.connection;
       if (connection?.broken) throw this.lost(session, connection, connection.brokenReason);
@@ -327,17 +342,17 @@ export class PgPool implements SessionOwner {
         if (declared.scroll) {
           let page;
           try {
-            page = await fetchAt(connection, declared, declared.rowsSoFar, size);
+            page = await fetchAtInto(connection, declared, declared.rowsSoFar, size, sink(declared.columns.length));
           } catch (err) {
             throw await this.scrollReadFailed(session, connection, declared, err);
           }
           this.armDeclaredIdleTimer(session, declared);
-          return { rows: page.rows, done: page.done, rowsSoFar: declared.rowsSoFar };
+          return { rows: page.rows, count: page.count, done: page.done, rowsSoFar: declared.rowsSoFar };
         }
-        const page = await fetchCursor(connection, declared, size, this.typeNames);
+        const page = await fetchCursor(connection, declared, size, this.typeNames, sink(declared.columns.length));
         if (page.done) session.dropDeclared('it was read to the end.', (c) => c === declared);
         else this.armDeclaredIdleTimer(session, declared);
-        return { rows: page.rows, done: page.done, rowsSoFar: declared.rowsSoFar };
+        return { rows: page.rows, count: page.count, done: page.done, rowsSoFar: declared.rowsSoFar };
       } catch (err) {
         throw this.callFailed(session, connection, err);
       }
@@ -857,12 +872,21 @@ export class PgPool implements SessionOwner {
 
   /** Rows `offset` .. `offset + count - 1` of the scroll cursor `cursorName` (execute's `scrollable`). */
   fetchAt(sessionId: string, cursorName: string, offset: number, count: number): Promise<PageResult> {
+    return this.fetchAtInto(sessionId, cursorName, offset, count, () => new RowList()).then(({ rows, done, rowsSoFar }) => ({ rows, done, rowsSoFar }));
+  }
+
+  /** fetchAt with the rows as one packed page of the server's bytes (see fetchPackedPage). */
+  fetchPackedAt(sessionId: string, cursorName: string, offset: number, count: number): Promise<PackedPageResult> {
+    return this.fetchAtInto(sessionId, cursorName, offset, count, (width) => new PackedPageBuilder(width));
+  }
+
+  private fetchAtInto<T>(sessionId: string, cursorName: string, offset: number, count: number, sink: (width: number) => RowSink<T>): Promise<{ rows: T; count: number; done: boolean; rowsSoFar: number }> {
     const session = this.sessionFor(sessionId);
     if (!Number.isInteger(offset) || offset < 0) throw new PgError('config', `offset must be a whole number of at least 0 (got ${String(offset)}).`);
     const size = checkPageSize(count);
     return this.withScrollCursor(session, cursorName, async (connection, cursor) => {
-      const page = await fetchAt(connection, cursor, offset, size);
-      return { rows: page.rows, done: page.done, rowsSoFar: offset + page.rows.length };
+      const page = await fetchAtInto(connection, cursor, offset, size, sink(cursor.columns.length));
+      return { rows: page.rows, count: page.count, done: page.done, rowsSoFar: offset + page.count };
     });
   }
 

@@ -15,10 +15,11 @@
  *
  * node-postgres runs any object with `submit(connection)` as a query and routes the backend's
  * replies to its handle* methods (how pg-cursor works, which this replaces); values stay the
- * server's text because DataRow fields arrive as strings and no type parser is called.
+ * server's text because no type parser is called: each DataRow goes to the read's sink
+ * (packed-page.ts), as strings or as the server's bytes.
  */
 import type { FieldDef } from 'pg';
-import type { Row } from './types';
+import type { DataRowMessage, RowSink } from './packed-page';
 
 /** The part of node-postgres' protocol connection a portal writes to (pg/lib/connection.js). */
 interface ProtocolConnection {
@@ -57,8 +58,7 @@ export class Portal {
   answeredEarly = false;
   private readonly name = `pgx_${nextPortalId++}`;
   private connection: ProtocolConnection | undefined;
-  private rows: Row[] = [];
-  private pending: { resolve(rows: Row[]): void; reject(err: unknown): void } | undefined;
+  private pending: { resolve(): void; reject(err: unknown): void } | undefined;
   private error: unknown;
   private syncSent = false;
   private resolveEnded!: () => void;
@@ -66,6 +66,8 @@ export class Portal {
   readonly ended = new Promise<void>((resolve) => (this.resolveEnded = resolve));
 
   constructor(
+    /** Where the rows of the page being read go (the first page's; read() names each later one's). */
+    private sink: RowSink<unknown>,
     private readonly text: string,
     private readonly values: (string | Buffer | null)[],
     private readonly firstPageSize: number,
@@ -75,14 +77,15 @@ export class Portal {
     private readonly onLateError: (err: unknown) => void,
   ) {}
 
-  /** The rows of the first page (the Execute sent with the statement). */
-  firstPage(): Promise<Row[]> {
+  /** Resolves when the first page (the Execute sent with the statement) is in the constructor's sink. */
+  firstPage(): Promise<void> {
     return this.awaitRows();
   }
 
-  /** The next `count` rows; none once the statement has completed. */
-  read(count: number): Promise<Row[]> {
-    if (this.step !== 'suspended' || !this.connection) return this.step === 'ended' && this.error ? Promise.reject(this.error) : Promise.resolve([]);
+  /** The next `count` rows, into `sink` (resolves when they are in); none once the statement has completed. */
+  read(count: number, sink: RowSink<unknown>): Promise<void> {
+    if (this.step !== 'suspended' || !this.connection) return this.step === 'ended' && this.error ? Promise.reject(this.error) : Promise.resolve();
+    this.sink = sink;
     this.step = 'running';
     const connection = this.connection;
     this.write(() => {
@@ -124,8 +127,9 @@ export class Portal {
     this.fields = msg.fields;
   }
 
-  handleDataRow(msg: { fields: Row }): void {
-    this.rows.push(msg.fields);
+  /** Synchronously, while pg dispatches the message: a RawDataRow's bytes are good only then. */
+  handleDataRow(msg: DataRowMessage): void {
+    this.sink.add(msg);
   }
 
   handlePortalSuspended(): void {
@@ -214,7 +218,7 @@ export class Portal {
     this.resolveEnded();
   }
 
-  private awaitRows(): Promise<Row[]> {
+  private awaitRows(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject };
       // Already answered (a page that came before anyone asked, or the end).
@@ -222,7 +226,7 @@ export class Portal {
     });
   }
 
-  /** Hands the rows gathered so far (or the error) to the read waiting for them. */
+  /** Tells the read waiting that its rows are in the sink (or gives it the error). */
   private settle(): void {
     const pending = this.pending;
     if (!pending) return;
@@ -233,9 +237,7 @@ export class Portal {
       return;
     }
     this.pending = undefined;
-    const rows = this.rows;
-    this.rows = [];
-    pending.resolve(rows);
+    pending.resolve();
   }
 
   /** One write (one segment on the wire) for the messages `fn` sends. */

@@ -22,12 +22,10 @@ import type { DeclaredCursor, FetchedPage } from './declared-cursor';
 import { quoteIdent } from './edit';
 import { PgError, toQueryError } from './errors';
 import { openStatement } from './exec';
+import { RowList } from './packed-page';
+import type { RowSink } from './packed-page';
+import { simpleQueryInto } from './simple-query';
 import type { TypeNameCache } from './type-names';
-import type { Row } from './types';
-import type { QueryResult } from 'pg';
-
-/** Keeps every value as the text the server sent (as exec.ts does for the extended protocol). */
-const TEXT_TYPES = { getTypeParser: () => (value: string) => value };
 
 /** DECLAREs `sql` as SCROLL cursor `name` (opening the pool's own transaction when none is open) and reads its first page. */
 export async function declareScrollCursor(
@@ -59,39 +57,43 @@ export async function declareScrollCursor(
   // The first read names the columns and their types, as any statement's first page does.
   const first = await openStatement(connection, `FETCH FORWARD ${pageSize + 1} FROM ${quoteIdent(name)}`, undefined, pageSize + 2, typeNames);
   cursor.columns = first.columns ?? [];
-  return { cursor, page: took(cursor, 0, pageSize, first.firstRows) };
+  const done = took(cursor, 0, pageSize, first.firstRows.length);
+  return { cursor, page: { rows: first.firstRows.slice(0, pageSize), count: Math.min(pageSize, first.firstRows.length), columns: cursor.columns, done } };
 }
 
 /**
  * Rows `offset` (0-based) to `offset + count - 1`. `done` says the result ends within them, which
  * also gives its total. The cursor stays open whatever was read: any row can be read again.
  */
-export async function fetchAt(connection: PooledConnection, cursor: DeclaredCursor, offset: number, count: number): Promise<FetchedPage> {
+export function fetchAt(connection: PooledConnection, cursor: DeclaredCursor, offset: number, count: number): Promise<FetchedPage> {
+  return fetchAtInto(connection, cursor, offset, count, new RowList());
+}
+
+/** fetchAt with the rows as `sink` gives them (a packed page for the grid). */
+export async function fetchAtInto<T>(connection: PooledConnection, cursor: DeclaredCursor, offset: number, count: number, sink: RowSink<T>): Promise<FetchedPage<T>> {
   const scroll = scrollOf(cursor);
   const name = quoteIdent(cursor.name);
   // MOVE ABSOLUTE n leaves the cursor on row n (1-based), so the FETCH starts at row n + 1; both
   // go in one simple-protocol message, one round trip (its values are the server's text too).
   // One more row than asked for tells, without a count, whether the result goes on.
   const move = scroll.position === offset ? '' : `MOVE ABSOLUTE ${offset} IN ${name}; `;
-  const results = (await connection.client.query({ text: `${move}FETCH FORWARD ${count + 1} FROM ${name}`, rowMode: 'array', types: TEXT_TYPES })) as unknown as
-    | QueryResult
-    | QueryResult[];
-  const fetched = (Array.isArray(results) ? results[results.length - 1] : results).rows as Row[];
-  return took(cursor, offset, count, fetched);
+  await simpleQueryInto(connection, `${move}FETCH FORWARD ${count + 1} FROM ${name}`, sink);
+  const fetched = sink.count;
+  const done = took(cursor, offset, count, fetched);
+  return { rows: sink.take(count), count: Math.min(count, fetched), columns: cursor.columns, done };
 }
 
-/** Books a read of `fetched` (up to count + 1 rows from `offset`) on the cursor. */
-function took(cursor: DeclaredCursor, offset: number, count: number, fetched: Row[]): FetchedPage {
+/** Books a read of `fetched` rows (up to count + 1 from `offset`) on the cursor; true when the result ends within them. */
+function took(cursor: DeclaredCursor, offset: number, count: number, fetched: number): boolean {
   const scroll = scrollOf(cursor);
-  const rows = fetched.length > count ? fetched.slice(0, count) : fetched;
-  const done = fetched.length <= count;
+  const done = fetched <= count;
   // The cursor now stands on the last row the FETCH read, or past the end (then where is unknown
   // to MOVE's arithmetic here: -1 makes the next read MOVE first).
-  scroll.position = done ? -1 : offset + fetched.length;
-  if (done) scroll.total = offset + fetched.length;
-  cursor.rowsSoFar = Math.max(cursor.rowsSoFar, offset + rows.length);
+  scroll.position = done ? -1 : offset + fetched;
+  if (done) scroll.total = offset + fetched;
+  cursor.rowsSoFar = Math.max(cursor.rowsSoFar, offset + Math.min(count, fetched));
   cursor.pages += 1;
-  return { rows, columns: cursor.columns, done };
+  return done;
 }
 
 /** The number of rows: `MOVE ALL` from the start reads the whole result on the server (once; then it is known). */

@@ -11,7 +11,7 @@ import { Emitter } from './event';
 import { DETACHED_INFO } from './session';
 import type { Event } from './event';
 import type { ExecuteOptions } from './pool';
-import type { ExecutionOutcome, PageResult, SessionChange, SessionInfo } from './types';
+import type { ExecutionOutcome, PackedPageResult, PageResult, SessionChange, SessionInfo } from './types';
 
 /** What a handle needs of its pool (PgPool implements it; the handle never sees a connection). */
 export interface SessionOwner {
@@ -19,6 +19,8 @@ export interface SessionOwner {
   fetchPage(sessionId: string, pageSize?: number, cursorName?: string): Promise<PageResult>;
   closeQuery(sessionId: string, cursorName?: string): Promise<void>;
   fetchAt(sessionId: string, cursorName: string, offset: number, count: number): Promise<PageResult>;
+  fetchPackedPage(sessionId: string, pageSize?: number, cursorName?: string): Promise<PackedPageResult>;
+  fetchPackedAt(sessionId: string, cursorName: string, offset: number, count: number): Promise<PackedPageResult>;
   countRows(sessionId: string, cursorName: string): Promise<number>;
   cancel(sessionId: string): Promise<boolean>;
   releaseSession(sessionId: string): Promise<void>;
@@ -60,6 +62,16 @@ export class Session {
   /** Rows `offset` (0-based) .. `offset + count - 1` of the scroll cursor `cursorName` (execute's `scrollable`). */
   fetchAt(cursorName: string, offset: number, count: number): Promise<PageResult> {
     return this.owner.fetchAt(this.id, cursorName, offset, count);
+  }
+
+  /** fetchPage with the rows packed as the server's bytes, as the results grid takes them. */
+  fetchPackedPage(pageSize?: number, cursorName?: string): Promise<PackedPageResult> {
+    return this.owner.fetchPackedPage(this.id, pageSize, cursorName);
+  }
+
+  /** fetchAt with the rows packed as the server's bytes. */
+  fetchPackedAt(cursorName: string, offset: number, count: number): Promise<PackedPageResult> {
+    return this.owner.fetchPackedAt(this.id, cursorName, offset, count);
   }
 
   /** How many rows the scroll cursor `cursorName` has; the first call reads the whole result on the server. */

@@ -1,7 +1,8 @@
 /** The shapes the pool hands to callers. Plain data, safe to post to a webview as they are. */
 import type { TxStatus } from './connection';
+import type { PackedPage } from './packed-page';
 
-export type { TxStatus };
+export type { PackedPage, TxStatus };
 
 export interface PoolOptions {
   /** Most connections the pool opens; default 10. */
@@ -47,6 +48,15 @@ export interface PageResult {
   /** True once the server said there are no more rows; the cursor is then closed. */
   done: boolean;
   /** Rows delivered by this cursor so far, this page included. */
+  rowsSoFar: number;
+}
+
+/** A page as fetchPackedPage / fetchPackedAt give it: the rows packed as the server's bytes (packed-page.ts). */
+export interface PackedPageResult {
+  rows: PackedPage;
+  /** Rows in the page. */
+  count: number;
+  done: boolean;
   rowsSoFar: number;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The rows of one result set in the webview, kept as the packed pages they arrived in
- * (src/shared/packed-rows.ts: one string and one Int32Array per page), so no per-value object
+ * (src/shared/packed-rows.ts: one Uint8Array of UTF-8 and one Int32Array per page), so no per-value object
  * exists until the grid draws a row or an edit needs one. Row i is found by a binary search over
  * the pages' start offsets. Pure data: no DOM.
  *
@@ -15,7 +15,7 @@
  * Indexes are loaded-row indexes: committed inserts (`prepend`) come first, committed deletes
  * (`remove`) are skipped, as the grid shows them.
  */
-import { packRows, packedCell, packedRow } from '../../src/shared/packed-rows';
+import { packRows, packedCell, packedRow, slicePacked } from '../../src/shared/packed-rows';
 import type { PackedRows } from '../../src/shared/packed-rows';
 import type { CellValue, RowValues } from '../../src/shared/results-model';
 
@@ -273,14 +273,6 @@ export class RowStore {
 
 function isPacked(page: PackedRows | readonly RowValues[]): page is PackedRows {
   return !Array.isArray(page);
-}
-
-/** The first `count` rows of a page. */
-function slicePacked(rows: PackedRows, count: number): PackedRows {
-  if (count >= rows.count) return rows;
-  const ends = rows.ends.slice(0, count * rows.width);
-  const lastEnd = ends.length === 0 ? 0 : ends[ends.length - 1];
-  return { width: rows.width, count, text: rows.text.slice(0, lastEnd < 0 ? ~lastEnd : lastEnd), ends };
 }
 
 export interface FetchState {

@@ -1,14 +1,13 @@
 /**
  * The host's side of paging a result into the grid, as functions any webview host can call (the
  * results panel today; a panel view tomorrow): where the rows come from (the session's forward
- * cursor, a named cursor, or a scroll cursor read at any row), how a page is packed for
- * postMessage, and the read loop of Fetch all, which overlaps the next read with the post of the
+ * cursor, a named cursor, or a scroll cursor read at any row), packed by the pool as the
+ * server's bytes for postMessage, and the read loop of Fetch all, which overlaps the next read with the post of the
  * page before and keeps at most one page on its way to the webview. No vscode here.
  *
  * Architecture invariant: the host forwards pages and forgets them.
  */
-import type { PageResult, Session } from '../../pool';
-import { packRows } from '../../shared/packed-rows';
+import type { PackedPageResult, Session } from '../../pool';
 import type { PageView } from '../../shared/protocol';
 
 /** Rows per read of a scroll cursor when the grid asks for a range (the viewport and a margin). */
@@ -31,23 +30,21 @@ export interface PageRead {
   elapsedMs: number;
 }
 
-/** One page: the next of a forward cursor, or rows `offset`.. of a scroll cursor. */
+/** One page: the next of a forward cursor, or rows `offset`.. of a scroll cursor, packed as the server's bytes. */
 export async function readPage(source: PageSource, offset: number | undefined, count: number | undefined): Promise<PageRead> {
   const started = performance.now();
-  let result: PageResult;
+  let result: PackedPageResult;
   let first: number;
   if (source.scrollable && source.cursorName !== undefined && offset !== undefined) {
-    result = await source.session.fetchAt(source.cursorName, offset, count ?? RANGE_PAGE_SIZE);
+    result = await source.session.fetchPackedAt(source.cursorName, offset, count ?? RANGE_PAGE_SIZE);
     first = offset;
   } else {
-    result = await source.session.fetchPage(count, source.cursorName);
-    first = result.rowsSoFar - result.rows.length;
+    result = await source.session.fetchPackedPage(count, source.cursorName);
+    first = result.rowsSoFar - result.count;
   }
-  return { page: pageView(result, first, source.width), elapsedMs: performance.now() - started };
-}
-
-export function pageView(result: PageResult, offset: number, width: number): PageView {
-  return { packed: packRows(result.rows, width), offset, done: result.done, rowsSoFar: result.rowsSoFar };
+  // The pool's packed page is the webview's PackedRows (src/pool/packed-page.ts, src/shared/packed-rows.ts).
+  const page: PageView = { packed: result.rows, offset: first, done: result.done, rowsSoFar: result.rowsSoFar };
+  return { page, elapsedMs: performance.now() - started };
 }
 
 export interface FetchLoop {

@@ -205,7 +205,7 @@ export async function drainFigures(pool: PgPool, client: Client, cluster: Cluste
         value: rate(`schedule:${schedule.join(',')}`),
         unit: 'rows/s',
         baseline: rawRate,
-        note: `another page schedule for comparison (via fetchPage(id, size)); the first page stays 100, so figure 1 is unaffected; ${spread(`schedule:${schedule.join(',')}`)}`,
+        note: `another page schedule for comparison (via fetchPackedPage(id, size)); the first page stays 100, so figure 1 is unaffected; ${spread(`schedule:${schedule.join(',')}`)}`,
       }),
     ),
     figure({

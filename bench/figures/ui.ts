@@ -217,6 +217,13 @@ async function measure(server: CodeServer, browser: Browser, m: Measured, log: L
   await fetchAll.waitFor({ state: 'visible' });
   const procs = runProcesses(server.runDir);
   const cpuBefore = cpuTimes(procs);
+  // PGX_BENCH_CPU_PROFILE=<file>: a CPU profile of the page's renderer (workbench and webview) over the Fetch all.
+  const profileTo = process.env.PGX_BENCH_CPU_PROFILE;
+  const cdp = profileTo ? await page.context().newCDPSession(page) : undefined;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+  }
   const clicked = Date.now();
   await fetchAll.click();
   let last = before;
@@ -228,6 +235,11 @@ async function measure(server: CodeServer, browser: Browser, m: Measured, log: L
     () => `all ${FETCH.rows} rows (footer: ${last.text})`,
     120_000,
   );
+  if (cdp && profileTo) {
+    const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown };
+    fs.writeFileSync(profileTo, JSON.stringify(profile));
+    log(`CPU profile of the renderer written to ${profileTo}`);
+  }
   const fetchRss = fetchSampler?.stop();
   const cpu = cpuSince(cpuBefore, cpuTimes(procs));
   const probe = await probeState(grid);

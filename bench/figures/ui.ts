@@ -224,6 +224,10 @@ async function measure(server: CodeServer, browser: Browser, m: Measured, log: L
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.start');
   }
+  // PGX_BENCH_TRACE=<file>: a timeline trace (devtools.timeline) of the page over the Fetch all.
+  const traceTo = process.env.PGX_BENCH_TRACE;
+  const tracer = traceTo ? await page.context().newCDPSession(page) : undefined;
+  if (tracer) await tracer.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8.execute,blink,cc,gpu,toplevel,ipc', transferMode: 'ReturnAsStream' });
   const clicked = Date.now();
   await fetchAll.click();
   let last = before;
@@ -235,6 +239,19 @@ async function measure(server: CodeServer, browser: Browser, m: Measured, log: L
     () => `all ${FETCH.rows} rows (footer: ${last.text})`,
     120_000,
   );
+  if (tracer && traceTo) {
+    const done = new Promise<string>((resolve) => tracer.on('Tracing.tracingComplete', (e: { stream?: string }) => resolve(e.stream ?? '')));
+    await tracer.send('Tracing.end');
+    const stream = await done;
+    const chunks: string[] = [];
+    for (;;) {
+      const r = (await tracer.send('IO.read', { handle: stream })) as { data: string; eof: boolean };
+      chunks.push(r.data);
+      if (r.eof) break;
+    }
+    fs.writeFileSync(traceTo, chunks.join(''));
+    log(`trace written to ${traceTo}`);
+  }
   if (cdp && profileTo) {
     const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown };
     fs.writeFileSync(profileTo, JSON.stringify(profile));
@@ -470,6 +487,8 @@ export async function uiFigures(cluster: Cluster, log: Log): Promise<BenchFigure
     server = await startCodeServer({
       name: 'bench-ui',
       extensionDevelopmentPath: repoRoot,
+      // PGX_BENCH_CODE_SERVER_ARGS: extra code-server flags for a diagnosis (e.g. "--vscode-option disable-websocket-compression").
+      args: process.env.PGX_BENCH_CODE_SERVER_ARGS?.split(' ').filter(Boolean),
       settings: {
         // Measured as before the docked results view came: one results panel beside the editor
         // (the bench's probes find that panel's webview; the docked view is not measured yet).

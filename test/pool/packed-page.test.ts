@@ -98,6 +98,19 @@ describe('packed pages', () => {
     assert.deepEqual((await session.execute("SELECT 'é' AS v, NULL AS n")).kind, 'rows');
   });
 
+  test('a packed read that fails on the server says why, and the session goes on', async () => {
+    const pool = await pools.open('packed-error');
+    const session = pool.session('tab');
+    const outcome = await session.execute('SELECT g, 1 / (g - 5000) AS q FROM generate_series(1, 10000) g', { scrollable: true });
+    assert.ok(outcome.kind === 'rows' && outcome.cursor.name);
+    await assert.rejects(session.fetchPackedAt(outcome.cursor.name, 4_900, 1_000), /division by zero/);
+    // The cursor went with its transaction; the wire is clean for the next statement.
+    assert.equal(session.info().txStatus, 'idle');
+    const next = await session.execute("SELECT 'after' AS v");
+    assert.ok(next.kind === 'rows');
+    assert.deepEqual(next.page.rows, [['after']]);
+  });
+
   test('a named cursor of a multi-statement run', async () => {
     const pool = await pools.open('packed-declared');
     const session = pool.session('tab');

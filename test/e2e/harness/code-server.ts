@@ -263,9 +263,22 @@ export async function waitForWorkbench(page: Page, timeoutMs = 60_000): Promise<
 
 /** Runs a command by its title through the command palette. */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
+  // F1 pressed while a quick input (Quick Open of the file before) is still closing can be lost
+  // on a loaded machine: press it again rather than wait for a palette that is not coming.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    const shown = await input
+      .waitFor({ state: 'visible', timeout: 10_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (shown) break;
+    if (attempt === 3) {
+      await input.waitFor({ state: 'visible' });
+      break;
+    }
+    await page.keyboard.press('Escape');
+  }
   await input.fill(`>${title}`);
   // Enter runs the focused row: wait until it is the command asked for, not a recently used one
   // still focused from before the title was applied to the list.

@@ -73,7 +73,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
  * calls each (ours and the baseline alternated, after the warm-up), each run's ratio reported.
  */
 const RATIO_RUNS = 5;
-const CALLS_PER_RUN = 7;
+const CALLS_PER_RUN = 11;
 
 /** Per run: the medians of `ours` and `baseline` over CALLS_PER_RUN alternated calls, and their ratio. */
 async function compareRuns(ours: () => Promise<unknown>, baseline: () => Promise<unknown>): Promise<{ value: number; baseline: number; ratios: number[] }> {

@@ -35,7 +35,15 @@ export async function roundTripFigures(pool: PgPool, client: Client, cluster?: C
       target: { of: 'ratio', op: '<=', limit: 1.2 },
       note:
         'execute(sql, { scrollable: true }), the options a Run of one statement passes; baseline: client.query("SELECT 1") (simple protocol) on one pg.Client, awaited one by one; ' +
-        `per-run ratios ${direct.spread}. A statement whose whole result the parser bounds to the first page (here: no FROM, no function call) goes as one Query message, no cursor (src/pool/whole-result.ts)`,
+        `per-run ratios ${direct.spread}. A statement whose whole result the parser bounds to the first page (here: no FROM, no function call) goes as one Query message, no cursor (src/pool/whole-result.ts). ` +
+        'The parser\'s verdict on a text is kept (src/pool/statement-verdict.ts: 64 texts of up to 8,192 characters, least recently used out), and this figure repeats one text, so after the first statement it measures a kept verdict; the next line measures a text never run before',
+    }),
+    figure({
+      name: `6. ${STATEMENTS.toLocaleString('en')} x SELECT 1 (execute, a new text each time)`,
+      value: direct.fresh,
+      unit: 'ms',
+      baseline: direct.simple,
+      note: `execute("SELECT 1 AS c<n>", { scrollable: true }) with n counting up, so no verdict is ever kept and each statement pays the parse (libpg-query); baseline: client.query("SELECT 1") as above; per-run ratios ${direct.freshSpread}`,
     }),
     figure({
       name: `6. ${STATEMENTS.toLocaleString('en')} x SELECT 1 (execute without options, a portal)`,
@@ -94,6 +102,8 @@ interface Measured {
   cursor: number;
   spread: string;
   portalSpread: string;
+  fresh: number;
+  freshSpread: string;
 }
 
 async function measure(pool: PgPool, client: Client): Promise<Measured> {
@@ -105,6 +115,13 @@ async function measure(pool: PgPool, client: Client): Promise<Measured> {
   };
   const viaPool = execute(RUN_OPTIONS);
   const viaPortal = execute({});
+  let fresh = 0;
+  const viaPoolFresh = async (): Promise<void> => {
+    for (let i = 0; i < CHUNK; i++) {
+      const outcome = await pool.execute(SESSION, `SELECT 1 AS c${++fresh}`, RUN_OPTIONS);
+      if (outcome.kind !== 'rows' || outcome.page.rows[0]?.[0] !== '1') throw new Error('SELECT 1 gave no 1');
+    }
+  };
   const raw = async (): Promise<void> => {
     for (let i = 0; i < CHUNK; i++) {
       const result = await client.query({ text: 'SELECT 1', rowMode: 'array' });
@@ -131,6 +148,7 @@ async function measure(pool: PgPool, client: Client): Promise<Measured> {
   await client.query('SELECT 1');
   const poolMs: number[] = [];
   const portalMs: number[] = [];
+  const freshMs: number[] = [];
   const rawMs: number[] = [];
   const cursorMs: number[] = [];
   const extendedMs: number[] = [];
@@ -138,6 +156,7 @@ async function measure(pool: PgPool, client: Client): Promise<Measured> {
     [viaPool, poolMs],
     [raw, rawMs],
     [viaPortal, portalMs],
+    [viaPoolFresh, freshMs],
     [extended, extendedMs],
     [rawCursor, cursorMs],
   ];
@@ -157,6 +176,8 @@ async function measure(pool: PgPool, client: Client): Promise<Measured> {
     pool: median(poolMs),
     portal: median(portalMs),
     portalSpread: spread(portalMs),
+    fresh: median(freshMs),
+    freshSpread: spread(freshMs),
     simple: median(rawMs),
     extended: median(extendedMs),
     cursor: median(cursorMs),

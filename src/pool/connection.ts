@@ -179,6 +179,11 @@ export class PooledConnection {
     return this.cancelling ?? Promise.resolve();
   }
 
+  /** What `cancelSettled()` waits for, or undefined when no CancelRequest is on its way (nothing to await). */
+  get cancelInFlight(): Promise<void> | undefined {
+    return this.cancelling;
+  }
+
   /**
    * The implicit commit of a statement already answered (exec.ts hands a read's first page over
    * at CommandComplete) failed: what it changed was rolled back. Told as a warning among the

@@ -104,21 +104,19 @@ WHERE $1::bool OR NOT ${IS_SYSTEM_SCHEMA}
 ORDER BY n.nspname`;
 
 /**
- * FROM and WHERE for the pg_class rows (as `c`) of schema $1. pg_class has no index on
- * relnamespace, so filtering on it reads every relation, index and TOAST table of the database:
- * O(database). Every relation of an unpinned schema has a pg_depend row on its schema (that is how
- * DROP SCHEMA ... CASCADE finds them), and pg_depend is indexed by the referenced object: O(schema).
- * Relations of pinned schemas (pg_catalog, pg_toast) have no such rows, so the system schemas are
- * scanned (`viaDepend` false). The relnamespace test keeps the answer exact either way.
+ * The oids of schema $1's pg_class rows, as an array. pg_class has no index on relnamespace, so
+ * filtering on it reads every relation, index and TOAST table of the database: O(database). Every
+ * relation of an unpinned schema has a pg_depend row on its schema (that is how DROP SCHEMA ...
+ * CASCADE finds them), and pg_depend is indexed by the referenced object: O(schema). Relations of
+ * pinned schemas (pg_catalog, pg_toast) have no such rows, so the system schemas are scanned
+ * (`viaDepend` false). The caller still tests relnamespace, so the answer is exact either way.
  */
-function relationsOfSchema(viaDepend: boolean): string {
+function relationOidsOfSchema(viaDepend: boolean): string {
   const schemaOid = `(SELECT ns.oid FROM pg_catalog.pg_namespace ns WHERE ns.nspname = $1)`;
-  if (!viaDepend) return `pg_catalog.pg_class c WHERE c.relnamespace = ${schemaOid}`;
-  return `(SELECT DISTINCT dep.objid FROM pg_catalog.pg_depend dep
+  if (!viaDepend) return `ARRAY(SELECT c.oid FROM pg_catalog.pg_class c WHERE c.relnamespace = ${schemaOid})`;
+  return `ARRAY(SELECT dep.objid FROM pg_catalog.pg_depend dep
     WHERE dep.refclassid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND dep.refobjid = ${schemaOid}
-      AND dep.refobjsubid = 0 AND dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass) member
-  JOIN pg_catalog.pg_class c ON c.oid = member.objid
-  WHERE c.relnamespace = ${schemaOid}`;
+      AND dep.refobjsubid = 0 AND dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass)`;
 }
 
 /**
@@ -129,7 +127,7 @@ function nameMatches(column: string): string {
   return `($2::text IS NULL OR pg_catalog.strpos(pg_catalog.lower(${column}), pg_catalog.lower($2::text)) > 0)`;
 }
 
-/** Schemas whose objects must be found by scanning (see relationsOfSchema). */
+/** Schemas whose objects must be found by scanning (see relationOidsOfSchema). */
 export function isSystemSchemaName(schema: string): boolean {
   return schema.startsWith('pg_') || schema === 'information_schema';
 }
@@ -137,6 +135,15 @@ export function isSystemSchemaName(schema: string): boolean {
 /**
  * $1: schema, $2: name filter (nameMatches). Columns in the order of RelationTuple (read in array mode: a 1,000-table schema is
  * 1,000 rows, and per-row object building is a good part of the client's time).
+ *
+ * The schema's relations and their comments are each one index scan over the schema's oids (an
+ * array of keys: pg_class by oid, pg_description by objoid), joined by a FULL JOIN. Not a LEFT
+ * JOIN nor a comment subquery per row: the planner estimates the schema's relations at one row
+ * (pg_depend by a parameter) and would descend pg_description's index once per relation, a
+ * third of the statement on a 1,000-table schema; a nested loop cannot do a full join, so it
+ * merges the two scans (both come in oid order) or hashes them. Comments of the schema's other
+ * pg_class rows (sequences, composite types, what the name filter leaves out) come back with a
+ * NULL oid: listRelations drops them (and ORDER BY relname puts them last).
  *
  * The size is the planner's figure, like the row estimate: the table's own pages (relpages) as of
  * the last VACUUM or ANALYZE, times the block size. pg_total_relation_size would stat every file of
@@ -148,12 +155,13 @@ export function isSystemSchemaName(schema: string): boolean {
  */
 export function relationsSql(viaDepend: boolean, v: number): string {
   const neverAnalyzed = v >= 140000 ? 'c.reltuples < 0' : '(c.reltuples < 0 OR (c.reltuples = 0 AND c.relpages = 0))';
+  const oids = `(SELECT m.oids FROM member m)::pg_catalog.oid[]`;
   return `
+WITH member AS (SELECT ${relationOidsOfSchema(viaDepend)} AS oids)
 SELECT c.oid, c.relname, c.relkind, pg_catalog.pg_get_userbyid(c.relowner),
   CASE WHEN c.relkind IN ('r', 'm', 'p') AND NOT ${neverAnalyzed} THEN c.reltuples::float8 END,
   CASE WHEN c.relkind IN ('r', 'm') THEN (c.relpages::int8 * (SELECT pg_catalog.current_setting('block_size')::int8))::float8 END,
-  (SELECT d.description FROM pg_catalog.pg_description d WHERE d.objoid = c.oid
-    AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0),
+  com.description,
   CASE WHEN c.relispartition THEN (
     SELECT json_build_object('schema', pn.nspname, 'name', pc.relname)
     FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent
@@ -161,7 +169,12 @@ SELECT c.oid, c.relname, c.relkind, pg_catalog.pg_get_userbyid(c.relowner),
     WHERE i.inhrelid = c.oid) END,
   CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END,
   pg_catalog.has_table_privilege(c.oid, 'SELECT')
-FROM ${relationsOfSchema(viaDepend)} AND c.relkind IN ${RELKINDS} AND ${nameMatches('c.relname')}
+FROM (SELECT * FROM pg_catalog.pg_class c
+    WHERE c.oid = ANY (${oids}) AND c.relnamespace = (SELECT ns.oid FROM pg_catalog.pg_namespace ns WHERE ns.nspname = $1)
+      AND c.relkind IN ${RELKINDS} AND ${nameMatches('c.relname')}) c
+FULL JOIN (SELECT d.objoid, d.description FROM pg_catalog.pg_description d
+    WHERE d.objoid = ANY (${oids}) AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0) com
+  ON com.objoid = c.oid
 ORDER BY c.relname`;
 }
 

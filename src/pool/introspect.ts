@@ -120,7 +120,9 @@ export async function listRelations(client: Client, schema: string, filter: Sche
     values: [schema, filter.nameContains ?? null],
     rowMode: 'array',
   });
-  return rows.map(([oid, name, relkind, owner, estimatedRows, size, comment, parent, partitionBound, canSelect]) => ({
+  // A comment without its relation (see relationsSql) has a NULL oid; those rows come last.
+  const end = rows.findIndex((r) => r[0] === null);
+  return (end < 0 ? rows : rows.slice(0, end)).map(([oid, name, relkind, owner, estimatedRows, size, comment, parent, partitionBound, canSelect]) => ({
     name,
     schema,
     kind: RELATION_KINDS[relkind],

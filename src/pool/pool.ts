@@ -30,11 +30,12 @@ import { DETACHED_INFO, LOGIN_CONTEXT, SessionState } from './session';
 import { Session } from './session-handle';
 import type { SessionOwner } from './session-handle';
 import { applyContext, collectCustomSettingNames, mayChangeContext, readContext } from './session-context';
-import { readStatement, whyNotPlainQuery } from './statement-kind';
+import { whyNotPlainQuery } from './statement-kind';
+import { cachedVerdict, readVerdict } from './statement-verdict';
 import { checkParameters, checkStatementText } from './statement-text';
 import { SshTunnel } from './tunnel';
 import { TypeNameCache } from './type-names';
-import { fitsFirstPage, runWhole } from './whole-result';
+import { runWhole } from './whole-result';
 import type { ExecutionOutcome, PackedPageResult, PageResult, PoolOptions, PoolStats, SessionChange, SessionContext, SessionInfo } from './types';
 
 /** The schema tree's own session. The colon keeps it from ever equalling a UUID. */
@@ -164,9 +165,9 @@ export class PgPool implements SessionOwner {
     const session = this.sessionFor(sessionId);
     const noParams = (options.params?.length ?? 0) === 0;
     // A Run's options (a cursor kept open, or one to scroll): the statement is read once, and what fits the first page runs whole.
-    const read = options.keepOpen === true || (options.scrollable === true && !options.background) ? await readStatement(sql) : undefined;
+    const read = options.keepOpen === true || (options.scrollable === true && !options.background) ? (cachedVerdict(sql) ?? (await readVerdict(sql))) : undefined;
     const plain = read !== undefined && read.notPlain === undefined;
-    const whole = read !== undefined && noParams && fitsFirstPage(read, pageSize);
+    const whole = read !== undefined && noParams && read.rowBound !== null && read.rowBound <= pageSize;
     const keepOpen = !whole && options.keepOpen === true && noParams && plain;
     const scrollable = !whole && !keepOpen && options.scrollable === true && !options.background && plain;
     return this.run(
@@ -177,12 +178,16 @@ export class PgPool implements SessionOwner {
           throw new PgError('sessionBusy', 'The session has an open result (or no connection yet); the background read is skipped.');
         }
         const started = performance.now();
-        const connection = await this.attach(session);
+        // The session's own wire when it has one (no await: a statement of one round trip pays for each).
+        const current = session.connection;
+        const connection = current && !current.broken ? current : await this.attach(session);
         const sessionReset = session.pendingReset;
         session.pendingReset = undefined;
         if (session.cursor) await this.closeCursor(session);
         // A scroll cursor is the session's current result, as the protocol cursor is: the next statement ends it.
-        if (!options.background) await this.closeScrollCursors(session, 'a later statement of the session replaced it. Run the statement again to see it.');
+        if (!options.background && session.declared.size > 0) {
+          await this.closeScrollCursors(session, 'a later statement of the session replaced it. Run the statement again to see it.');
+        }
         session.cursorClosedReason = undefined;
         session.lastCommand = undefined;
         try {
@@ -196,10 +201,6 @@ export class PgPool implements SessionOwner {
             backendPid: connection.backendPid,
             ...(sessionReset ? { sessionReset } : {}),
           });
-          const ran = whole
-            ? await connection.collectingNotices(() => runWhole(connection, sql, this.typeNames))
-            : undefined;
-          const statement = ran ? { ...ran.value, cursor: null, firstRows: ran.value.rows } : undefined;
           if (keepOpen) {
             const { value: declared, notices, dropped } = await connection.collectingNotices(() =>
               declareCursor(connection, `pgx_result_${++this.declaredCursors}`, sql, pageSize, this.typeNames),
@@ -227,9 +228,10 @@ export class PgPool implements SessionOwner {
             const cursor = { columns: declared.page.columns, name: declared.cursor.name, scrollable: true };
             return { kind: 'rows', cursor, page, ...common(notices, dropped) };
           }
-          const { value: opened, notices, dropped } = ran && statement
-            ? { value: statement, notices: ran.notices, dropped: ran.dropped }
-            : await connection.collectingNotices(() => openStatement(connection, sql, options.params, pageSize, this.typeNames));
+          // What fits the first page as one Query message (whole-result.ts), anything else through a portal.
+          const { value: opened, notices, dropped } = await connection.collectingNotices(() =>
+            whole ? runWhole(connection, sql, this.typeNames) : openStatement(connection, sql, options.params, pageSize, this.typeNames),
+          );
           session.lastCommand = opened.command;
           // COMMIT / ROLLBACK close the cursors declared inside the transaction (not WITH HOLD ones).
           if (connection.txStatus === 'idle') session.dropDeclared('the transaction it was read in ended. Run the statement again to see it.', (c) => !c.hold);
@@ -812,8 +814,9 @@ export class PgPool implements SessionOwner {
     if (!options.background) this.report(session, 'busy');
     try {
       // A CancelRequest still on its way must land before this call's statement is sent, or it
-      // could stop the wrong statement.
-      await session.connection?.cancelSettled();
+      // could stop the wrong statement. (Awaited only then: most calls have none to wait for.)
+      const cancelling = session.connection?.cancelInFlight;
+      if (cancelling) await cancelling;
       return await call();
     } finally {
       const background = session.backgroundInFlight;
@@ -1186,11 +1189,13 @@ function infoOf(session: SessionState): SessionInfo {
 }
 
 function hasScrollCursor(session: SessionState): boolean {
+  if (session.declared.size === 0) return false;
   return [...session.declared.values()].some((c) => c.scroll);
 }
 
 /** The session holds a transaction the pool opened for a scroll cursor (not the user's). */
 function ownsTransaction(session: SessionState): boolean {
+  if (session.declared.size === 0) return false;
   return [...session.declared.values()].some((c) => c.scroll?.ownTransaction === true);
 }
 

@@ -93,6 +93,7 @@ export class SessionState {
 
   /** Forgets named cursors (the server closed them, or the connection is gone), saying why. */
   dropDeclared(reason: string, which: (c: DeclaredCursor) => boolean = () => true): void {
+    if (this.declared.size === 0) return;
     for (const cursor of [...this.declared.values()]) {
       if (!which(cursor)) continue;
       if (cursor.idleTimer) clearTimeout(cursor.idleTimer);

@@ -30,6 +30,11 @@ export class TypeNameCache {
     this.loaded = true;
   }
 
+  /** Whether every oid has its name already (so `resolve` would send nothing). */
+  knowsAll(oids: number[]): boolean {
+    return oids.every((oid) => this.names.has(oid));
+  }
+
   /** Looks up the oids the cache does not know yet; one round trip, none if all are known. */
   async resolve(client: Client, oids: number[]): Promise<void> {
     const missing = [...new Set(oids)].filter((oid) => !this.names.has(oid));

@@ -18,10 +18,11 @@
 import type { FieldDef, QueryResult } from 'pg';
 import type { PooledConnection } from './connection';
 import { columnMeta } from './exec';
+import type { OpenedStatement } from './exec';
 import { findInTree } from './statement-kind';
 import type { ReadStatement } from './statement-kind';
 import type { TypeNameCache } from './type-names';
-import type { ColumnMeta, Row } from './types';
+import type { Row } from './types';
 
 /** Statement kinds that never return rows (a RETURNING list is checked apart). */
 const NO_ROWS = new Set([
@@ -38,16 +39,20 @@ const NO_ROWS = new Set([
 /** Keeps every value as the text the server sent. */
 const TEXT_TYPES = { getTypeParser: () => (value: string) => value };
 
-/** Whether the whole result of `read` is known to fit `pageSize` rows (and so needs no cursor). */
-export function fitsFirstPage(read: ReadStatement, pageSize: number): boolean {
+/**
+ * The most rows the whole result of `read` can have, from its text alone: 0 for a command that
+ * returns none; null when the text does not bound it (or it is not one statement).
+ */
+export function wholeRowBound(read: ReadStatement): number | null {
   const stmt = read.stmt;
-  if (!stmt) return false;
+  if (!stmt) return null;
   const kind = Object.keys(stmt)[0];
   const node = stmt[kind] as Record<string, unknown> | undefined;
-  if (kind !== 'SelectStmt') return NO_ROWS.has(kind) && !hasItems(node?.returningList);
-  if (read.notPlain !== undefined || !node) return false;
-  const bound = rowBound(node);
-  return bound !== null && bound <= pageSize;
+  // RETURNING rows are as many as the rows the command touches: unbounded. (libpg-query 18 reads
+  // it as returningClause, { exprs }; the PostgreSQL 17 grammar as returningList.)
+  if (kind !== 'SelectStmt') return NO_ROWS.has(kind) && !hasItems(node?.returningList) && node?.returningClause === undefined ? 0 : null;
+  if (read.notPlain !== undefined || !node) return null;
+  return rowBound(node);
 }
 
 /** The most rows a plain SELECT / VALUES can return, from its text alone; null when unbounded or unknown. */
@@ -72,21 +77,22 @@ function hasItems(value: unknown): boolean {
   return Array.isArray(value) && value.length > 0;
 }
 
-export interface WholeResult {
-  /** Null for a command (no row description). */
-  columns: ColumnMeta[] | null;
-  rows: Row[];
-  command: string;
-  rowCount: number | null;
-}
-
-/** Runs `sql` as one Query message and reads its whole result. */
-export async function runWhole(connection: PooledConnection, sql: string, typeNames: TypeNameCache): Promise<WholeResult> {
+/** Runs `sql` as one Query message and reads its whole result: a statement already done (no cursor). */
+export async function runWhole(connection: PooledConnection, sql: string, typeNames: TypeNameCache): Promise<OpenedStatement> {
   const results = (await connection.client.query({ text: sql, rowMode: 'array', types: TEXT_TYPES })) as unknown as QueryResult | QueryResult[];
   const result = Array.isArray(results) ? results[results.length - 1] : results;
   const fields: FieldDef[] = result.fields ?? [];
   const command = result.command ?? '';
-  if (fields.length === 0) return { columns: null, rows: [], command, rowCount: result.rowCount ?? null };
-  await typeNames.resolve(connection.client, fields.map((f) => f.dataTypeID));
-  return { columns: fields.map((f) => columnMeta(f, typeNames)), rows: result.rows as Row[], command: command || 'SELECT', rowCount: result.rowCount ?? null };
+  if (fields.length === 0) return { cursor: null, columns: null, firstRows: [], firstCount: 0, command, rowCount: result.rowCount ?? null };
+  const oids = fields.map((f) => f.dataTypeID);
+  // Known types (nearly always) cost no await: a statement of one round trip pays for each.
+  if (!typeNames.knowsAll(oids)) await typeNames.resolve(connection.client, oids);
+  return {
+    cursor: null,
+    columns: fields.map((f) => columnMeta(f, typeNames)),
+    firstRows: result.rows as Row[],
+    firstCount: result.rows.length,
+    command: command || 'SELECT',
+    rowCount: result.rowCount ?? null,
+  };
 }

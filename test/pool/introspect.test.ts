@@ -172,6 +172,9 @@ for (const major of ALL_MAJORS) {
       assert.equal(partition.partitionBound, "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')");
       assert.equal(customers.parent, null);
       assert.deepEqual(await pool.listRelations('no such schema'), []);
+      // The comments of what a name filter leaves out (and of the schema's sequences) stay out too.
+      const filtered = await pool.schemaContents(SCHEMA, { nameContains: 'BIG' });
+      assert.deepEqual(filtered.relations.map((r) => [r.name, r.comment]), [['big_customers', 'score above ten']]);
       // Other schemas, a table moved into one, and a system schema (found another way).
       assert.deepEqual((await pool.listRelations('public')).map((r) => r.name), ['moved_away', 'plain']);
       const catalog = await pool.listRelations('pg_catalog');

@@ -97,6 +97,12 @@ describe('a Run of a statement whose result fits the first page', () => {
     const returning = await session.execute('DELETE FROM t WHERE id <= 2 RETURNING id', RUN);
     assert.ok(returning.kind === 'rows', 'RETURNING rows come back as rows');
     assert.deepEqual(returning.page.rows.map((r) => r[0]).sort(), ['1', '2']);
+    // RETURNING is as many rows as the command touches: paged, never read whole.
+    const many = await session.execute("INSERT INTO t SELECT g, 'm' FROM generate_series(100, 399) g RETURNING id", RUN);
+    assert.ok(many.kind === 'rows');
+    assert.equal(many.page.rows.length, 100);
+    assert.equal(many.page.done, false);
+    await session.closeQuery();
   });
 
   test('errors are typed PgError with the position in the statement; cancel stops one', async () => {

@@ -77,6 +77,8 @@ if (existsSync('webview-ui/main.ts')) {
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
+    // The bundle's first statement, before any module of it is evaluated (webview-ui/boot-marks.ts).
+    banner: { js: "performance.mark('pgx:script');" },
   });
 }
 

@@ -32,7 +32,7 @@ function activate(context) {
   );
   const stamps = globalThis.__pgxFloorLoad;
   log.info(
-    `PG Explorer Floor activated in ${Math.round(performance.now() - started)} ms (bundle evaluated ${stamps.start}..${stamps.end}, ${stamps.end - stamps.start} ms; activate() called at ${calledAt}, ${calledAt - stamps.end} ms later; returning at ${Date.now()}).`,
+    `PG Explorer Floor activated in ${Math.round(performance.now() - started)} ms (bundle evaluated ${stamps.start}..${stamps.end}, ${stamps.end - stamps.start} ms; activate() called at ${calledAt}, ${calledAt - stamps.end} ms later; logged at ${Date.now()}).`,
   );
 }
 

@@ -70,14 +70,32 @@ async function closeEditorTab(page: Page, title: string): Promise<void> {
   await page.locator('.tab', { hasText: title }).first().waitFor({ state: 'detached' });
 }
 
-async function timed(page: Page, key: string, selector: string, title: string, hostStamps: Map<string, number>): Promise<Timeline> {
+/** PGX_TRACE=FILE: a Chrome trace (devtools.timeline) of the last round of ours, for a look at what the renderer did. */
+async function traced<T>(page: Page, file: string | undefined, body: () => Promise<T>): Promise<T> {
+  if (!file) return body();
+  const cdp = await page.context().newCDPSession(page);
+  const events: unknown[] = [];
+  cdp.on('Tracing.dataCollected', (e: { value: unknown[] }) => void events.push(...e.value));
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8.execute', 'loading'] } });
+  const result = await body();
+  const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+  await cdp.send('Tracing.end');
+  await done;
+  fs.writeFileSync(file, JSON.stringify({ traceEvents: events }));
+  return result;
+}
+
+async function timed(page: Page, key: string, selector: string, title: string, hostStamps: Map<string, number>, traceFile?: string): Promise<Timeline> {
   await caretOnLine(page, SQL);
   await delay(800);
   hostStamps.clear();
-  const pressed = Date.now();
-  await page.keyboard.press(key);
+  let pressed = 0;
   let t: Timeline | undefined;
-  await waitFor(async () => (t = await webviewTimeline(page, selector, pressed)) !== undefined && !Number.isNaN(t.total), `${selector} drawn`);
+  await traced(page, traceFile, async () => {
+    pressed = Date.now();
+    await page.keyboard.press(key);
+    await waitFor(async () => (t = await webviewTimeline(page, selector, pressed)) !== undefined && !Number.isNaN(t.total), `${selector} drawn`);
+  });
   const timeline = t as Timeline;
   for (const [name, at] of hostStamps) timeline.stamps[`host ${name}`] = at;
   timeline.stamps.pressed = pressed;
@@ -141,7 +159,7 @@ async function main(): Promise<void> {
       for (const which of order) {
         const t =
           which === 'ours'
-            ? await timed(page, 'Control+Enter', '.grid-row [data-col="0"]', 'Results: bench.sql', hostStamps)
+            ? await timed(page, 'Control+Enter', '.grid-row [data-col="0"]', 'Results: bench.sql', hostStamps, i === rounds - 1 ? process.env.PGX_TRACE : undefined)
             : await timed(page, 'Control+Alt+Shift+B', '.floor-row', 'Floor', hostStamps);
         (which === 'ours' ? ours : floor).push(t.total);
         print(`round ${i + 1} ${which}`, t);

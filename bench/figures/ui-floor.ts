@@ -66,7 +66,7 @@ export async function timedFloor(page: Page, focusEditor: () => Promise<void>, c
   await waitFor(async () => (marks = await webviewMarks(page, '.floor-row')) !== undefined, 'the blank webview to draw its row');
   await delay(300);
   await closeBeside();
-  return (marks as Record<string, number>)['pgx:first-frame'] - pressed;
+  return Math.round((marks as Record<string, number>)['pgx:first-frame'] - pressed);
 }
 
 /** A code-server with only the floor extension, activated by opening a .sql file; its run folder's logs. */

@@ -10,6 +10,11 @@ if (production) {
   if (existsSync('dist')) for (const file of readdirSync('dist')) if (file.endsWith('.js.map')) rmSync(join('dist', file), { force: true });
 }
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
+// A webview's bundle reaches the page through VS Code's service worker and the workbench, and the
+// page's load (which VS Code waits for before it shows the page and hands it the host's messages)
+// waits for it: without whitespace and dead code even a development build is a third smaller
+// (names are kept, so stack traces stay readable without the source map).
+const webviewCommon = { ...common, minifyWhitespace: true, minifySyntax: true, platform: 'browser', format: 'iife', target: 'es2022' };
 
 // Packages the extension only loads on first use (each by a dynamic import: the driver with the
 // first connection, ssh2 with the first SSH profile, libpg-query's scanner after activation,
@@ -73,35 +78,28 @@ copyFileSync(wasm, 'dist/libpg-query.wasm');
 
 if (existsSync('webview-ui/main.ts')) {
   await esbuild.build({
-    ...common,
+    ...webviewCommon,
     entryPoints: ['webview-ui/main.ts'],
     outfile: 'dist/webview.js',
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
+    // The bundle's first statement, before any module of it is evaluated (webview-ui/boot-marks.ts).
+    banner: { js: "performance.mark('pgx:script');" },
   });
 }
 
 // The plan view: its own bundle, so the grid's page does not carry it and the other way round.
 if (existsSync('webview-plan/main.ts')) {
   await esbuild.build({
-    ...common,
+    ...webviewCommon,
     entryPoints: ['webview-plan/main.ts'],
     outfile: 'dist/plan-webview.js',
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
   });
 }
 
 // The connection form (Add / Edit Connection): a bundle of its own, vscode-elements' controls only.
 if (existsSync('webview-form/main.ts')) {
   await esbuild.build({
-    ...common,
+    ...webviewCommon,
     entryPoints: ['webview-form/main.ts'],
     outfile: 'dist/form-webview.js',
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
   });
 }

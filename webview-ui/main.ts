@@ -48,6 +48,7 @@ import { FIT_ROWS } from './model/column-layout';
 import { exportNotes, sessionNote, staleRowsNote, transactionFate } from './model/run-status';
 import { renderMessages } from './views/messages';
 import type { LostConnection } from './views/messages';
+import { markFirstRun } from './boot-marks';
 import { bootDock } from './slots';
 import type { SlotApp } from './slots';
 import { SortFilterView } from './views/sort-filter-view';
@@ -122,6 +123,7 @@ class App implements SlotApp {
     io.onMessage((m) => this.onMessage(m));
     // Handshake: the host holds its messages until this arrives.
     io.post(ReadyCommand, {});
+    markFirstRun(io);
   }
 
   willHide(): void {

@@ -4,6 +4,8 @@
  * hidden webview. Only webview code calls `webviewChannel`: `acquireVsCodeApi` exists in the
  * webview page alone, and may be called once per page, so each bundle makes one channel at load.
  */
+import { EARLY_START_GLOBAL } from './early-start';
+import type { EarlyStart } from './early-start';
 import { isIpcMessage } from './protocol';
 import type { IpcCommand, IpcMessage } from './protocol';
 
@@ -29,16 +31,37 @@ export interface WebviewChannel<State> {
 /** The page's `window`, as far as this needs it (src/shared is also compiled without the DOM). */
 export interface MessageSource {
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  /** Left by the page's inline first script, when it has one (early-start.ts). */
+  [EARLY_START_GLOBAL]?: EarlyStart;
 }
 
 export function webviewChannel<State extends object>(page: MessageSource, defaults: State): WebviewChannel<State> {
-  const api = acquireVsCodeApi();
+  const early = page[EARLY_START_GLOBAL];
+  const api = early?.api ?? acquireVsCodeApi();
+  const handlers: ((message: IpcMessage) => void)[] = [];
+  const deliver = (data: unknown): void => {
+    if (isIpcMessage(data)) for (const handler of handlers) handler(data);
+  };
+  page.addEventListener('message', (event) => deliver(event.data));
+  // The inline script posted ready already: the bundle's own post of it would tell the host the
+  // page was reloaded.
+  let readyPosted = early?.ready;
+  if (early) {
+    early.taken = true;
+    const queued = early.queue.splice(0);
+    // After the bundle's first task, in which its grids register their handlers; anything the host
+    // posts later comes as a task of its own, so the order stays the host's.
+    if (queued.length > 0) queueMicrotask(() => queued.forEach(deliver));
+  }
   return {
-    post: (command, params) => api.postMessage(command.message(params)),
-    onMessage: (handler) =>
-      page.addEventListener('message', (event) => {
-        if (isIpcMessage(event.data)) handler(event.data);
-      }),
+    post: (command, params) => {
+      if (command.method === readyPosted) {
+        readyPosted = undefined;
+        return;
+      }
+      api.postMessage(command.message(params));
+    },
+    onMessage: (handler) => void handlers.push(handler),
     loadState: () => ({ ...defaults, ...(api.getState() as Partial<State> | undefined) }),
     saveState: (state) => api.setState(state),
     loadPageState: () => api.getState(),

@@ -1,0 +1,95 @@
+/**
+ * VS Code's own floor under figures 7 and 8, measured with bench/floor-extension (an extension
+ * that does nothing but what VS Code needs): how long a blank webview panel takes to draw one row
+ * after a handshake like the grid's, in the same code-server as ours; and how long VS Code takes
+ * from its activation log line to an empty extension's one log line, in a code-server of its own.
+ * Both are read the same way as ours, so the bench can print ours beside the floor.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { openBrowser, repoRoot, startCodeServer, waitForWorkbench } from '../../test/e2e/harness/code-server';
+import { delay, openFile, waitFor } from './ui-page';
+
+const FLOOR_SOURCE = path.join(repoRoot, 'bench', 'floor-extension');
+export const FLOOR_ID = 'pgx-bench.pgx-floor';
+/** The floor's blank panel opens with this key in a .sql editor (bench/floor-extension/package.json). */
+export const FLOOR_KEY = 'Control+Alt+Shift+B';
+export const FLOOR_TITLE = 'Floor';
+
+/**
+ * Copies the floor extension into a code-server's extensions folder (before the workbench is
+ * opened). `activateOn: 'command'`: only when its command runs, so it does not activate beside
+ * ours when the .sql file opens (figure 8 is read in that run).
+ */
+export function installFloor(extensionsDir: string, activateOn: 'sql' | 'command'): void {
+  const target = path.join(extensionsDir, `${FLOOR_ID}-0.0.1`);
+  fs.cpSync(FLOOR_SOURCE, target, { recursive: true });
+  if (activateOn === 'command') {
+    const pkgFile = path.join(target, 'package.json');
+    const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(pkgFile, JSON.stringify({ ...pkg, activationEvents: [] }, null, 2));
+  }
+}
+
+/**
+ * The performance marks (epoch ms: timeOrigin + startTime) of the webview document that holds
+ * `selector` and has the mark `pgx:first-frame`, or undefined. Our grid and the floor page both
+ * mark pgx:first-frame in the animation frame after they drew their first run.
+ */
+export async function webviewMarks(page: Page, selector: string): Promise<Record<string, number> | undefined> {
+  for (const frame of page.frames()) {
+    if (!frame.url().includes('fake.html')) continue;
+    const marks = await frame
+      .evaluate<Record<string, number> | null>(
+        `(() => {
+          if (!document.querySelector(${JSON.stringify(selector)})) return null;
+          const out = {};
+          for (const m of performance.getEntriesByType('mark')) out[m.name] = performance.timeOrigin + m.startTime;
+          // The webview's document before VS Code wrote the page into it (pre/fake.html).
+          out['pgx:document'] = performance.timeOrigin;
+          return out['pgx:first-frame'] === undefined ? null : out;
+        })()`,
+      )
+      .catch(() => null);
+    if (marks) return marks;
+  }
+  return undefined;
+}
+
+/** Key press to the floor's first frame, then its panel closed again. */
+export async function timedFloor(page: Page, focusEditor: () => Promise<void>, closeBeside: () => Promise<void>): Promise<number> {
+  await focusEditor();
+  const pressed = Date.now();
+  await page.keyboard.press(FLOOR_KEY);
+  let marks: Record<string, number> | undefined;
+  await waitFor(async () => (marks = await webviewMarks(page, '.floor-row')) !== undefined, 'the blank webview to draw its row');
+  await delay(300);
+  await closeBeside();
+  return Math.round((marks as Record<string, number>)['pgx:first-frame'] - pressed);
+}
+
+/** A code-server with only the floor extension, activated by opening a .sql file; its run folder's logs. */
+export async function floorActivationRun(): Promise<{ runDir: string; stop: () => Promise<void> }> {
+  const server = await startCodeServer({ name: 'bench-floor', workspaceFiles: { 'floor.sql': 'SELECT 1;\n' } });
+  installFloor(path.join(server.runDir, 'extensions'), 'sql');
+  const browser = await openBrowser(server);
+  const stop = async (): Promise<void> => {
+    await browser.close();
+    await server.stop({ removeRunDir: !process.env.PGX_BENCH_KEEP });
+  };
+  try {
+    await browser.page.goto(server.url());
+    await waitForWorkbench(browser.page);
+    await openFile(browser.page, 'floor.sql', 'SELECT 1;');
+    const logsRoot = path.join(server.runDir, 'user-data', 'logs');
+    await waitFor(async () => {
+      const files = fs.existsSync(logsRoot) ? (fs.readdirSync(logsRoot, { recursive: true }) as string[]) : [];
+      return files.some((f) => f.endsWith(path.join(FLOOR_ID, 'PG Explorer Floor.log')) && /activated in/.test(fs.readFileSync(path.join(logsRoot, f), 'utf8')));
+    }, "the floor extension's activation line");
+    return { runDir: server.runDir, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -3,11 +3,15 @@
  * that does nothing but what VS Code needs): how long a blank webview panel takes to draw one row
  * after a handshake like the grid's, in the same code-server as ours; and how long VS Code takes
  * from its activation log line to an empty extension's one log line, in a code-server of its own.
- * Both are read the same way as ours, so the bench can print ours beside the floor.
+ * Both are read the same way as ours, so the bench can print ours beside the floor. And the floor
+ * of Fetch all: the same pages' bytes posted to a blank webview, in the same code-server.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
+import { FETCH_ALL_PAGE_SIZE } from '../../src/extension/results/paging';
+import { PgPool } from '../../src/pool';
+import type { Cluster } from '../../test/harness/cluster';
 import { openBrowser, repoRoot, startCodeServer, waitForWorkbench } from '../../test/e2e/harness/code-server';
 import { delay, openFile, waitFor } from './ui-page';
 
@@ -92,4 +96,55 @@ export async function floorActivationRun(): Promise<{ runDir: string; stop: () =
     await stop();
     throw err;
   }
+}
+
+/** The floor's Fetch all runs with this key in a .sql editor (bench/floor-extension/package.json). */
+export const FLOOR_BYTES_KEY = 'Control+Alt+Shift+Y';
+/** Where the floor extension reads the page sizes it posts (a file of the workspace). */
+export const FLOOR_PAGES_FILE = 'floor-pages.json';
+
+/**
+ * The sizes ([bytes, ends]) of the pages figure 7's Fetch all posts: the same table read as the
+ * grid's Fetch all reads it (a scroll cursor, FETCH_ALL_PAGE_SIZE rows a page from `from`).
+ */
+export async function fetchAllPageSizes(cluster: Cluster, table: string, from: number): Promise<[number, number][]> {
+  const pool = await PgPool.open(cluster.config(), { maxSize: 1 });
+  try {
+    const session = pool.session('floor-sizes');
+    const outcome = await session.execute(`SELECT * FROM ${table}`, { scrollable: true });
+    if (outcome.kind !== 'rows' || !outcome.cursor.name) throw new Error(`${table}: no scroll cursor`);
+    const sizes: [number, number][] = [];
+    for (let offset = from; ; ) {
+      const page = await session.fetchPackedAt(outcome.cursor.name, offset, FETCH_ALL_PAGE_SIZE);
+      if (page.count > 0) sizes.push([page.rows.bytes.byteLength, page.rows.ends.length]);
+      offset += page.count;
+      if (page.done) break;
+    }
+    return sizes;
+  } finally {
+    await pool.close();
+  }
+}
+
+/**
+ * The floor's Fetch all: a blank webview panel takes the same pages' bytes, posted one at a time
+ * as fetchLoop does; ms from the first post to the last page's arrival (the webview's stamp).
+ */
+export async function timedFloorBytes(page: Page, focusEditor: () => Promise<void>, closeBeside: () => Promise<void>): Promise<number> {
+  await focusEditor();
+  await page.keyboard.press(FLOOR_BYTES_KEY);
+  let ms: number | undefined;
+  await waitFor(async () => {
+    for (const frame of page.frames()) {
+      if (!frame.url().includes('fake.html')) continue;
+      const got = await frame.evaluate<string | null>(`document.querySelector('.floor-bytes-done')?.dataset.ms ?? null`).catch(() => null);
+      if (got !== null) {
+        ms = Number(got);
+        return true;
+      }
+    }
+    return false;
+  }, "the blank webview to take Fetch all's bytes", 120_000);
+  await closeBeside();
+  return ms as number;
 }

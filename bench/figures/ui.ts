@@ -25,7 +25,7 @@ import type { Browser, CodeServer } from '../../test/e2e/harness/code-server';
 import type { Frame, Page } from 'playwright-core';
 import { BIG_ROWS, textCursor } from '../fixtures';
 import { figure } from '../figure';
-import { FLOOR_ID, floorActivationRun, installFloor, timedFloor, webviewMarks } from './ui-floor';
+import { FLOOR_ID, FLOOR_PAGES_FILE, fetchAllPageSizes, floorActivationRun, installFloor, timedFloor, timedFloorBytes, webviewMarks } from './ui-floor';
 import { median } from '../stats';
 import type { BenchFigure } from '../types';
 import {
@@ -60,6 +60,12 @@ const FETCH = { table: 'ui_200k', rows: 200_000 };
 const ROUNDS = 7;
 /** Rounds of the panel opened again, alternated with the blank webview. */
 const REOPEN_ROUNDS = 5;
+/** Rounds of the floor's Fetch all (each moves ~20 MB through the workbench). */
+const FLOOR_BYTES_ROUNDS = 3;
+/** Rows the Run of ui_200k has loaded when Fetch all is clicked (its first page and the grid's prefetch). */
+const FETCH_FROM = 1_100;
+/** The sizes of Fetch all's pages, for the floor (fetchAllPageSizes). */
+let floorPages: [number, number][] = [];
 const MB = 1024 * 1024;
 const SCREENSHOT = path.join(resultsDir, 'bench-grid-200k.png');
 
@@ -112,6 +118,8 @@ interface Measured {
   reopenMs: number[];
   reopenSteps: Record<string, number>[];
   floorMs: number[];
+  /** The floor's Fetch all (bench/floor-extension): the same pages' bytes into a blank webview, ms per round. */
+  floorBytesMs: number[];
   smallMs: number[];
   bigMs: number[];
   runRss: RssReading | null;
@@ -157,7 +165,7 @@ async function settle(frame: Frame): Promise<void> {
 }
 
 function nothingMeasured(): Measured {
-  return { coldMs: null, coldSteps: null, reopenMs: [], reopenSteps: [], floorMs: [], smallMs: [], bigMs: [], runRss: null, fetch: null, fetchRss: null, domSmall: null, domFetchTop: null, domFetchEnd: null, reach: null, hostPid: null, notes: [] };
+  return { coldMs: null, coldSteps: null, reopenMs: [], reopenSteps: [], floorMs: [], floorBytesMs: [], smallMs: [], bigMs: [], runRss: null, fetch: null, fetchRss: null, domSmall: null, domFetchTop: null, domFetchEnd: null, reach: null, hostPid: null, notes: [] };
 }
 
 /** Fills `m` as it goes, so a failure part-way keeps what was measured before it. */
@@ -353,6 +361,10 @@ async function reopenRounds(page: Page, m: Measured, log: Log): Promise<void> {
     }
     log(`reopen round ${round + 1}: ours ${m.reopenMs[round]} ms, blank webview ${m.floorMs[round]} ms`);
   }
+  for (let round = 0; round < FLOOR_BYTES_ROUNDS; round++) {
+    m.floorBytesMs.push(await timedFloorBytes(page, focus, () => closeBeside(page)));
+    log(`floor of Fetch all, round ${round + 1}: ${m.floorBytesMs[round]} ms`);
+  }
 }
 
 /** The rows in view below the sticky header: their row numbers. */
@@ -527,6 +539,15 @@ function figuresFrom(m: Measured, rawRowsPerSecond: number | null): BenchFigure[
         : `not measured: ${m.notes.join('; ')}`,
     }),
     figure({
+      name: "7. cursor to grid, Fetch all 200,000 rows, VS Code's own floor (the same bytes into a blank webview)",
+      value: m.floorBytesMs.length ? (FETCH.rows - FETCH_FROM) / (median(m.floorBytesMs) / 1000) : null,
+      unit: 'rows/s',
+      baseline: rawRowsPerSecond,
+      note: m.floorBytesMs.length
+        ? `bench/floor-extension in the same code-server posts Fetch all's ${floorPages.length} pages (their sizes read from the same table as the grid reads it: ${(floorPages.reduce((n, [b, e]) => n + b + 4 * e, 0) / MB).toFixed(1)} MB of bytes and value ends), made before the clock starts, one at a time as fetchLoop does, to a blank webview that only counts them; first post to the last page's arrival, median of ${m.floorBytesMs.length} (${m.floorBytesMs.map((v) => `${(v / 1000).toFixed(2)} s`).join(', ')}); no database, no grid: what moving those bytes from the extension host into a webview costs in code-server`
+        : `not measured: ${m.notes.join('; ')}`,
+    }),
+    figure({
       name: '7. webview DOM nodes, 200,000 rows loaded',
       value: m.domFetchTop?.nodes ?? null,
       unit: 'nodes',
@@ -606,6 +627,7 @@ export async function uiFigures(cluster: Cluster, log: Log): Promise<BenchFigure
     execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'pipe' });
     await fillUiTables(cluster);
     raw = await rawDrainRowsPerSecond(cluster, FETCH.table);
+    floorPages = await fetchAllPageSizes(cluster, FETCH.table, FETCH_FROM);
     // The password goes to a pgpass file outside the workbench's folders, never into settings or the URL.
     const pgpass = path.join(secretDir, 'pgpass');
     fs.writeFileSync(pgpass, `${cluster.host}:${cluster.port}:*:${SUPERUSER}:${SUPERUSER_PASSWORD}\n`, { mode: 0o600 });
@@ -622,7 +644,7 @@ export async function uiFigures(cluster: Cluster, log: Log): Promise<BenchFigure
           { id: 'bench-profile', name: PROFILE, host: cluster.host, port: cluster.port, database: DATABASE, user: SUPERUSER, auth: 'pgpass', pgpassFile: pgpass, tls: { mode: 'disable' } },
         ],
       },
-      workspaceFiles: { [SQL_FILE]: [SMALL, BIG, FETCH].map((t) => sqlOf(t.table)).join('\n\n') + '\n' },
+      workspaceFiles: { [SQL_FILE]: [SMALL, BIG, FETCH].map((t) => sqlOf(t.table)).join('\n\n') + '\n', [FLOOR_PAGES_FILE]: JSON.stringify(floorPages) },
     });
     installFloor(path.join(server.runDir, 'extensions'), 'command');
     browser = await openBrowser(server);

@@ -76,10 +76,6 @@ export class StatementCursor {
     return this.took(sink);
   }
 
-  async read(count: number): Promise<Row[]> {
-    return this.readInto(count, new RowList());
-  }
-
   /** The next `count` rows, as `sink` gives them (none past the end). */
   async readInto<T>(count: number, sink: RowSink<T>): Promise<T> {
     if (this.done) return sink.take();

@@ -36,7 +36,7 @@ import { checkParameters, checkStatementText } from './statement-text';
 import { SshTunnel } from './tunnel';
 import { TypeNameCache } from './type-names';
 import { runWhole } from './whole-result';
-import type { ExecutionOutcome, PackedPageResult, PageResult, PoolOptions, PoolStats, SessionChange, SessionContext, SessionInfo } from './types';
+import type { ExecutionOutcome, PackedPageResult, PageOf, PageResult, PoolOptions, PoolStats, SessionChange, SessionContext, SessionInfo } from './types';
 
 /** The schema tree's own session. The colon keeps it from ever equalling a UUID. */
 export const BROWSER_SESSION_ID = 'pg-explorer:browser';
@@ -270,7 +270,7 @@ export class PgPool implements SessionOwner {
     return this.fetchPageInto(sessionId, pageSize, cursorName, (width) => new PackedPageBuilder(width));
   }
 
-  private fetchPageInto<T>(sessionId: string, pageSize: number | undefined, cursorName: string | undefined, sink: (width: number) => RowSink<T>): Promise<{ rows: T; count: number; done: boolean; rowsSoFar: number }> {
+  private fetchPageInto<T>(sessionId: string, pageSize: number | undefined, cursorName: string | undefined, sink: (width: number) => RowSink<T>): Promise<PageOf<T>> {
     const session = this.sessionFor(sessionId);
     if (cursorName !== undefined) return this.fetchDeclared(session, cursorName, pageSize, sink);
     return this.run(session, async () => {
@@ -324,7 +324,7 @@ export class PgPool implements SessionOwner {
     await this.run(session, () => this.closeCursor(session));
   }
 
-  private fetchDeclared<T>(session: SessionState, name: string, pageSize: number | undefined, sink: (width: number) => RowSink<T>): Promise<{ rows: T; count: number; done: boolean; rowsSoFar: number }> {
+  private fetchDeclared<T>(session: SessionState, name: string, pageSize: number | undefined, sink: (width: number) => RowSink<T>): Promise<PageOf<T>> {
     return this.run(session, async () => {
       const connection = session.connection;
       if (connection?.broken) throw this.lost(session, connection, connection.brokenReason);
@@ -883,7 +883,7 @@ export class PgPool implements SessionOwner {
     return this.fetchAtInto(sessionId, cursorName, offset, count, (width) => new PackedPageBuilder(width));
   }
 
-  private fetchAtInto<T>(sessionId: string, cursorName: string, offset: number, count: number, sink: (width: number) => RowSink<T>): Promise<{ rows: T; count: number; done: boolean; rowsSoFar: number }> {
+  private fetchAtInto<T>(sessionId: string, cursorName: string, offset: number, count: number, sink: (width: number) => RowSink<T>): Promise<PageOf<T>> {
     const session = this.sessionFor(sessionId);
     if (!Number.isInteger(offset) || offset < 0) throw new PgError('config', `offset must be a whole number of at least 0 (got ${String(offset)}).`);
     const size = checkPageSize(count);

@@ -47,6 +47,14 @@ type Step =
 
 const COMMAND_TAG = /^([A-Za-z]+)(?: (\d+))?(?: (\d+))?/;
 
+/** A CommandComplete tag ("INSERT 0 3", "SELECT 5", "CREATE TABLE") as its command and row count, as pg's Result reads it. */
+export function readCommandTag(text: string): { command: string | null; rowCount: number | null } {
+  const match = COMMAND_TAG.exec(text);
+  if (!match) return { command: null, rowCount: null };
+  const count = match[3] ?? match[2];
+  return { command: match[1], rowCount: count === undefined ? null : Number(count) };
+}
+
 let nextPortalId = 1;
 
 export class Portal {
@@ -138,11 +146,10 @@ export class Portal {
   }
 
   handleCommandComplete(msg: { text: string }): void {
-    const match = COMMAND_TAG.exec(msg.text);
-    if (match) {
-      this.command = match[1];
-      const count = match[3] ?? match[2];
-      if (count !== undefined) this.rowCount = Number(count);
+    const tag = readCommandTag(msg.text);
+    if (tag.command !== null) {
+      this.command = tag.command;
+      if (tag.rowCount !== null) this.rowCount = tag.rowCount;
     }
     this.step = 'finishing';
     if (this.fields.length > 0 && this.answerAtComplete(this.command ?? '')) {

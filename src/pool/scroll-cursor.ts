@@ -22,7 +22,6 @@ import type { DeclaredCursor, FetchedPage } from './declared-cursor';
 import { quoteIdent } from './edit';
 import { PgError, toQueryError } from './errors';
 import { openStatement } from './exec';
-import { RowList } from './packed-page';
 import type { RowSink } from './packed-page';
 import { simpleQueryInto } from './simple-query';
 import type { TypeNameCache } from './type-names';
@@ -63,13 +62,9 @@ export async function declareScrollCursor(
 
 /**
  * Rows `offset` (0-based) to `offset + count - 1`. `done` says the result ends within them, which
- * also gives its total. The cursor stays open whatever was read: any row can be read again.
+ * also gives its total, as `sink` gives them (rows of strings, or a packed page for the grid).
+ * The cursor stays open whatever was read: any row can be read again.
  */
-export function fetchAt(connection: PooledConnection, cursor: DeclaredCursor, offset: number, count: number): Promise<FetchedPage> {
-  return fetchAtInto(connection, cursor, offset, count, new RowList());
-}
-
-/** fetchAt with the rows as `sink` gives them (a packed page for the grid). */
 export async function fetchAtInto<T>(connection: PooledConnection, cursor: DeclaredCursor, offset: number, count: number, sink: RowSink<T>): Promise<FetchedPage<T>> {
   const scroll = scrollOf(cursor);
   const name = quoteIdent(cursor.name);

@@ -1,7 +1,8 @@
 /**
  * One simple-protocol Query message whose rows go to a sink (packed-page.ts): a scroll cursor's
  * `MOVE ABSOLUTE n; FETCH FORWARD k` read in one round trip, its rows kept as the server's bytes
- * when the sink packs them. pg's own Query would decode every value and call a type parser on it.
+ * when the sink packs them, and a Run's statement whose whole result fits its first page
+ * (whole-result.ts). pg's own Query would decode every value and call a type parser on it.
  *
  * Like the Portal, it settles at ReadyForQuery, also after an error: node-postgres rejects its own
  * queries at the ErrorResponse, before the ReadyForQuery that tells the transaction failed, and the
@@ -10,6 +11,15 @@
 import type { FieldDef } from 'pg';
 import type { PooledConnection } from './connection';
 import type { DataRowMessage, RowSink } from './packed-page';
+import { readCommandTag } from './portal';
+
+/** What the last statement of the message said of itself (its rows are in the sink). */
+export interface SimpleQueryAnswer {
+  /** Its row description; empty for a command. */
+  fields: FieldDef[];
+  command: string | null;
+  rowCount: number | null;
+}
 
 interface QueryConnection {
   query(text: string): void;
@@ -18,7 +28,7 @@ interface QueryConnection {
 }
 
 class SimpleQueryInto {
-  fields: FieldDef[] = [];
+  readonly answer: SimpleQueryAnswer = { fields: [], command: null, rowCount: null };
   private error: unknown;
   private settled = false;
   private resolve!: () => void;
@@ -38,7 +48,7 @@ class SimpleQueryInto {
   }
 
   handleRowDescription(msg: { fields: FieldDef[] }): void {
-    this.fields = msg.fields;
+    this.answer.fields = msg.fields;
   }
 
   /** Synchronously, while pg dispatches the message: a RawDataRow's bytes are good only then. */
@@ -46,12 +56,14 @@ class SimpleQueryInto {
     this.sink.add(msg);
   }
 
-  handleCommandComplete(): void {}
+  handleCommandComplete(msg: { text: string }): void {
+    Object.assign(this.answer, readCommandTag(msg.text));
+  }
 
   handleEmptyQuery(): void {}
 
   handleCopyInResponse(connection: QueryConnection): void {
-    connection.sendCopyFail('COPY FROM STDIN is not part of a page read');
+    connection.sendCopyFail('COPY FROM STDIN needs its data in the same run; use psql, or COPY FROM a server-side file');
   }
 
   handleCopyData(): void {}
@@ -81,7 +93,7 @@ class SimpleQueryInto {
 }
 
 /** Runs `text` (one or more statements) on the connection; the rows of its statements go to `sink` (take them from it). */
-export async function simpleQueryInto(connection: PooledConnection, text: string, sink: RowSink<unknown>): Promise<void> {
+export async function simpleQueryInto(connection: PooledConnection, text: string, sink: RowSink<unknown>): Promise<SimpleQueryAnswer> {
   const query = new SimpleQueryInto(text, sink);
   const unsubscribe = connection.onBroken((err) => query.abandon(err));
   try {
@@ -90,4 +102,5 @@ export async function simpleQueryInto(connection: PooledConnection, text: string
   } finally {
     unsubscribe();
   }
+  return query.answer;
 }

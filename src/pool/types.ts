@@ -51,14 +51,17 @@ export interface PageResult {
   rowsSoFar: number;
 }
 
-/** A page as fetchPackedPage / fetchPackedAt give it: the rows packed as the server's bytes (packed-page.ts). */
-export interface PackedPageResult {
-  rows: PackedPage;
+/** A page as the pool's reads give it, its rows in the form the read asked for. */
+export interface PageOf<T> {
+  rows: T;
   /** Rows in the page. */
   count: number;
   done: boolean;
   rowsSoFar: number;
 }
+
+/** A page as fetchPackedPage / fetchPackedAt give it: the rows packed as the server's bytes (packed-page.ts). */
+export type PackedPageResult = PageOf<PackedPage>;
 
 export interface ActiveCursor {
   columns: ColumnMeta[];

@@ -15,14 +15,14 @@
  * Values stay the server's text (no type parser runs), as everywhere in the pool. The parser is
  * the server's own (libpg-query); a text it reads as one statement is sent unchanged.
  */
-import type { FieldDef, QueryResult } from 'pg';
 import type { PooledConnection } from './connection';
 import { columnMeta } from './exec';
 import type { OpenedStatement } from './exec';
+import { RowList } from './packed-page';
+import { simpleQueryInto } from './simple-query';
 import { findInTree } from './statement-kind';
 import type { ReadStatement } from './statement-kind';
 import type { TypeNameCache } from './type-names';
-import type { Row } from './types';
 
 /** Statement kinds that never return rows (a RETURNING list is checked apart). */
 const NO_ROWS = new Set([
@@ -35,9 +35,6 @@ const NO_ROWS = new Set([
   'ClusterStmt', 'CheckPointStmt', 'CreateDomainStmt', 'AlterDomainStmt', 'AlterFunctionStmt', 'AlterObjectSchemaStmt',
   'AlterDefaultPrivilegesStmt', 'AlterEnumStmt', 'RuleStmt', 'CreatedbStmt', 'DropdbStmt', 'PrepareStmt', 'DeallocateStmt',
 ]);
-
-/** Keeps every value as the text the server sent. */
-const TEXT_TYPES = { getTypeParser: () => (value: string) => value };
 
 /**
  * The most rows the whole result of `read` can have, from its text alone: 0 for a command that
@@ -79,20 +76,12 @@ function hasItems(value: unknown): boolean {
 
 /** Runs `sql` as one Query message and reads its whole result: a statement already done (no cursor). */
 export async function runWhole(connection: PooledConnection, sql: string, typeNames: TypeNameCache): Promise<OpenedStatement> {
-  const results = (await connection.client.query({ text: sql, rowMode: 'array', types: TEXT_TYPES })) as unknown as QueryResult | QueryResult[];
-  const result = Array.isArray(results) ? results[results.length - 1] : results;
-  const fields: FieldDef[] = result.fields ?? [];
-  const command = result.command ?? '';
-  if (fields.length === 0) return { cursor: null, columns: null, firstRows: [], firstCount: 0, command, rowCount: result.rowCount ?? null };
+  const rows = new RowList();
+  const { fields, command, rowCount } = await simpleQueryInto(connection, sql, rows);
+  if (fields.length === 0) return { cursor: null, columns: null, firstRows: [], firstCount: 0, command: command ?? '', rowCount };
   const oids = fields.map((f) => f.dataTypeID);
   // Known types (nearly always) cost no await: a statement of one round trip pays for each.
   if (!typeNames.knowsAll(oids)) await typeNames.resolve(connection.client, oids);
-  return {
-    cursor: null,
-    columns: fields.map((f) => columnMeta(f, typeNames)),
-    firstRows: result.rows as Row[],
-    firstCount: result.rows.length,
-    command: command || 'SELECT',
-    rowCount: result.rowCount ?? null,
-  };
+  const firstRows = rows.take();
+  return { cursor: null, columns: fields.map((f) => columnMeta(f, typeNames)), firstRows, firstCount: firstRows.length, command: command ?? 'SELECT', rowCount };
 }

@@ -41,22 +41,26 @@ export function installFloor(extensionsDir: string, activateOn: 'sql' | 'command
  * `selector` and has the mark `pgx:first-frame`, or undefined. Our grid and the floor page both
  * mark pgx:first-frame in the animation frame after they drew their first run.
  */
-export async function webviewMarks(page: Page, selector: string): Promise<Record<string, number> | undefined> {
+export function webviewMarks(page: Page, selector: string): Promise<Record<string, number> | undefined> {
+  return inWebviews<Record<string, number>>(
+    page,
+    `(() => {
+      if (!document.querySelector(${JSON.stringify(selector)})) return null;
+      const out = {};
+      for (const m of performance.getEntriesByType('mark')) out[m.name] = performance.timeOrigin + m.startTime;
+      // The webview's document before VS Code wrote the page into it (pre/fake.html).
+      out['pgx:document'] = performance.timeOrigin;
+      return out['pgx:first-frame'] === undefined ? null : out;
+    })()`,
+  );
+}
+
+/** `expression` evaluated in each webview document (VS Code's pre/fake.html frames): the first answer that is not null. */
+async function inWebviews<T>(page: Page, expression: string): Promise<T | undefined> {
   for (const frame of page.frames()) {
     if (!frame.url().includes('fake.html')) continue;
-    const marks = await frame
-      .evaluate<Record<string, number> | null>(
-        `(() => {
-          if (!document.querySelector(${JSON.stringify(selector)})) return null;
-          const out = {};
-          for (const m of performance.getEntriesByType('mark')) out[m.name] = performance.timeOrigin + m.startTime;
-          // The webview's document before VS Code wrote the page into it (pre/fake.html).
-          out['pgx:document'] = performance.timeOrigin;
-          return out['pgx:first-frame'] === undefined ? null : out;
-        })()`,
-      )
-      .catch(() => null);
-    if (marks) return marks;
+    const got = await frame.evaluate<T | null>(expression).catch(() => null);
+    if (got !== null) return got;
   }
   return undefined;
 }
@@ -133,18 +137,12 @@ export async function fetchAllPageSizes(cluster: Cluster, table: string, from: n
 export async function timedFloorBytes(page: Page, focusEditor: () => Promise<void>, closeBeside: () => Promise<void>): Promise<number> {
   await focusEditor();
   await page.keyboard.press(FLOOR_BYTES_KEY);
-  let ms: number | undefined;
-  await waitFor(async () => {
-    for (const frame of page.frames()) {
-      if (!frame.url().includes('fake.html')) continue;
-      const got = await frame.evaluate<string | null>(`document.querySelector('.floor-bytes-done')?.dataset.ms ?? null`).catch(() => null);
-      if (got !== null) {
-        ms = Number(got);
-        return true;
-      }
-    }
-    return false;
-  }, "the blank webview to take Fetch all's bytes", 120_000);
+  let ms: string | undefined;
+  await waitFor(
+    async () => (ms = await inWebviews<string>(page, `document.querySelector('.floor-bytes-done')?.dataset.ms ?? null`)) !== undefined,
+    "the blank webview to take Fetch all's bytes",
+    120_000,
+  );
   await closeBeside();
-  return ms as number;
+  return Number(ms);
 }
